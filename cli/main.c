@@ -1,0 +1,134 @@
+/*
+ * cli/main.c - vigie: the operator's and rule author's command line.
+ * Parses the global options, loads the config, dispatches a command.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "daytime.h"
+#include "log.h"
+#include "redis.h"
+#include "scan.h"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: vigie [-v] [-c FILE] [--redis ADDR] COMMAND ...\n"
+	    "       vigie config check FILE\n"
+	    "       vigie rules check PATH...\n"
+	    "       vigie report [--day YYYY-MM-DD | --days N] "
+	    "[--format text|json|csv]\n"
+	    "       vigie incidents list [--status S] [--format text|json]\n"
+	    "       vigie incidents show ID\n");
+	exit(2);
+}
+
+static int
+cmd_config(int argc, char **argv)
+{
+	struct conf	 c;
+	int		 rc = 0;
+
+	if (argc != 3 || strcmp(argv[1], "check") != 0)
+		usage();
+	if (conf_init(&c) == -1)
+		return 1;
+	if (conf_load(&c, argv[2]) == -1 || conf_validate(&c) == -1)
+		rc = 2;
+	else
+		printf("%s: OK\n", argv[2]);
+	conf_free(&c);
+	return rc;
+}
+
+static int
+cmd_rules(int argc, char **argv)
+{
+	struct ruleset	 rs;
+	size_t		 i;
+
+	if (argc < 3 || strcmp(argv[1], "check") != 0)
+		usage();
+	if (yr_initialize() != ERROR_SUCCESS) {
+		fprintf(stderr, "vigie: yr_initialize failed\n");
+		return 1;
+	}
+	if (ruleset_load(&rs, argv + 2, (size_t)argc - 2) == -1) {
+		yr_finalize();
+		return 2;
+	}
+	for (i = 0; i < rs.n; i++)
+		printf("%s\tcategory=%s severity=%s threshold=%d window=%d "
+		    "group_by=%s\n", rs.meta[i].name, rs.meta[i].category,
+		    rs.meta[i].severity, rs.meta[i].threshold,
+		    rs.meta[i].window, group_by_name(rs.meta[i].group_by));
+	printf("%zu rule%s OK\n", rs.n, rs.n == 1 ? "" : "s");
+	ruleset_free(&rs);
+	yr_finalize();
+	return 0;
+}
+
+static const struct option longopts[] = {
+	{ "config",	required_argument,	NULL, 'c' },
+	{ "redis",	required_argument,	NULL, 'r' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+int
+main(int argc, char *argv[])
+{
+	struct conf	 conf;
+	redisContext	*rc;
+	const char	*conf_path = NULL, *redis = NULL;
+	int		 ch, verbose = 0, status;
+
+	/* "+": stop at the command; its own options are its business. */
+	while ((ch = getopt_long(argc, argv, "+c:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'r': redis = optarg; break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	log_init("vigie", verbose);
+	if (!strcmp(argv[0], "config"))
+		return cmd_config(argc, argv);
+	if (!strcmp(argv[0], "rules"))
+		return cmd_rules(argc, argv);
+	if (strcmp(argv[0], "report") && strcmp(argv[0], "incidents"))
+		usage();
+
+	if (conf_init(&conf) == -1)
+		return 1;
+	if (conf_path != NULL && conf_load(&conf, conf_path) == -1)
+		return 2;
+	if (redis != NULL && conf_set(&conf, "redis", "address", redis,
+	    "--redis") == -1)
+		return 2;
+	if (daytime_set_zone(conf.timezone) == -1) {
+		fprintf(stderr, "vigie: timezone %s: unknown zone\n",
+		    conf.timezone);
+		return 2;
+	}
+	optind = 1;	/* the command parses its own options */
+	if ((rc = redis_open(conf.redis_address, 10000)) == NULL)
+		return 1;
+	if (!strcmp(argv[0], "report"))
+		status = cmd_report(&conf, rc, argc, argv);
+	else
+		status = cmd_incidents(&conf, rc, argc, argv);
+	redisFree(rc);
+	conf_free(&conf);
+	return status;
+}

@@ -1,0 +1,73 @@
+/*
+ * collector/parse_sshd.h - recognise OpenSSH sshd messages.
+ * Fills the action, user, src_ip and src_port of a struct logrec.
+ * Used after syslog_parse() (parse_syslog.h) on lines from sshd.
+ */
+
+#ifndef PARSE_SSHD_H
+#define PARSE_SSHD_H
+
+#include "parse_syslog.h"
+
+/*
+ * Recognise an OpenSSH sshd message (out->msg/msglen set by syslog_parse).
+ * Sets action, user, src_ip, src_port.
+ * Returns 0 when recognised, -1 otherwise (action left "").
+ *
+ * Actions count attempts, not lines (DESIGN.md, "The event"):
+ *  auth_fail	"Failed <method> for [invalid user ]U from A port N ssh2[: key]",
+ *		one rejected attempt (password, publickey, keyboard-interactive,
+ *		hostbased, gssapi-with-mic...).
+ *  auth_none	"Failed none for ...": the client's "none" method query that
+ *		opens every session.  sshd does not count it against
+ *		MaxAuthTries and logs it at INFO for every invalid user, so
+ *		counting it as auth_fail would double the attempts of each
+ *		invalid-user connection.  (Under PermitEmptyPasswords it does
+ *		try an empty password: rules may add it back if they care.)
+ *  auth_ok	"Accepted <method> for U from A port N ssh2[: key]".
+ *  invalid_user	"Invalid user U from A[ port N]": a notice, not an attempt.
+ *  user_not_allowed	"User U from A not allowed because ..." (AllowUsers,
+ *		DenyUsers, AllowGroups, DenyGroups) and "User U not allowed
+ *		because account is locked / shell ...": sshd's refusal
+ *		notice; the attempt itself is still logged as "Failed ...".
+ *  root_refused	"ROOT LOGIN REFUSED FROM A[ port N]" (user "root").
+ *  max_attempts	"error: maximum authentication attempts exceeded for ...".
+ *  pam_auth_fail	pam_*(sshd:auth) "authentication failure; ... rhost=A user=U",
+ *		"PAM N more authentication failure(s); ..." and
+ *		"error: PAM: Authentication failure for U from A": PAM's echo of
+ *		attempts that sshd logs itself.  rhost may be a host name:
+ *		src_ip is then "".
+ *  no_ident	"Did not receive identification string from A[ port N]".
+ *  bad_protocol	"Bad protocol version identification '...' from A[ port N]",
+ *		"banner exchange: Connection from A port N: <error>",
+ *		"Unable to negotiate with A port N: ...".
+ *  ident_error	"kex_exchange_identification: ..." (OpenSSH >= 8): carries no
+ *		address; the line that follows it ("banner exchange: ...",
+ *		"Connection closed by A port N") carries the event, so this
+ *		detail line is kept apart to avoid counting it twice.
+ *  disconnect	"Connection closed by", "Connection reset by", "Disconnected
+ *		from", "Received disconnect from", "Disconnecting ...",
+ *		"Timeout before authentication for ...", with the
+ *		"authenticating user U" / "invalid user U" / "user U" preamble
+ *		when sshd printed one (user is then set).
+ *  connect	"Connection from A port N on B port M" (LogLevel VERBOSE).
+ *  session_open, session_close	pam_unix(sshd:session) session opened/closed
+ *		for user U.
+ *
+ * The user name is attacker-controlled and may hold spaces, "from" and
+ * addresses: every form is parsed anchored on sshd's own text, from the
+ * right where the user comes first ("... from A port N ssh2" is the last such
+ * group before the end, " ssh2" or the key info).  Text that sshd logs after
+ * the address and that a client controls (an SSH certificate's key ID, a
+ * hostbased client user name) could still shadow the address: sshd prints
+ * both sides verbatim, so no parser can tell them apart.
+ * IPv4-mapped IPv6 addresses are written as IPv4; every address goes through
+ * inet_pton/inet_ntop.  A token that is not an address (a host name with
+ * UseDNS, "UNKNOWN") leaves src_ip "".  A line truncated inside an address
+ * of a form that has a legacy variant without " port N" (Invalid user, ROOT
+ * LOGIN REFUSED, Did not receive..., Bad protocol..., Connection closed by)
+ * reads as that legacy line: nothing in the text can tell them apart.
+ */
+int	sshd_parse(struct logrec *out);
+
+#endif /* PARSE_SSHD_H */

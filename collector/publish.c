@@ -1,0 +1,131 @@
+/*
+ * collector/publish.c - pipelined XADD of a batch with explicit ids.
+ * Owns the publisher's Redis connection. Talks to core/redis.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "publish.h"
+#include "redis.h"
+
+#define PUBLISH_TIMEOUT_MS	10000
+
+int
+publish_open(struct publisher *p, const char *addr, const char *prefix,
+    const char *sensor)
+{
+	redisReply	*r;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->addr, sizeof(p->addr), "%s", addr);
+	snprintf(p->sensor, sizeof(p->sensor), "%s", sensor);
+	redis_key(p->key, sizeof(p->key), prefix, "ev:{%s}", sensor);
+	redis_key(p->sensors, sizeof(p->sensors), prefix, "sensors");
+	if ((p->rc = redis_open(addr, PUBLISH_TIMEOUT_MS)) == NULL)
+		return -1;
+	if ((r = redis_cmd(p->rc, "SADD %s %s", p->sensors, sensor)) == NULL)
+		return -1;
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warnx("redis %s: SADD %s: %s", addr, p->sensors, r->str);
+		freeReplyObject(r);
+		return -1;
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
+int
+publish_top(struct publisher *p, struct streamid *id)
+{
+	redisReply	*r;
+	int		 rc = 0;
+
+	id->ms = id->seq = 0;
+	if ((r = redis_cmd(p->rc, "XREVRANGE %s + - COUNT 1", p->key)) == NULL)
+		return -1;
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warnx("redis: XREVRANGE %s: %s", p->key, r->str);
+		rc = -1;
+	} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    r->element[0]->type == REDIS_REPLY_ARRAY &&
+	    r->element[0]->elements == 2 &&
+	    r->element[0]->element[0]->type == REDIS_REPLY_STRING) {
+		if (streamid_parse(r->element[0]->element[0]->str, id) == -1) {
+			log_warnx("redis: %s: unexpected id \"%s\"", p->key,
+			    r->element[0]->element[0]->str);
+			rc = -1;
+		}
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+static int
+publish_is_dup(const redisReply *r)
+{
+	return r->type == REDIS_REPLY_ERROR &&
+	    strstr(r->str, "equal or smaller") != NULL;
+}
+
+int
+publish_batch(struct publisher *p, const struct batch *b)
+{
+	const char	*argv[3 + BATCH_FIELDS_MAX * 2];
+	size_t		 argl[3 + BATCH_FIELDS_MAX * 2];
+	char		 id[48];
+	redisReply	*r;
+	size_t		 i, j, failed = 0;
+	void		*rv;
+
+	for (i = 0; i < b->n; i++) {
+		const struct batch_event *e = &b->ev[i];
+
+		snprintf(id, sizeof(id), "%" PRIu64 "-%" PRIu64, e->id.ms,
+		    e->id.seq);
+		argv[0] = "XADD";
+		argl[0] = 4;
+		argv[1] = p->key;
+		argl[1] = strlen(p->key);
+		argv[2] = id;
+		argl[2] = strlen(id);
+		for (j = 0; j < e->nf; j++) {
+			argv[3 + j] = batch_str(b, e->off[j]);
+			argl[3 + j] = e->len[j];
+		}
+		if (redisAppendCommandArgv(p->rc, (int)(3 + e->nf), argv,
+		    argl) != REDIS_OK) {
+			log_warnx("redis %s: %s", p->addr, p->rc->errstr);
+			return -1;
+		}
+	}
+	for (i = 0; i < b->n; i++) {
+		if (redisGetReply(p->rc, &rv) != REDIS_OK) {
+			log_warnx("redis %s: %s", p->addr, p->rc->errstr);
+			return -1;
+		}
+		r = rv;
+		if (r->type == REDIS_REPLY_STRING)
+			p->stored++;
+		else if (publish_is_dup(r))
+			p->dups++;
+		else {
+			if (failed++ == 0)
+				log_warnx("redis %s: XADD %s: %s", p->addr,
+				    p->key, r->type == REDIS_REPLY_ERROR ?
+				    r->str : "unexpected reply");
+		}
+		freeReplyObject(r);
+	}
+	return failed ? -1 : 0;
+}
+
+void
+publish_close(struct publisher *p)
+{
+	if (p->rc != NULL)
+		redisFree(p->rc);
+	p->rc = NULL;
+}

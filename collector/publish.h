@@ -1,0 +1,35 @@
+/*
+ * collector/publish.h - send batches to the sensor's stream with
+ * pipelined XADDs and explicit ids.
+ */
+#ifndef VIGIE_PUBLISH_H
+#define VIGIE_PUBLISH_H
+
+#include <stdint.h>
+#include <hiredis/hiredis.h>
+
+#include "batch.h"
+
+struct publisher {
+	redisContext	*rc;
+	char		 addr[512];
+	char		 key[256];	/* <prefix>ev:{<sensor>} */
+	char		 sensors[256];	/* <prefix>sensors */
+	char		 sensor[80];
+	uint64_t	 stored;	/* events Redis accepted */
+	uint64_t	 dups;		/* ids Redis already held */
+};
+
+/* Connects, registers the sensor. Returns 0 or -1 (logged). */
+int	publish_open(struct publisher *, const char *addr, const char *prefix,
+	    const char *sensor);
+/* The stream's last id (0-0 when empty) into *id. Returns 0 or -1. */
+int	publish_top(struct publisher *, struct streamid *id);
+/*
+ * Sends every event of the batch. An id Redis already holds counts as
+ * stored once (dups). Returns 0 when all are in Redis, -1 otherwise.
+ */
+int	publish_batch(struct publisher *, const struct batch *);
+void	publish_close(struct publisher *);
+
+#endif

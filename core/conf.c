@@ -1,0 +1,517 @@
+/*
+ * core/conf.c - load vigie.conf with inih, validate every key and value.
+ * Owns the strings and lists of a struct conf. Errors go to stderr as
+ * "file:line: message"; all are reported before conf_load fails.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "conf.h"
+#include "redis.h"
+
+/* Who set a list last: options replace the file, the file replaces defaults. */
+enum { BY_DEFAULT, BY_FILE, BY_OPTION };
+
+struct conf_load_ctx {
+	struct conf	*conf;
+	FILE		*fp;
+	const char	*file;
+	int		 line;
+	int		 errors;
+	char		*buf;		/* the current line, for long ones */
+	size_t		 bufcap;
+};
+
+static int	conf_parse_bool(const char *, int *);
+static int	conf_parse_int(const char *, long, long, int *);
+
+static char *
+xstrdup(const char *s)
+{
+	char	*p = strdup(s);
+
+	if (p == NULL) {
+		fprintf(stderr, "vigie: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static void
+str_set(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+static void
+list_clear(struct strlist *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
+list_add(struct strlist *l, const char *v)
+{
+	char	**nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+
+	if (nv == NULL) {
+		fprintf(stderr, "vigie: out of memory\n");
+		exit(1);
+	}
+	l->v = nv;
+	l->v[l->n++] = xstrdup(v);
+}
+
+int
+conf_init(struct conf *c)
+{
+	char	 err[128];
+
+	memset(c, 0, sizeof(*c));
+	c->redis_address = xstrdup("127.0.0.1:6379");
+	c->redis_prefix = xstrdup("vigie:");
+	if ((c->internal = cidrset_new()) == NULL)
+		return -1;
+	if (cidrset_add_list(c->internal, "10.0.0.0/8 172.16.0.0/12 "
+	    "192.168.0.0/16 127.0.0.0/8 169.254.0.0/16 100.64.0.0/10 "
+	    "::1/128 fc00::/7 fe80::/10", err, sizeof(err)) == -1)
+		return -1;
+	c->state_dir = xstrdup("/var/lib/vigie");
+	c->batch = 1000;
+	c->workers = 1;
+	c->http = xstrdup("127.0.0.1:8080");
+	c->timezone = xstrdup("UTC");
+	c->retention_days = 90;
+	c->stream_keep = 100000;
+	c->incident_quiet = 86400;
+	c->evidence_keep = 20;
+	return 0;
+}
+
+void
+conf_free(struct conf *c)
+{
+	free(c->path);
+	free(c->redis_address);
+	free(c->redis_prefix);
+	free(c->geo_database);
+	list_clear(&c->home_countries);
+	cidrset_free(c->internal);
+	list_clear(&c->rules_path);
+	free(c->sensor);
+	free(c->state_dir);
+	list_clear(&c->pcap);
+	list_clear(&c->log);
+	list_clear(&c->syslog);
+	free(c->interface);
+	free(c->http);
+	free(c->timezone);
+	free(c->web_root);
+	free(c->http_token_file);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+conf_parse_bool(const char *v, int *out)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
+	    !strcasecmp(v, "on") || !strcmp(v, "1"))
+		*out = 1;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
+	    !strcasecmp(v, "off") || !strcmp(v, "0"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+conf_parse_int(const char *v, long min, long max, int *out)
+{
+	char	*end;
+	long	 n;
+
+	if (!isdigit((unsigned char)*v) && *v != '-')
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*end != '\0' || errno != 0 || n < min || n > max)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/* Sensor names go into key names and hash tags: keep them plain. */
+static int
+conf_valid_name(const char *v)
+{
+	size_t	 n = strlen(v);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (; *v; v++)
+		if (!isalnum((unsigned char)*v) && *v != '-' && *v != '_' &&
+		    *v != '.')
+			return 0;
+	return 1;
+}
+
+static int
+conf_countries(struct conf *c, const char *v, const char *where)
+{
+	const char	*p = v;
+	char		 cc[3];
+
+	for (;;) {
+		while (*p == ',' || isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			return 0;
+		if (!isalpha((unsigned char)p[0]) || !isalpha((unsigned char)p[1]) ||
+		    (p[2] != '\0' && p[2] != ',' && !isspace((unsigned char)p[2]))) {
+			fprintf(stderr, "%s: home-countries: \"%s\" is not a "
+			    "list of ISO 3166 two-letter codes\n", where, v);
+			return -1;
+		}
+		cc[0] = (char)toupper((unsigned char)p[0]);
+		cc[1] = (char)toupper((unsigned char)p[1]);
+		cc[2] = '\0';
+		list_add(&c->home_countries, cc);
+		p += 2;
+	}
+}
+
+static int
+conf_log_spec(const char *v)
+{
+	static const char *parsers[] = { "sshd", "sudo", "nginx", "apache",
+	    "kernel", "syslog", "generic", NULL };
+	const char	*colon = strrchr(v, ':');
+	int		 i;
+
+	if (*v == '\0' || *v == ':')
+		return -1;
+	if (colon == NULL)
+		return 0;
+	for (i = 0; parsers[i] != NULL; i++)
+		if (strcmp(colon + 1, parsers[i]) == 0)
+			return 0;
+	return -1;
+}
+
+/*
+ * The list fields remember who set them last, so that the file replaces
+ * the defaults and the options replace the file, while a key repeated at
+ * the same level appends.
+ */
+struct listslot {
+	const char	*section, *key;
+	size_t		 off;
+};
+
+
+
+#define LIST_SLOTS(X) \
+	X(0, "geo", "home-countries") X(1, "geo", "internal-networks") \
+	X(2, "rules", "path") X(3, "collector", "pcap") \
+	X(4, "collector", "log") X(5, "collector", "syslog")
+
+static int
+conf_list_slot(const char *section, const char *key)
+{
+#define X(i, s, k) if (!strcmp(section, s) && !strcmp(key, k)) return i;
+	LIST_SLOTS(X)
+#undef X
+	return -1;
+}
+
+int
+conf_set(struct conf *c, const char *section, const char *key,
+    const char *value, const char *where)
+{
+	char	 err[256];
+	int	 level = where[0] == '-' ? BY_OPTION : BY_FILE;
+	int	 slot, n, *owner = NULL;
+
+	/* Per-program aliases of the shared keys, as the options name them. */
+	if ((!strcmp(section, "collector") || !strcmp(section, "correlator") ||
+	    !strcmp(section, "vigie")) && !strcmp(key, "redis"))
+		section = "redis", key = "address";
+	else if (!strcmp(section, "correlator")) {
+		if (!strcmp(key, "rules"))
+			section = "rules", key = "path";
+		else if (!strcmp(key, "geoip"))
+			section = "geo", key = "database";
+		else if (!strcmp(key, "home-countries"))
+			section = "geo";
+		else if (!strcmp(key, "internal"))
+			section = "geo", key = "internal-networks";
+	}
+
+	if ((slot = conf_list_slot(section, key)) != -1) {
+		owner = &c->list_owner[slot];
+		if (*owner < level) {
+			switch (slot) {
+			case 0: list_clear(&c->home_countries); break;
+			case 1:
+				cidrset_free(c->internal);
+				if ((c->internal = cidrset_new()) == NULL) {
+					fprintf(stderr, "%s: out of memory\n", where);
+					return -1;
+				}
+				break;
+			case 2: list_clear(&c->rules_path); break;
+			case 3: list_clear(&c->pcap); break;
+			case 4: list_clear(&c->log); break;
+			case 5: list_clear(&c->syslog); break;
+			}
+			*owner = level;
+		}
+	}
+
+	if (!strcmp(section, "redis")) {
+		if (!strcmp(key, "address")) {
+			if (redis_addr_check(value, err, sizeof(err)) == -1)
+				goto bad_msg;
+			str_set(&c->redis_address, value);
+		} else if (!strcmp(key, "prefix")) {
+			if (strlen(value) > 64 || strpbrk(value, " \t{}") != NULL)
+				goto bad;
+			str_set(&c->redis_prefix, value);
+		} else
+			goto unknown;
+	} else if (!strcmp(section, "geo")) {
+		if (!strcmp(key, "database")) {
+			if (*value == '\0')
+				goto bad;
+			str_set(&c->geo_database, value);
+		} else if (!strcmp(key, "home-countries")) {
+			return conf_countries(c, value, where);
+		} else if (!strcmp(key, "internal-networks")) {
+			if (cidrset_add_list(c->internal, value, err,
+			    sizeof(err)) == -1)
+				goto bad_msg;
+		} else
+			goto unknown;
+	} else if (!strcmp(section, "rules")) {
+		if (!strcmp(key, "path")) {
+			if (*value == '\0')
+				goto bad;
+			list_add(&c->rules_path, value);
+		} else
+			goto unknown;
+	} else if (!strcmp(section, "collector")) {
+		if (!strcmp(key, "sensor")) {
+			if (!conf_valid_name(value)) {
+				snprintf(err, sizeof(err), "sensor \"%s\": use 1 to "
+				    "64 letters, digits, '-', '_' or '.'", value);
+				goto bad_msg;
+			}
+			str_set(&c->sensor, value);
+		} else if (!strcmp(key, "state-dir")) {
+			if (*value == '\0')
+				goto bad;
+			str_set(&c->state_dir, value);
+		} else if (!strcmp(key, "pcap")) {
+			list_add(&c->pcap, value);
+		} else if (!strcmp(key, "log")) {
+			if (conf_log_spec(value) == -1) {
+				snprintf(err, sizeof(err), "log \"%s\": expected "
+				    "FILE[:PARSER], PARSER one of sshd, sudo, "
+				    "nginx, apache, kernel, syslog, generic",
+				    value);
+				goto bad_msg;
+			}
+			list_add(&c->log, value);
+		} else if (!strcmp(key, "syslog")) {
+			if (strncmp(value, "udp:", 4) && strncmp(value, "tcp:", 4))
+				goto bad;
+			list_add(&c->syslog, value);
+		} else if (!strcmp(key, "interface")) {
+			str_set(&c->interface, value);
+		} else if (!strcmp(key, "once")) {
+			if (conf_parse_bool(value, &c->once) == -1)
+				goto bad;
+		} else if (!strcmp(key, "batch")) {
+			if (conf_parse_int(value, 1, 100000, &c->batch) == -1)
+				goto bad;
+		} else
+			goto unknown;
+	} else if (!strcmp(section, "correlator")) {
+		if (!strcmp(key, "workers")) {
+			if (conf_parse_int(value, 1, 256, &c->workers) == -1)
+				goto bad;
+		} else if (!strcmp(key, "http")) {
+			if (redis_addr_check(value, err, sizeof(err)) == -1 ||
+			    !strncmp(value, "unix:", 5))
+				goto bad;
+			str_set(&c->http, value);
+		} else if (!strcmp(key, "no-http")) {
+			if (conf_parse_bool(value, &c->no_http) == -1)
+				goto bad;
+		} else if (!strcmp(key, "drain")) {
+			if (conf_parse_bool(value, &c->drain) == -1)
+				goto bad;
+		} else if (!strcmp(key, "timezone")) {
+			char	 path[512];
+
+			snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s",
+			    value);
+			if (strcmp(value, "UTC") && (strstr(value, "..") ||
+			    value[0] == '/' || value[0] == '\0' ||
+			    access(path, R_OK) == -1)) {
+				snprintf(err, sizeof(err), "timezone \"%s\": "
+				    "unknown zone", value);
+				goto bad_msg;
+			}
+			str_set(&c->timezone, value);
+		} else if (!strcmp(key, "retention-days")) {
+			if (conf_parse_int(value, 1, 3650, &c->retention_days) == -1)
+				goto bad;
+		} else if (!strcmp(key, "stream-keep")) {
+			if (conf_parse_int(value, 0, INT_MAX, &c->stream_keep) == -1)
+				goto bad;
+		} else if (!strcmp(key, "incident-quiet")) {
+			if (conf_parse_int(value, 60, 365 * 86400,
+			    &c->incident_quiet) == -1)
+				goto bad;
+		} else if (!strcmp(key, "evidence-keep")) {
+			if (conf_parse_int(value, 1, 1000, &c->evidence_keep) == -1)
+				goto bad;
+		} else if (!strcmp(key, "web-root")) {
+			str_set(&c->web_root, value);
+		} else if (!strcmp(key, "http-token-file")) {
+			str_set(&c->http_token_file, value);
+		} else
+			goto unknown;
+	} else if (!strcmp(section, "vigie")) {
+		goto unknown;
+	} else {
+		fprintf(stderr, "%s: unknown section [%s]\n", where, section);
+		return -1;
+	}
+	(void)n;
+	return 0;
+
+ unknown:
+	if (*section == '\0')
+		fprintf(stderr, "%s: key \"%s\" outside of any section\n",
+		    where, key);
+	else
+		fprintf(stderr, "%s: unknown key \"%s\" in [%s]\n", where, key,
+		    section);
+	return -1;
+ bad:
+	fprintf(stderr, "%s: bad value \"%s\" for %s\n", where, value, key);
+	return -1;
+ bad_msg:
+	fprintf(stderr, "%s: %s\n", where, err);
+	return -1;
+}
+
+/* inih reader: one line per call, counted, long lines refused by name. */
+static char *
+conf_reader(char *str, int num, void *stream)
+{
+	struct conf_load_ctx	*ctx = stream;
+	ssize_t			 n;
+
+	if ((n = getline(&ctx->buf, &ctx->bufcap, ctx->fp)) == -1)
+		return NULL;
+	ctx->line++;
+	if (memchr(ctx->buf, '\0', (size_t)n) != NULL) {
+		fprintf(stderr, "%s:%d: NUL byte in line\n", ctx->file,
+		    ctx->line);
+		ctx->errors++;
+		str[0] = '\0';
+		return str;
+	}
+	if (n >= num) {
+		fprintf(stderr, "%s:%d: line longer than %d bytes (split a "
+		    "list over several indented lines)\n", ctx->file,
+		    ctx->line, num - 1);
+		ctx->errors++;
+		str[0] = '\0';
+		return str;
+	}
+	memcpy(str, ctx->buf, (size_t)n + 1);
+	return str;
+}
+
+static int
+conf_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct conf_load_ctx	*ctx = user;
+	char			 where[PATH_MAX + 32];
+
+	snprintf(where, sizeof(where), "%s:%d", ctx->file, ctx->line);
+	if (conf_set(ctx->conf, section, name, value, where) == -1)
+		ctx->errors++;
+	return 1;	/* keep going: report every error */
+}
+
+int
+conf_load(struct conf *c, const char *file)
+{
+	struct conf_load_ctx	 ctx;
+	int			 rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.conf = c;
+	ctx.file = file;
+	if ((ctx.fp = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "%s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	rc = ini_parse_stream(conf_reader, &ctx, conf_handler, &ctx);
+	if (ferror(ctx.fp)) {
+		fprintf(stderr, "%s: read error\n", file);
+		ctx.errors++;
+	}
+	fclose(ctx.fp);
+	free(ctx.buf);
+	if (rc > 0) {
+		/* inih reports the first line it could not parse. */
+		fprintf(stderr, "%s:%d: syntax error (expected [section], "
+		    "key = value, or a comment)\n", file, rc);
+		ctx.errors++;
+	} else if (rc < 0) {
+		fprintf(stderr, "%s: cannot parse (out of memory)\n", file);
+		ctx.errors++;
+	}
+	if (ctx.errors)
+		return -1;
+	str_set(&c->path, file);
+	return 0;
+}
+
+int
+conf_validate(const struct conf *c)
+{
+	if (c->pcap.n > 0 || c->interface != NULL || c->syslog.n > 0) {
+		/* The thin pipeline reads logs only; say so, do not ignore. */
+		if (c->pcap.n > 0)
+			fprintf(stderr, "pcap input is not supported yet\n");
+		if (c->interface != NULL)
+			fprintf(stderr, "interface capture is not supported yet\n");
+		if (c->syslog.n > 0)
+			fprintf(stderr, "syslog receiver is not supported yet\n");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * core/conf.h - vigie.conf (INI, parsed with inih) for all three programs.
+ * A loaded conf is read-only; a reload builds a new one beside the old.
+ */
+#ifndef VIGIE_CONF_H
+#define VIGIE_CONF_H
+
+#include <stddef.h>
+
+#include "netaddr.h"
+
+struct strlist {
+	char	**v;
+	size_t	  n;
+};
+
+struct conf {
+	char		*path;		/* file loaded, NULL when none */
+
+	/* [redis] */
+	char		*redis_address;	/* "127.0.0.1:6379" or "unix:PATH" */
+	char		*redis_prefix;	/* "vigie:" */
+
+	/* [geo] */
+	char		*geo_database;	/* .mmdb path, NULL: no geo */
+	struct strlist	 home_countries;	/* upper-case ISO 3166 codes */
+	struct cidrset	*internal;	/* internal-networks */
+
+	/* [rules] */
+	struct strlist	 rules_path;	/* files or directories of *.yar */
+
+	/* [collector] */
+	char		*sensor;
+	char		*state_dir;
+	struct strlist	 pcap;
+	struct strlist	 log;		/* "FILE[:PARSER]" */
+	struct strlist	 syslog;
+	char		*interface;
+	int		 once;
+	int		 batch;		/* events per pipelined batch */
+
+	/* [correlator] */
+	int		 workers;
+	char		*http;		/* "127.0.0.1:8080" */
+	int		 no_http;
+	int		 drain;
+	char		*timezone;	/* "UTC" */
+	int		 retention_days;
+	int		 stream_keep;
+	int		 incident_quiet;	/* seconds before an idle incident closes */
+	int		 evidence_keep;	/* evidence entries kept per incident */
+	char		*web_root;	/* dashboards/ directory */
+	char		*http_token_file;
+
+	int		 list_owner[8];	/* conf.c: who set each list */
+};
+
+/* Fills defaults. Returns 0 or -1 (out of memory). */
+int	conf_init(struct conf *);
+/*
+ * Loads FILE over the defaults. Every error is printed as "file:line: msg"
+ * on stderr; all of them are reported, then -1 is returned.
+ */
+int	conf_load(struct conf *, const char *file);
+/*
+ * Sets one key as the file would; `where` names the origin for messages
+ * ("--workers", "vigie.conf:12"). Returns 0 or -1 after printing why.
+ */
+int	conf_set(struct conf *, const char *section, const char *key,
+	    const char *value, const char *where);
+/* Cross-key checks after file and options. Returns 0 or -1 after printing. */
+int	conf_validate(const struct conf *);
+void	conf_free(struct conf *);
+
+#endif

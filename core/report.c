@@ -1,0 +1,801 @@
+/*
+ * core/report.c - read a day's counters and the incidents from Redis as JSON.
+ * Owns no state; pipelines its reads on the caller's hiredis context.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+
+#include "daytime.h"
+#include "log.h"
+#include "report.h"
+
+#define PIPE_MAX	128	/* commands in one pipelined batch */
+#define INC_CHUNK	100	/* incident ids read per batch */
+#define ID_MAXLEN	19	/* digits of an incident id */
+
+/* A batch of commands sent together, then their replies read in order. */
+struct pipe {
+	redisContext	*c;
+	size_t		 n;
+	int		 broken;	/* an append failed */
+	redisReply	*r[PIPE_MAX];
+};
+
+struct pair {
+	const char	*key;
+	size_t		 keylen;
+	long long	 val;
+};
+
+static void
+pipe_init(struct pipe *p, redisContext *c)
+{
+	memset(p, 0, sizeof(*p));
+	p->c = c;
+}
+
+static void
+pipe_add(struct pipe *p, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 rc;
+
+	if (p->n == PIPE_MAX) {
+		p->broken = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	rc = redisvAppendCommand(p->c, fmt, ap);
+	va_end(ap);
+	if (rc != REDIS_OK)
+		p->broken = 1;
+	else
+		p->n++;
+}
+
+static void
+pipe_addargv(struct pipe *p, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	if (p->n == PIPE_MAX) {
+		p->broken = 1;
+		return;
+	}
+	if (redisAppendCommandArgv(p->c, argc, argv, argvlen) != REDIS_OK)
+		p->broken = 1;
+	else
+		p->n++;
+}
+
+static void
+pipe_clear(struct pipe *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->r[i] != NULL)
+			freeReplyObject(p->r[i]);
+		p->r[i] = NULL;
+	}
+	p->n = 0;
+	p->broken = 0;
+}
+
+/*
+ * Sends the batch and reads every reply, so that the context stays in
+ * step even when one of them is an error. Returns 0, or -1 after logging
+ * (I/O error, or an error reply).
+ */
+static int
+pipe_run(struct pipe *p, const char *what)
+{
+	void	*v;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < p->n; i++) {
+		if (redisGetReply(p->c, &v) != REDIS_OK) {
+			log_warnx("%s: redis: %s", what,
+			    p->c->errstr[0] ? p->c->errstr : "I/O error");
+			return -1;
+		}
+		p->r[i] = v;
+		if (p->r[i]->type == REDIS_REPLY_ERROR && rc == 0) {
+			log_warnx("%s: redis: %s", what, p->r[i]->str);
+			rc = -1;
+		}
+	}
+	if (p->broken) {
+		/* An append that failed left the context unusable. */
+		log_warnx("%s: redis: %s", what,
+		    p->c->err ? p->c->errstr : "too many commands in a batch");
+		if (p->c->err == 0) {
+			p->c->err = REDIS_ERR_OTHER;
+			strncpy(p->c->errstr, "batch aborted",
+			    sizeof(p->c->errstr) - 1);
+		}
+		return -1;
+	}
+	return rc;
+}
+
+/* Strict base-10 integer; returns 0, or -1 if s is not one. */
+static int
+parse_ll(const char *s, long long *out)
+{
+	char	*end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A counter: a malformed or missing value counts 0. */
+static long long
+counter(const redisReply *r)
+{
+	long long v;
+
+	if (r == NULL || r->type != REDIS_REPLY_STRING ||
+	    parse_ll(r->str, &v) == -1)
+		return 0;
+	return v;
+}
+
+/* A sorted-set score (a double in Redis) as a whole count. */
+static long long
+score(const redisReply *r)
+{
+	char	*end;
+	double	 d;
+
+	if (r == NULL || r->type != REDIS_REPLY_STRING)
+		return 0;
+	d = strtod(r->str, &end);
+	if (*end != '\0' || !isfinite(d))
+		return 0;
+	if (d >= 9.2e18)
+		return LLONG_MAX;
+	if (d <= -9.2e18)
+		return LLONG_MIN;
+	return d < 0 ? (long long)(d - 0.5) : (long long)(d + 0.5);
+}
+
+/* Length of the valid UTF-8 sequence at s (max `left` bytes), 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s, size_t left)
+{
+	unsigned int	 cp, min;
+	size_t		 n, i;
+
+	if (s[0] == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1f;
+		min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0f;
+		min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+json_t *
+report_jstring(const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	json_t			*j;
+	char			*buf;
+	size_t			 i, k, n;
+
+	for (i = 0; i < len; i += n)
+		if ((n = utf8_len(u + i, len - i)) == 0)
+			break;
+	if (i == len)
+		return json_stringn(s, len);
+
+	/* Each bad byte becomes the 3 bytes of U+FFFD. */
+	if (len > (SIZE_MAX - 1) / 3 || (buf = malloc(len * 3 + 1)) == NULL)
+		return NULL;
+	memcpy(buf, s, i);
+	for (k = i; i < len; i += n) {
+		if ((n = utf8_len(u + i, len - i)) == 0) {
+			memcpy(buf + k, "\xef\xbf\xbd", 3);
+			k += 3;
+			n = 1;
+		} else {
+			memcpy(buf + k, s + i, n);
+			k += n;
+		}
+	}
+	j = json_stringn(buf, k);
+	free(buf);
+	return j;
+}
+
+/* Sets obj[key] = new value; returns 0, or -1 when out of memory. */
+static int
+set_new(json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL)
+		return -1;
+	return json_object_set_new(obj, key, v);
+}
+
+static int
+set_str(json_t *obj, const char *key, const redisReply *r)
+{
+	if (r == NULL || r->type != REDIS_REPLY_STRING)
+		return set_new(obj, key, json_null());
+	return set_new(obj, key, report_jstring(r->str, r->len));
+}
+
+char *
+report_time(int64_t us, char *buf)
+{
+	struct tm	 tm;
+	time_t		 t;
+	int64_t		 s;
+
+	s = us / 1000000;
+	if (us % 1000000 < 0)
+		s--;
+	t = (time_t)s;
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
+	    tm.tm_year + 1900 < 0 ||
+	    strftime(buf, REPORT_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)strcpy(buf, "1970-01-01T00:00:00Z");
+	return buf;
+}
+
+static int
+set_time(json_t *obj, const char *key, const redisReply *r)
+{
+	char		 buf[REPORT_TIME_LEN];
+	long long	 us;
+
+	if (r == NULL || r->type != REDIS_REPLY_STRING ||
+	    parse_ll(r->str, &us) == -1)
+		return set_new(obj, key, json_null());
+	return set_new(obj, key, json_string(report_time(us, buf)));
+}
+
+int
+report_status_valid(const char *status)
+{
+	return strcmp(status, "open") == 0 ||
+	    strcmp(status, "acknowledged") == 0 ||
+	    strcmp(status, "closed") == 0;
+}
+
+int
+report_id_valid(const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; id[i] != '\0'; i++)
+		if (id[i] < '0' || id[i] > '9' || i == ID_MAXLEN)
+			return 0;
+	return i > 0;
+}
+
+/* Field `name` of an HGETALL reply, or NULL. */
+static const redisReply *
+hget(const redisReply *h, const char *name)
+{
+	size_t	 i;
+
+	if (h == NULL || h->type != REDIS_REPLY_ARRAY)
+		return NULL;
+	for (i = 0; i + 1 < h->elements; i += 2)
+		if (h->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(h->element[i]->str, name) == 0)
+			return h->element[i + 1];
+	return NULL;
+}
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const struct pair	*x = a, *y = b;
+	size_t			 n;
+	int			 c;
+
+	if (x->val != y->val)
+		return x->val > y->val ? -1 : 1;
+	n = x->keylen < y->keylen ? x->keylen : y->keylen;
+	if ((c = memcmp(x->key, y->key, n)) != 0)
+		return c;
+	return x->keylen < y->keylen ? -1 : x->keylen > y->keylen;
+}
+
+/* An HGETALL of counters as an object, largest first, ties by name. */
+static json_t *
+hash_counts(const redisReply *h)
+{
+	struct pair	*v;
+	json_t		*obj, *key;
+	size_t		 i, n = 0;
+
+	if ((obj = json_object()) == NULL)
+		return NULL;
+	if (h->type != REDIS_REPLY_ARRAY || h->elements < 2)
+		return obj;
+	if ((v = calloc(h->elements / 2, sizeof(*v))) == NULL) {
+		json_decref(obj);
+		return NULL;
+	}
+	for (i = 0; i + 1 < h->elements; i += 2) {
+		if (h->element[i]->type != REDIS_REPLY_STRING)
+			continue;
+		v[n].key = h->element[i]->str;
+		v[n].keylen = h->element[i]->len;
+		v[n].val = counter(h->element[i + 1]);
+		n++;
+	}
+	qsort(v, n, sizeof(*v), pair_cmp);
+	for (i = 0; i < n; i++) {
+		/* Keys, too, come from traffic: make them valid UTF-8. */
+		if ((key = report_jstring(v[i].key, v[i].keylen)) == NULL ||
+		    set_new(obj, json_string_value(key),
+		    json_integer(v[i].val)) == -1) {
+			json_decref(key);
+			json_decref(obj);
+			free(v);
+			return NULL;
+		}
+		json_decref(key);
+	}
+	free(v);
+	return obj;
+}
+
+static json_t *
+day_totals(const redisReply *h)
+{
+	static const char *const names[] = { "events", "detections",
+	    "external", "extraterritorial", "unknown_country",
+	    "incidents_opened" };
+	json_t	*obj;
+	size_t	 i;
+
+	if ((obj = json_object()) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (set_new(obj, names[i],
+		    json_integer(counter(hget(h, names[i])))) == -1) {
+			json_decref(obj);
+			return NULL;
+		}
+	return obj;
+}
+
+static json_t *
+day_hours(const redisReply *h)
+{
+	long long	 hours[24];
+	json_t		*arr;
+	long long	 k;
+	size_t		 i;
+
+	memset(hours, 0, sizeof(hours));
+	for (i = 0; h->type == REDIS_REPLY_ARRAY && i + 1 < h->elements;
+	    i += 2)
+		if (h->element[i]->type == REDIS_REPLY_STRING &&
+		    parse_ll(h->element[i]->str, &k) == 0 && k >= 0 && k < 24)
+			hours[k] += counter(h->element[i + 1]);
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < 24; i++)
+		if (json_array_append_new(arr, json_integer(hours[i])) == -1) {
+			json_decref(arr);
+			return NULL;
+		}
+	return arr;
+}
+
+/*
+ * The top sources: `top` is ZREVRANGE 0 19 WITHSCORES, whose ties come in
+ * reverse byte order. When it is full, the members tied with the last
+ * score are read again in ascending order (ZRANGEBYSCORE s s LIMIT), so
+ * that the cut at 20 keeps the smallest ips. Countries come from one HMGET.
+ */
+static json_t *
+day_sources(redisContext *c, const char *prefix, const char *day,
+    const redisReply *top)
+{
+	struct pipe	 p, q;
+	const redisReply *cc;
+	const char	*argv[2 + REPORT_TOP_SOURCES];
+	size_t		 argvlen[2 + REPORT_TOP_SOURCES];
+	long long	 det[REPORT_TOP_SOURCES];
+	char		 key[512];
+	json_t		*arr = NULL, *o;
+	const char	*cutscore;
+	long long	 cut;
+	size_t		 i, n = 0, above, nt;
+	int		 keylen;
+
+	if (top->type != REDIS_REPLY_ARRAY)
+		return json_array();
+	nt = top->elements / 2;
+	if (nt > REPORT_TOP_SOURCES)
+		nt = REPORT_TOP_SOURCES;
+	for (i = 0; i < nt; i++) {
+		if (top->element[2 * i]->type != REDIS_REPLY_STRING)
+			return json_array();
+		argv[2 + i] = top->element[2 * i]->str;
+		argvlen[2 + i] = top->element[2 * i]->len;
+		det[i] = score(top->element[2 * i + 1]);
+	}
+	n = nt;
+	pipe_init(&p, c);
+
+	if (nt == REPORT_TOP_SOURCES) {
+		cut = det[nt - 1];
+		cutscore = top->element[2 * nt - 1]->str;
+		for (above = 0; above < nt && det[above] != cut; above++)
+			;
+		pipe_add(&p, "ZRANGEBYSCORE %sday:%s:sources %s %s LIMIT 0 %llu",
+		    prefix, day, cutscore, cutscore,
+		    (unsigned long long)(nt - above));
+		if (pipe_run(&p, "report sources") == -1) {
+			pipe_clear(&p);
+			return NULL;
+		}
+		if (p.r[0]->type == REDIS_REPLY_ARRAY) {
+			n = above;
+			for (i = 0; i < p.r[0]->elements && n < nt; i++) {
+				if (p.r[0]->element[i]->type !=
+				    REDIS_REPLY_STRING)
+					continue;
+				argv[2 + n] = p.r[0]->element[i]->str;
+				argvlen[2 + n] = p.r[0]->element[i]->len;
+				det[n++] = cut;
+			}
+		}
+		/* p.r[0] holds the strings in argv: cleared at the end. */
+	}
+	if (n == 0) {
+		pipe_clear(&p);
+		return json_array();
+	}
+
+	keylen = snprintf(key, sizeof(key), "%sday:%s:source_country",
+	    prefix, day);
+	if (keylen < 0 || (size_t)keylen >= sizeof(key)) {
+		log_warnx("%s: key too long", __func__);
+		pipe_clear(&p);
+		return NULL;
+	}
+	argv[0] = "HMGET";
+	argvlen[0] = 5;
+	argv[1] = key;
+	argvlen[1] = keylen;
+	pipe_init(&q, c);
+	pipe_addargv(&q, 2 + n, argv, argvlen);
+	if (pipe_run(&q, "report sources") == -1 || (arr = json_array()) == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		cc = NULL;
+		if (q.r[0]->type == REDIS_REPLY_ARRAY && i < q.r[0]->elements &&
+		    q.r[0]->element[i]->type == REDIS_REPLY_STRING)
+			cc = q.r[0]->element[i];
+		if ((o = json_object()) == NULL ||
+		    json_array_append_new(arr, o) == -1 ||
+		    set_new(o, "ip", report_jstring(argv[2 + i],
+		    argvlen[2 + i])) == -1 ||
+		    set_new(o, "country", cc != NULL ?
+		    report_jstring(cc->str, cc->len) : json_string("")) == -1 ||
+		    set_new(o, "detections", json_integer(det[i])) == -1) {
+			log_warnx("%s: out of memory", __func__);
+			json_decref(arr);
+			arr = NULL;
+			break;
+		}
+	}
+ done:
+	pipe_clear(&q);
+	pipe_clear(&p);
+	return arr;
+}
+
+json_t *
+report_day(redisContext *c, const char *prefix, const char *day)
+{
+	struct pipe	 p;
+	json_t		*o, *src;
+	size_t		 i;
+
+	pipe_init(&p, c);
+	pipe_add(&p, "HGETALL %sday:%s:totals", prefix, day);
+	pipe_add(&p, "HGETALL %sday:%s:country", prefix, day);
+	pipe_add(&p, "HGETALL %sday:%s:category", prefix, day);
+	pipe_add(&p, "HGETALL %sday:%s:rule", prefix, day);
+	pipe_add(&p, "HGETALL %sday:%s:hour", prefix, day);
+	pipe_add(&p, "ZREVRANGE %sday:%s:sources 0 %d WITHSCORES", prefix,
+	    day, REPORT_TOP_SOURCES - 1);
+	pipe_add(&p, "PFCOUNT %sday:%s:uniq", prefix, day);
+	pipe_add(&p, "PFCOUNT %sday:%s:uniq_foreign", prefix, day);
+	if (pipe_run(&p, "report day") == -1) {
+		pipe_clear(&p);
+		return NULL;
+	}
+	for (i = 0; i < 6; i++)
+		if (p.r[i]->type != REDIS_REPLY_ARRAY) {
+			log_warnx("report day %s: unexpected reply type %d",
+			    day, p.r[i]->type);
+			pipe_clear(&p);
+			return NULL;
+		}
+
+	if ((o = json_object()) == NULL ||
+	    set_new(o, "day", json_string(day)) == -1 ||
+	    set_new(o, "totals", day_totals(p.r[0])) == -1 ||
+	    set_new(o, "countries", hash_counts(p.r[1])) == -1 ||
+	    set_new(o, "categories", hash_counts(p.r[2])) == -1 ||
+	    set_new(o, "rules", hash_counts(p.r[3])) == -1 ||
+	    set_new(o, "hours", day_hours(p.r[4])) == -1)
+		goto oom;
+	if ((src = day_sources(c, prefix, day, p.r[5])) == NULL) {
+		json_decref(o);
+		pipe_clear(&p);
+		return NULL;
+	}
+	if (set_new(o, "top_sources", src) == -1 ||
+	    set_new(o, "unique_sources", json_integer(
+	    p.r[6]->type == REDIS_REPLY_INTEGER ? p.r[6]->integer : 0)) == -1 ||
+	    set_new(o, "unique_foreign_sources", json_integer(
+	    p.r[7]->type == REDIS_REPLY_INTEGER ? p.r[7]->integer : 0)) == -1)
+		goto oom;
+	pipe_clear(&p);
+	return o;
+ oom:
+	log_warnx("%s: out of memory", __func__);
+	json_decref(o);
+	pipe_clear(&p);
+	return NULL;
+}
+
+json_t *
+report_days(redisContext *c, const char *prefix, const char *last, int n)
+{
+	json_t	*arr, *d;
+	char	 day[11];
+	int	 i;
+
+	if (n < 1 || n > REPORT_MAX_DAYS) {
+		log_warnx("%s: %d days out of range", __func__, n);
+		return NULL;
+	}
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	for (i = n - 1; i >= 0; i--) {
+		daytime_day_add(last, -i, day);
+		if ((d = report_day(c, prefix, day)) == NULL ||
+		    json_array_append_new(arr, d) == -1) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+/* The list fields of an incident from its HGETALL. Returns NULL on OOM. */
+static json_t *
+incident_object(const char *id, const redisReply *h)
+{
+	static const char *const strs[] = { "rule", "category", "severity",
+	    "group", "src_ip", "country" };
+	json_t		*o;
+	long long	 v;
+	size_t		 i;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (parse_ll(id, &v) == -1)
+		v = 0;
+	if (set_new(o, "id", json_integer(v)) == -1)
+		goto oom;
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (set_str(o, strs[i], hget(h, strs[i])) == -1)
+			goto oom;
+	if (set_new(o, "count", json_integer(counter(hget(h, "count")))) ==
+	    -1 || set_str(o, "status", hget(h, "status")) == -1 ||
+	    set_time(o, "first_seen", hget(h, "first_seen")) == -1 ||
+	    set_time(o, "last_seen", hget(h, "last_seen")) == -1)
+		goto oom;
+	return o;
+ oom:
+	json_decref(o);
+	return NULL;
+}
+
+static int
+status_is(const redisReply *h, const char *status)
+{
+	const redisReply	*s;
+
+	if (status == NULL)
+		return 1;
+	s = hget(h, "status");
+	return s != NULL && s->type == REDIS_REPLY_STRING &&
+	    strcmp(s->str, status) == 0;
+}
+
+json_t *
+report_incidents(redisContext *c, const char *prefix, const char *status,
+    size_t limit)
+{
+	struct pipe	 ids, p;
+	json_t		*arr, *seen, *o;
+	const redisReply *m;
+	const char	*member[INC_CHUNK];
+	size_t		 start = 0, i, nm, chunk = INC_CHUNK;
+	int		 more = 1;
+
+	if ((arr = json_array()) == NULL || (seen = json_object()) == NULL) {
+		json_decref(arr);
+		return NULL;
+	}
+	if (status == NULL && limit > 0 && limit < chunk)
+		chunk = limit;
+	while (more && (limit == 0 || json_array_size(arr) < limit)) {
+		pipe_init(&ids, c);
+		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
+		    (unsigned long long)start,
+		    (unsigned long long)(start + chunk - 1));
+		if (pipe_run(&ids, "report incidents") == -1)
+			goto fail_ids;
+		if (ids.r[0]->type != REDIS_REPLY_ARRAY) {
+			log_warnx("report incidents: unexpected reply type %d",
+			    ids.r[0]->type);
+			goto fail_ids;
+		}
+		more = ids.r[0]->elements == chunk;
+		start += chunk;
+
+		pipe_init(&p, c);
+		for (i = 0, nm = 0; i < ids.r[0]->elements; i++) {
+			m = ids.r[0]->element[i];
+			if (m->type != REDIS_REPLY_STRING ||
+			    !report_id_valid(m->str) ||
+			    json_object_get(seen, m->str) != NULL)
+				continue;
+			member[nm++] = m->str;
+			pipe_add(&p, "HGETALL %sinc:%s", prefix, m->str);
+		}
+		if (pipe_run(&p, "report incidents") == -1)
+			goto fail;
+		for (i = 0; i < nm; i++) {
+			if (p.r[i]->type != REDIS_REPLY_ARRAY ||
+			    p.r[i]->elements == 0 || !status_is(p.r[i], status))
+				continue;	/* expired, or filtered out */
+			if (json_object_set_new(seen, member[i],
+			    json_true()) == -1 ||
+			    (o = incident_object(member[i], p.r[i])) == NULL ||
+			    json_array_append_new(arr, o) == -1) {
+				log_warnx("%s: out of memory", __func__);
+				goto fail;
+			}
+			if (limit > 0 && json_array_size(arr) >= limit)
+				break;
+		}
+		pipe_clear(&p);
+		pipe_clear(&ids);
+	}
+	json_decref(seen);
+	return arr;
+ fail:
+	pipe_clear(&p);
+ fail_ids:
+	pipe_clear(&ids);
+	json_decref(seen);
+	json_decref(arr);
+	return NULL;
+}
+
+/* One evidence entry: the stored JSON object, plus "time" from "ts". */
+static json_t *
+evidence_object(const redisReply *r)
+{
+	json_t		*e, *ts;
+	char		 buf[REPORT_TIME_LEN];
+
+	e = json_loadb(r->str, r->len, JSON_REJECT_DUPLICATES, NULL);
+	if (e == NULL || !json_is_object(e)) {
+		json_decref(e);
+		/* Keep what is there, as text, rather than hide it. */
+		if ((e = json_object()) == NULL)
+			return NULL;
+		if (set_new(e, "raw", report_jstring(r->str, r->len)) == -1) {
+			json_decref(e);
+			return NULL;
+		}
+		return e;
+	}
+	ts = json_object_get(e, "ts");
+	if (json_is_integer(ts) && set_new(e, "time", json_string(
+	    report_time(json_integer_value(ts), buf))) == -1) {
+		json_decref(e);
+		return NULL;
+	}
+	return e;
+}
+
+int
+report_incident(redisContext *c, const char *prefix, const char *id,
+    json_t **out)
+{
+	struct pipe	 p;
+	json_t		*o = NULL, *ev, *e;
+	size_t		 i;
+
+	*out = NULL;
+	if (!report_id_valid(id))
+		return 1;
+	pipe_init(&p, c);
+	pipe_add(&p, "HGETALL %sinc:%s", prefix, id);
+	pipe_add(&p, "LRANGE %sinc:%s:ev 0 %d", prefix, id,
+	    REPORT_MAX_EVIDENCE - 1);
+	if (pipe_run(&p, "report incident") == -1) {
+		pipe_clear(&p);
+		return -1;
+	}
+	if (p.r[0]->type != REDIS_REPLY_ARRAY || p.r[0]->elements == 0) {
+		pipe_clear(&p);
+		return 1;
+	}
+	if ((o = incident_object(id, p.r[0])) == NULL ||
+	    set_str(o, "group_by", hget(p.r[0], "group_by")) == -1 ||
+	    set_str(o, "sensor", hget(p.r[0], "sensor")) == -1 ||
+	    (ev = json_array()) == NULL || set_new(o, "evidence", ev) == -1)
+		goto oom;
+	for (i = 0; p.r[1]->type == REDIS_REPLY_ARRAY &&
+	    i < p.r[1]->elements; i++)
+		if (p.r[1]->element[i]->type == REDIS_REPLY_STRING &&
+		    ((e = evidence_object(p.r[1]->element[i])) == NULL ||
+		    json_array_append_new(ev, e) == -1))
+			goto oom;
+	pipe_clear(&p);
+	*out = o;
+	return 0;
+ oom:
+	log_warnx("%s: out of memory", __func__);
+	json_decref(o);
+	pipe_clear(&p);
+	return -1;
+}

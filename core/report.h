@@ -1,0 +1,93 @@
+/*
+ * core/report.h - the read side of the state: days and incidents as JSON.
+ * One implementation for the vigie CLI and the web API; reads Redis only.
+ */
+#ifndef VIGIE_REPORT_H
+#define VIGIE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+
+#define REPORT_TOP_SOURCES	20
+#define REPORT_MAX_DAYS		3660	/* longest --days / ?n= accepted */
+#define REPORT_MAX_EVIDENCE	1000	/* evidence entries read per incident */
+#define REPORT_TIME_LEN		21	/* "2026-11-23T01:34:22Z" + NUL */
+
+/*
+ * All readers take a connected context and the key prefix ("vigie:").
+ * On a Redis I/O error or error reply they log once and return NULL
+ * (or -1); after an I/O error c->err is set and the context is dead:
+ * free it and reconnect. Returned objects are new references: the
+ * caller frees them with json_decref(). Strings read from Redis are
+ * attacker-controlled: they are made valid UTF-8 (bad bytes become
+ * U+FFFD) but not escaped; escape them where they are rendered.
+ */
+
+/*
+ * One day, "YYYY-MM-DD" (checked by the caller with daytime_parse_day):
+ * {"day", "totals": {events, detections, external, extraterritorial,
+ * unknown_country, incidents_opened}, "countries", "categories", "rules"
+ * (objects name -> external detections, largest first), "hours" (24
+ * ints), "top_sources" ([{ip, country, detections}], top 20, largest
+ * first, ties by ip), "unique_sources", "unique_foreign_sources"}.
+ * A day with no keys is all zeros, not an error.
+ */
+json_t	*report_day(redisContext *, const char *prefix, const char *day);
+
+/* The n days (1..REPORT_MAX_DAYS) that end with `last`: an array, oldest first. */
+json_t	*report_days(redisContext *, const char *prefix, const char *last,
+	    int n);
+
+/*
+ * Incidents by last activity, most recent first: an array of {id, rule,
+ * category, severity, group, src_ip, country, count, status, first_seen,
+ * last_seen}; times are RFC 3339 UTC, absent fields are null. `status`
+ * NULL lists all; limit 0 means no limit.
+ */
+json_t	*report_incidents(redisContext *, const char *prefix,
+	    const char *status, size_t limit);
+
+/*
+ * One incident by decimal id, with "group_by", "sensor" and "evidence"
+ * (newest first; each a JSON object as the correlator stored it, plus
+ * "time" from "ts"). Returns 0 and sets *out, 1 when there is no such
+ * incident (or the id is malformed), -1 after logging a Redis error.
+ */
+int	 report_incident(redisContext *, const char *prefix, const char *id,
+	    json_t **out);
+
+/* Syntax checks for input from the command line or a URL: 1 if valid. */
+int	 report_status_valid(const char *status);
+int	 report_id_valid(const char *id);
+
+/* µs since the epoch as "YYYY-MM-DDTHH:MM:SSZ" into buf[REPORT_TIME_LEN]. */
+char	*report_time(int64_t us, char *buf);
+
+/*
+ * Makes s[0..len) valid UTF-8 without NULs (bad bytes become U+FFFD):
+ * a new JSON string, or NULL when out of memory.
+ */
+json_t	*report_jstring(const char *s, size_t len);
+
+/*
+ * Text renderers (core/report_text.c) for the CLI. Control characters,
+ * C1 controls and bidirectional overrides in data are printed escaped
+ * (\x1b, \u202e) so that a log line cannot drive the terminal. They
+ * return 0, or -1 when writing failed (errno set).
+ */
+int	 report_print_text(FILE *, const json_t *day);
+/* One line per day with the totals; `days` is an array of day objects. */
+int	 report_print_days_text(FILE *, const json_t *days);
+/* CSV (RFC 4180) with a header line, one row per day; `days` is an array. */
+int	 report_print_csv(FILE *, const json_t *days);
+int	 incidents_print_text(FILE *, const json_t *list);
+int	 incident_print_text(FILE *, const json_t *incident);
+
+/* Writes s with the escaping above into buf (always NUL-terminated). */
+void	 report_text_escape(const char *s, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * correlator/correlator.h - the correlator's context (read-only once the
+ * workers start) and one worker per thread, each a consumer of the group.
+ */
+#ifndef VIGIE_CORRELATOR_H
+#define VIGIE_CORRELATOR_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include <hiredis/hiredis.h>
+
+#include "conf.h"
+#include "geo.h"
+#include "scan.h"
+
+#define CORRELATOR_GROUP	"correlators"
+
+struct correlator {
+	const struct conf	*conf;
+	struct ruleset		 rules;
+	struct geo		 geo;
+	volatile sig_atomic_t	*stop;
+	char			 host[64];	/* for consumer names */
+};
+
+/* Arguments of one FCALL, kept as offsets into one growing arena. */
+struct fargs {
+	size_t		*off, *len;
+	size_t		 n, cap;
+	char		*arena;
+	size_t		 used, size;
+	const char	**argv;		/* built by fargs_argv() */
+	size_t		*argl;
+	size_t		 acap;
+};
+
+struct worker {
+	struct correlator	*cor;
+	int			 idx;
+	pthread_t		 thread;
+	redisContext		*rc;
+	struct scanner		*sc;
+	char			 consumer[128];
+	struct fargs		 fa;
+	char			**streams;	/* stream keys known */
+	size_t			 nstreams;
+	int			 failed;	/* drain ended on an error */
+
+	uint64_t		 events;	/* counted by this worker */
+	uint64_t		 skipped;	/* already acknowledged elsewhere */
+	uint64_t		 detections;
+	uint64_t		 scan_us;
+};
+
+/* Loads the commit function (FUNCTION LOAD REPLACE). 0 or -1 (logged). */
+int	commit_load(redisContext *);
+/* The thread body: consume until stopped, or until drained with --drain. */
+void	*worker_main(void *);
+void	 worker_free(struct worker *);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * correlator/geo.c - country lookups in a .mmdb database.
+ * Owns the MMDB_s (memory-mapped, read-only, shared by all workers).
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <string.h>
+
+#include "geo.h"
+#include "log.h"
+
+int
+geo_open(struct geo *g, const char *path)
+{
+	int	 rc;
+
+	memset(g, 0, sizeof(*g));
+	if ((rc = MMDB_open(path, MMDB_MODE_MMAP, &g->db)) != MMDB_SUCCESS) {
+		log_warnx("geo database %s: %s", path, MMDB_strerror(rc));
+		return -1;
+	}
+	g->open = 1;
+	return 0;
+}
+
+static int
+geo_code(MMDB_lookup_result_s *res, const char *const *path, char cc[3])
+{
+	MMDB_entry_data_s	 d;
+
+	if (MMDB_aget_value(&res->entry, &d, path) != MMDB_SUCCESS ||
+	    !d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING ||
+	    d.data_size != 2)
+		return -1;
+	if (!((d.utf8_string[0] >= 'A' && d.utf8_string[0] <= 'Z') &&
+	    (d.utf8_string[1] >= 'A' && d.utf8_string[1] <= 'Z')))
+		return -1;
+	cc[0] = d.utf8_string[0];
+	cc[1] = d.utf8_string[1];
+	cc[2] = '\0';
+	return 0;
+}
+
+int
+geo_country(const struct geo *g, const struct netaddr *addr, char cc[3])
+{
+	static const char *const maxmind[] = { "country", "iso_code", NULL };
+	static const char *const ipdb[] = { "country_code", NULL };
+	static const char *const registered[] = { "registered_country",
+	    "iso_code", NULL };
+	MMDB_lookup_result_s	 res;
+	struct sockaddr_in	 s4;
+	struct sockaddr_in6	 s6;
+	struct sockaddr		*sa;
+	char			 text[64];
+	int			 mmerr;
+
+	cc[0] = '\0';
+	if (!g->open)
+		return 0;
+	/* Never MMDB_lookup_string: it would resolve host names. */
+	if (netaddr_is_v4(addr)) {
+		memset(&s4, 0, sizeof(s4));
+		s4.sin_family = AF_INET;
+		memcpy(&s4.sin_addr, addr->a + 12, 4);
+		sa = (struct sockaddr *)&s4;
+	} else {
+		memset(&s6, 0, sizeof(s6));
+		s6.sin6_family = AF_INET6;
+		memcpy(&s6.sin6_addr, addr->a, 16);
+		sa = (struct sockaddr *)&s6;
+	}
+	res = MMDB_lookup_sockaddr((MMDB_s *)&g->db, sa, &mmerr);
+	if (mmerr != MMDB_SUCCESS) {
+		netaddr_format(addr, text, sizeof(text));
+		log_warnx("geo lookup %s: %s", text, MMDB_strerror(mmerr));
+		return -1;
+	}
+	if (!res.found_entry)
+		return 0;
+	if (geo_code(&res, maxmind, cc) == 0 || geo_code(&res, ipdb, cc) == 0 ||
+	    geo_code(&res, registered, cc) == 0)
+		return 0;
+	cc[0] = '\0';
+	return 0;
+}
+
+void
+geo_close(struct geo *g)
+{
+	if (g->open)
+		MMDB_close(&g->db);
+	g->open = 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * correlator/http.h - the web view and JSON API, served by one libevent thread.
+ * Owns that thread, its event_base and its own Redis connection.
+ */
+#ifndef VIGIE_HTTP_H
+#define VIGIE_HTTP_H
+
+struct conf;
+struct httpd;
+
+/*
+ * Binds conf->http ("127.0.0.1:8080", "[::1]:8080"; port 0 picks one)
+ * and starts serving in a new thread. Reads of the API need the bearer
+ * token of conf->http_token_file when the address is not loopback; with
+ * no token file such an address is refused. The conf is read here only:
+ * what is needed is copied. Returns NULL after logging why (a bind error
+ * names the address). Call before other threads change the signal mask:
+ * the server thread blocks every signal.
+ */
+struct httpd	*httpd_start(const struct conf *);
+
+/* The port actually bound (useful with port 0). */
+int		 httpd_port(const struct httpd *);
+
+/* Stops the loop from any thread, joins it and frees everything. NULL is a no-op. */
+void		 httpd_stop(struct httpd *);
+
+#endif

@@ -1,0 +1,366 @@
+/*
+ * correlator/scan.c - compile the rule pack with libyara, read each rule's
+ * meta, and scan events with their context as external variables.
+ * Owns the YR_RULES and each worker's YR_SCANNER.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "scan.h"
+
+struct scanner {
+	const struct ruleset	*rs;
+	YR_SCANNER		*ys;
+	uint32_t		*hits;
+	int			 nhits, maxhits;
+};
+
+struct compile_ctx {
+	int	 errors;
+};
+
+static const char *group_names[] = { "src_ip", "dest_ip", "user", "host",
+    "sensor", "rule", NULL };
+
+const char *
+group_by_name(enum group_by g)
+{
+	return group_names[g];
+}
+
+static void
+compile_cb(int level, const char *file, int line, const YR_RULE *rule,
+    const char *msg, void *arg)
+{
+	struct compile_ctx	*cc = arg;
+
+	(void)rule;
+	fprintf(stderr, "%s:%d: %s: %s\n", file ? file : "?", line,
+	    level == YARA_ERROR_LEVEL_ERROR ? "error" : "warning", msg);
+	if (level == YARA_ERROR_LEVEL_ERROR)
+		cc->errors++;
+}
+
+static int
+define_externals(YR_COMPILER *c)
+{
+	static const char *strs[] = { "event_kind", "program", "action",
+	    "proto", "src_ip", "src_country", "user", "http_method", "url",
+	    "state", NULL };
+	static const char *ints[] = { "src_port", "dest_port", "hour",
+	    "status", "bytes_toserver", NULL };
+	int	 i;
+
+	for (i = 0; strs[i] != NULL; i++)
+		if (yr_compiler_define_string_variable(c, strs[i], "") !=
+		    ERROR_SUCCESS)
+			return -1;
+	for (i = 0; ints[i] != NULL; i++)
+		if (yr_compiler_define_integer_variable(c, ints[i], 0) !=
+		    ERROR_SUCCESS)
+			return -1;
+	if (yr_compiler_define_boolean_variable(c, "src_internal", 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, "extraterritorial", 0) !=
+	    ERROR_SUCCESS)
+		return -1;
+	return 0;
+}
+
+static int
+add_file(YR_COMPILER *c, const char *path, struct compile_ctx *cc)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		cc->errors++;
+		return -1;
+	}
+	yr_compiler_add_file(c, fp, NULL, path);	/* errors via compile_cb */
+	fclose(fp);
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+add_path(YR_COMPILER *c, const char *path, struct compile_ctx *cc)
+{
+	struct stat	 st;
+	struct dirent	*de;
+	DIR		*d;
+	char		**names = NULL, full[4096];
+	size_t		 n = 0, i, len;
+	int		 found = 0;
+
+	if (stat(path, &st) == -1) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		cc->errors++;
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_file(c, path, cc);
+	if ((d = opendir(path)) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		cc->errors++;
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char	**nn;
+
+		len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".yar") != 0 ||
+		    de->d_name[0] == '.')
+			continue;
+		if ((nn = realloc(names, (n + 1) * sizeof(*nn))) == NULL ||
+		    (nn[n] = strdup(de->d_name)) == NULL) {
+			closedir(d);
+			fatalx("%s: out of memory", __func__);
+		}
+		names = nn;
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++) {
+		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
+		add_file(c, full, cc);
+		found++;
+		free(names[i]);
+	}
+	free(names);
+	if (!found) {
+		fprintf(stderr, "%s: no *.yar rule files\n", path);
+		cc->errors++;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+meta_string(const YR_RULE *r, const YR_META *m, char *dst, size_t len,
+    const char *const *allowed)
+{
+	int	 i;
+
+	if (m->type != META_TYPE_STRING) {
+		fprintf(stderr, "rule %s: meta %s must be a string\n",
+		    r->identifier, m->identifier);
+		return -1;
+	}
+	if (allowed != NULL) {
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(m->string, allowed[i]) == 0)
+				break;
+		if (allowed[i] == NULL) {
+			fprintf(stderr, "rule %s: meta %s = \"%s\" is not "
+			    "one of", r->identifier, m->identifier, m->string);
+			for (i = 0; allowed[i] != NULL; i++)
+				fprintf(stderr, " %s", allowed[i]);
+			fprintf(stderr, "\n");
+			return -1;
+		}
+	}
+	if (strlen(m->string) >= len) {
+		fprintf(stderr, "rule %s: meta %s is too long\n",
+		    r->identifier, m->identifier);
+		return -1;
+	}
+	strcpy(dst, m->string);
+	return 0;
+}
+
+static int
+meta_int(const YR_RULE *r, const YR_META *m, int min, int max, int *out)
+{
+	if (m->type != META_TYPE_INTEGER || m->integer < min ||
+	    m->integer > max) {
+		fprintf(stderr, "rule %s: meta %s must be an integer from %d "
+		    "to %d\n", r->identifier, m->identifier, min, max);
+		return -1;
+	}
+	*out = (int)m->integer;
+	return 0;
+}
+
+static int
+read_meta(const YR_RULE *r, struct rulemeta *rm)
+{
+	static const char *sev[] = { "low", "medium", "high", "critical",
+	    NULL };
+	const YR_META	*m;
+	char		 g[16];
+	int		 errors = 0, i;
+
+	memset(rm, 0, sizeof(*rm));
+	rm->name = r->identifier;
+	strcpy(rm->category, "uncategorised");
+	strcpy(rm->severity, "medium");
+	rm->threshold = 1;
+	rm->window = 600;
+	rm->group_by = G_SRC_IP;
+	yr_rule_metas_foreach(r, m) {
+		if (!strcmp(m->identifier, "severity"))
+			errors += meta_string(r, m, rm->severity,
+			    sizeof(rm->severity), sev) == -1;
+		else if (!strcmp(m->identifier, "category"))
+			errors += meta_string(r, m, rm->category,
+			    sizeof(rm->category), NULL) == -1;
+		else if (!strcmp(m->identifier, "description"))
+			errors += meta_string(r, m, rm->description,
+			    sizeof(rm->description), NULL) == -1;
+		else if (!strcmp(m->identifier, "threshold"))
+			errors += meta_int(r, m, 1, 1000000,
+			    &rm->threshold) == -1;
+		else if (!strcmp(m->identifier, "window"))
+			errors += meta_int(r, m, 1, 30 * 86400,
+			    &rm->window) == -1;
+		else if (!strcmp(m->identifier, "group_by")) {
+			if (meta_string(r, m, g, sizeof(g), group_names +
+			    0) == -1) {
+				errors++;
+				continue;
+			}
+			for (i = 0; i < 6; i++)
+				if (!strcmp(g, group_names[i]))
+					rm->group_by = (enum group_by)i;
+		}
+		/* Other meta keys are the author's own: kept by YARA. */
+	}
+	return errors ? -1 : 0;
+}
+
+int
+ruleset_load(struct ruleset *rs, char *const *paths, size_t npaths)
+{
+	struct compile_ctx	 cc = { 0 };
+	YR_COMPILER		*c;
+	const YR_RULE		*r;
+	size_t			 i;
+	int			 errors = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	if (npaths == 0) {
+		fprintf(stderr, "no rules: give --rules PATH or [rules] path\n");
+		return -1;
+	}
+	if (yr_compiler_create(&c) != ERROR_SUCCESS)
+		fatalx("%s: yr_compiler_create", __func__);
+	yr_compiler_set_callback(c, compile_cb, &cc);
+	if (define_externals(c) == -1)
+		fatalx("%s: cannot define external variables", __func__);
+	for (i = 0; i < npaths; i++)
+		add_path(c, paths[i], &cc);
+	if (cc.errors || yr_compiler_get_rules(c, &rs->rules) !=
+	    ERROR_SUCCESS) {
+		yr_compiler_destroy(c);
+		return -1;
+	}
+	yr_compiler_destroy(c);
+	yr_rules_foreach(rs->rules, r)
+		rs->n++;
+	if ((rs->meta = calloc(rs->n ? rs->n : 1, sizeof(*rs->meta))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	i = 0;
+	yr_rules_foreach(rs->rules, r)
+		errors += read_meta(r, &rs->meta[i++]) == -1;
+	if (errors) {
+		ruleset_free(rs);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ruleset_free(struct ruleset *rs)
+{
+	if (rs->rules != NULL)
+		yr_rules_destroy(rs->rules);
+	free(rs->meta);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static int
+scan_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *arg)
+{
+	struct scanner	*s = arg;
+	YR_RULE		*r = data;
+
+	(void)ctx;
+	if (msg == CALLBACK_MSG_RULE_MATCHING && s->nhits < s->maxhits)
+		s->hits[s->nhits++] = (uint32_t)(r - s->rs->rules->rules_table);
+	return CALLBACK_CONTINUE;
+}
+
+struct scanner *
+scanner_new(const struct ruleset *rs)
+{
+	struct scanner	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->rs = rs;
+	if (yr_scanner_create(rs->rules, &s->ys) != ERROR_SUCCESS) {
+		free(s);
+		return NULL;
+	}
+	yr_scanner_set_callback(s->ys, scan_cb, s);
+	yr_scanner_set_flags(s->ys, SCAN_FLAGS_REPORT_RULES_MATCHING);
+	return s;
+}
+
+void
+scanner_free(struct scanner *s)
+{
+	if (s == NULL)
+		return;
+	yr_scanner_destroy(s->ys);
+	free(s);
+}
+
+int
+scanner_scan(struct scanner *s, const struct scanctx *x, const void *data,
+    size_t len, uint32_t *hits, int maxhits)
+{
+	YR_SCANNER	*y = s->ys;
+	int		 rc;
+
+#define S(n, v) yr_scanner_define_string_variable(y, n, v ? v : "")
+#define I(n, v) yr_scanner_define_integer_variable(y, n, v)
+	if (S("event_kind", x->event_kind) || S("program", x->program) ||
+	    S("action", x->action) || S("proto", x->proto) ||
+	    S("src_ip", x->src_ip) || S("src_country", x->src_country) ||
+	    S("user", x->user) || S("http_method", x->http_method) ||
+	    S("url", x->url) || S("state", x->state) ||
+	    I("src_port", x->src_port) || I("dest_port", x->dest_port) ||
+	    I("hour", x->hour) || I("status", x->status) ||
+	    I("bytes_toserver", x->bytes_toserver) ||
+	    yr_scanner_define_boolean_variable(y, "src_internal",
+	    x->src_internal) ||
+	    yr_scanner_define_boolean_variable(y, "extraterritorial",
+	    x->extraterritorial)) {
+		log_warnx("%s: cannot set external variables", __func__);
+		return -1;
+	}
+#undef S
+#undef I
+	s->hits = hits;
+	s->nhits = 0;
+	s->maxhits = maxhits;
+	rc = yr_scanner_scan_mem(y, data, len);
+	if (rc != ERROR_SUCCESS) {
+		log_warnx("%s: yara scan error %d", __func__, rc);
+		return -1;
+	}
+	return s->nhits;
+}
