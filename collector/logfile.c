@@ -175,6 +175,9 @@ batch_commit(struct collector *c, const char *spec, struct fstate *fs,
 	in->ref = ref;
 	if (state_save(&c->state) == -1)
 		return -1;
+	/* Test hook: die between the journal and Redis, as a crash would. */
+	if (c->crash_after > 0 && --c->crash_after == 0)
+		_exit(99);
 	if (publish_batch(&c->pub, &c->batch) == -1)
 		return -1;
 	c->batches++;

@@ -155,6 +155,8 @@ main(int argc, char *argv[])
 	c.conf = &conf;
 	c.sensor = conf.sensor;
 	c.stop = &stop_requested;
+	if (getenv("VIGIE_TEST_CRASH_AFTER") != NULL)
+		c.crash_after = atoi(getenv("VIGIE_TEST_CRASH_AFTER"));
 	batch_init(&c.batch);
 	if (state_open(&c.state, conf.state_dir, conf.sensor) == -1)
 		exit(1);

@@ -53,6 +53,7 @@ static const struct matcher matchers[] = {
 	{ "Failed ",			"auth_fail",	m_auth_method },
 	{ "Accepted ",			"auth_ok",	m_auth_method },
 	{ "Invalid user ",		"invalid_user",	m_invalid_user },
+	{ "Illegal user ",		"invalid_user",	m_invalid_user },
 	{ "User ",			"user_not_allowed", m_not_allowed },
 	{ "ROOT LOGIN REFUSED FROM ",	"root_refused",	m_root_refused },
 	{ "maximum authentication attempts exceeded for ",
@@ -135,11 +136,11 @@ span_chop(struct span *s, const char *lit)
 	return 1;
 }
 
+/* Line ends only: sshd's messages never end in a space (but PAM's may). */
 static void
-span_trim_right(struct span *s)
+span_trim_eol(struct span *s)
 {
-	while (s->n > 0 && (s->p[s->n - 1] == ' ' || s->p[s->n - 1] == '\t' ||
-	    s->p[s->n - 1] == '\r' || s->p[s->n - 1] == '\n'))
+	while (s->n > 0 && (s->p[s->n - 1] == '\r' || s->p[s->n - 1] == '\n'))
 		s->n--;
 }
 
@@ -368,7 +369,8 @@ m_auth_user(struct logrec *out, struct span s)
 	struct span	 rest;
 	size_t		 f, a, k;
 
-	(void)span_eat(&s, "invalid user ");
+	if (!span_eat(&s, "invalid user "))
+		(void)span_eat(&s, "illegal user ");	/* OpenSSH < 3.9 */
 	for (f = span_rfind(s, s.n, " from "); f != NOPOS;
 	    f = f == 0 ? NOPOS : span_rfind(s, f + 5, " from ")) {
 		for (a = f + 6; a < s.n && s.p[a] != ' '; a++)
@@ -684,9 +686,8 @@ sshd_parse(struct logrec *out)
 		return -1;
 	s.p = out->msg;
 	s.n = out->msglen;
-	span_trim_right(&s);
-	if (span_chop(&s, " [preauth]"))
-		span_trim_right(&s);
+	span_trim_eol(&s);
+	(void)span_chop(&s, " [preauth]");
 	if (!span_eat(&s, "error: "))
 		(void)span_eat(&s, "fatal: ");
 

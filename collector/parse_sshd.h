@@ -25,7 +25,8 @@
  *		invalid-user connection.  (Under PermitEmptyPasswords it does
  *		try an empty password: rules may add it back if they care.)
  *  auth_ok	"Accepted <method> for U from A port N ssh2[: key]".
- *  invalid_user	"Invalid user U from A[ port N]": a notice, not an attempt.
+ *  invalid_user	"Invalid user U from A[ port N]" (older: "Illegal user"):
+ *		a notice, not an attempt.
  *  user_not_allowed	"User U from A not allowed because ..." (AllowUsers,
  *		DenyUsers, AllowGroups, DenyGroups) and "User U not allowed
  *		because account is locked / shell ...": sshd's refusal
@@ -63,10 +64,13 @@
  * both sides verbatim, so no parser can tell them apart.
  * IPv4-mapped IPv6 addresses are written as IPv4; every address goes through
  * inet_pton/inet_ntop.  A token that is not an address (a host name with
- * UseDNS, "UNKNOWN") leaves src_ip "".  A line truncated inside an address
- * of a form that has a legacy variant without " port N" (Invalid user, ROOT
- * LOGIN REFUSED, Did not receive..., Bad protocol..., Connection closed by)
- * reads as that legacy line: nothing in the text can tell them apart.
+ * UseDNS, "UNKNOWN") leaves src_ip "".
+ * Legacy forms are read too: no " port N" (Invalid user, ROOT LOGIN REFUSED,
+ * Did not receive..., Bad protocol..., Connection closed by, Received
+ * disconnect), no " ssh2" (SSH-1 era "Failed ..."), "illegal user".  So a
+ * line cut inside an address or a port number can read as a complete legacy
+ * line with that (shorter or user-supplied) address: nothing in the text
+ * tells them apart.  A cut anywhere else never yields a wrong address.
  */
 int	sshd_parse(struct logrec *out);
 

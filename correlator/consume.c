@@ -456,6 +456,9 @@ worker_commit(struct worker *w, const char *stream, const redisReply *entries)
 	}
 	if (nlive == 0)
 		return 0;
+	/* Test hook: die with the batch read but not committed. */
+	if (w->cor->crash_before > 0 && --w->cor->crash_before == 0)
+		_exit(99);
 	fargs_argv(&w->fa);
 	r = redisCommandArgv(w->rc, (int)w->fa.n, w->fa.argv, w->fa.argl);
 	if (r == NULL) {

@@ -23,6 +23,7 @@ struct correlator {
 	struct geo		 geo;
 	volatile sig_atomic_t	*stop;
 	char			 host[64];	/* for consumer names */
+	int			 crash_before;	/* VIGIE_TEST_CRASH_BEFORE: tests */
 };
 
 /* Arguments of one FCALL, kept as offsets into one growing arena. */

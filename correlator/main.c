@@ -147,6 +147,8 @@ main(int argc, char *argv[])
 	memset(&cor, 0, sizeof(cor));
 	cor.conf = &conf;
 	cor.stop = &stop_requested;
+	if (getenv("VIGIE_TEST_CRASH_BEFORE") != NULL)
+		cor.crash_before = atoi(getenv("VIGIE_TEST_CRASH_BEFORE"));
 	if (gethostname(cor.host, sizeof(cor.host)) == -1)
 		snprintf(cor.host, sizeof(cor.host), "correlator");
 	cor.host[sizeof(cor.host) - 1] = '\0';

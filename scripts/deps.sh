@@ -1,0 +1,36 @@
+#!/bin/sh
+# scripts/deps.sh - install what Vigie needs to build, test and run the
+# demo on Debian 12. As root it runs apt-get; otherwise it names the
+# missing packages and stops.
+set -eu
+
+PKGS="gcc make pkg-config libc6-dev tzdata ca-certificates
+libpcap-dev libmaxminddb-dev libhiredis-dev libevent-dev libyara-dev
+libcmocka-dev libinih-dev libjansson-dev redis-server redis-tools jq
+libmaxmind-db-writer-perl chromium fonts-dejavu-core curl"
+[ "${VIGIE_FUZZ:-}" = 1 ] && PKGS="$PKGS clang"
+
+missing=""
+for p in $PKGS; do
+	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$s" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+# Node and npm drive the browser tests and fetch the demo's geo database;
+# any node >= 18 on PATH will do, else Debian's.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "vigie: missing Debian packages:$missing" >&2
+	echo "vigie: install them as root: apt-get install$missing" >&2
+	exit 1
+fi
+echo "vigie: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

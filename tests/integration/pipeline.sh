@@ -1,0 +1,194 @@
+#!/bin/sh
+# tests/integration/pipeline.sh - the whole pipeline on real parts: a
+# private redis-server on a unix socket, the collector on a fixture
+# auth.log, the correlator with the shipped rules and a fixture .mmdb,
+# then the exact figures computed by hand for that fixture. Also: runs
+# repeated on the same state change nothing, a collector and a
+# correlator killed mid-way lose and double-count nothing, and bad
+# input is refused with exit 2 naming file and line.
+set -eu
+
+BIN=${BIN:-bin}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-it.XXXXXX")
+redis_pid=
+pass=0
+fail=0
+
+cleanup() {
+	[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
+# check NAME CMD...: one assertion.
+check() {
+	name=$1; shift
+	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else
+		not_ok "$name"; sed 's/^/#   /' "$tmp/check.out" | head -40; fi
+}
+# same_json NAME GOT_FILE WANT_FILE: equal as JSON, key order aside.
+same_json() {
+	jq -S . "$2" >"$tmp/got.json" && jq -S . "$3" >"$tmp/want.json" &&
+	    diff -u "$tmp/want.json" "$tmp/got.json"
+}
+
+export TZ=UTC
+sock="$tmp/redis.sock"
+R="unix:$sock"
+redis-server --port 0 --unixsocket "$sock" --dir "$tmp" --save '' \
+    --appendonly no --daemonize no --logfile "$tmp/redis.log" &
+redis_pid=$!
+i=0
+until redis-cli -s "$sock" ping >/dev/null 2>&1; do
+	i=$((i + 1)); [ $i -gt 100 ] && { echo "redis did not start"; cat "$tmp/redis.log"; exit 1; }
+	sleep 0.05
+done
+rcli() { redis-cli -s "$sock" "$@"; }
+
+/usr/bin/perl tests/fixtures/mkmmdb.pl --schema maxmind tests/fixtures/geo.txt "$tmp/maxmind.mmdb"
+/usr/bin/perl tests/fixtures/mkmmdb.pl --schema ipdb tests/fixtures/geo.txt "$tmp/ipdb.mmdb"
+cp tests/fixtures/auth.log "$tmp/auth.log"
+# The year of a traditional syslog date comes from the file's mtime.
+touch -d '2026-11-22 06:00:00 UTC' "$tmp/auth.log"
+
+collect() {
+	"$BIN/vigie-collector" --redis "$R" --sensor web1 --state-dir "$tmp/state" \
+	    --log "$tmp/auth.log:sshd" --once "$@"
+}
+correlate() {
+	"$BIN/vigie-correlator" --redis "$R" --rules rules --geoip "$tmp/maxmind.mmdb" \
+	    --home-countries FR --timezone UTC --drain "$@"
+}
+# expect_figures PREFIX_ARGS...: every hand-computed figure.
+expect_figures() {
+	for d in 2026-11-20 2026-11-21 2026-11-22; do
+		"$BIN/vigie" "$@" report --day $d --format json >"$tmp/report-$d.json"
+		check "report $d ($*)" same_json "report $d" "$tmp/report-$d.json" \
+		    "tests/fixtures/expected/report-$d.json"
+	done
+	"$BIN/vigie" "$@" incidents list --format json |
+	    jq '[.[] | {id, rule, category, severity, group, src_ip, country,
+	        count, status, first_seen, last_seen}]' >"$tmp/incidents.json"
+	check "incidents ($*)" same_json incidents "$tmp/incidents.json" \
+	    tests/fixtures/expected/incidents.json
+}
+
+echo "# first run"
+check "collector --once" collect
+check "stream holds every line once" test "$(rcli XLEN 'vigie:ev:{web1}')" = 50
+check "sensor registered" test "$(rcli SMEMBERS vigie:sensors)" = web1
+check "correlator --drain" correlate
+check "group has nothing pending" test "$(rcli XPENDING 'vigie:ev:{web1}' correlators | head -1)" = 0
+expect_figures --redis "$R"
+
+# An event's fields, as the parser set them: the hostile user name does
+# not move the source, IPv4-mapped becomes IPv4.
+field() { rcli --raw XRANGE 'vigie:ev:{web1}' - + | awk -v want="$1" -v n="$2" '
+	$0 == want { c++; if (c == n) { getline; print; exit } }'; }
+check "hostile user name keeps its real source" sh -c \
+    "rcli() { redis-cli -s '$sock' \"\$@\"; }; rcli --raw XRANGE 'vigie:ev:{web1}' - + | grep -c '^218.92.0.7\$' | grep -qx 3"
+check "IPv4-mapped source normalised" sh -c \
+    "redis-cli -s '$sock' --raw XRANGE 'vigie:ev:{web1}' - + | grep -qx 185.220.101.4"
+check "explicit ids are strictly increasing" sh -c \
+    "redis-cli -s '$sock' --raw XRANGE 'vigie:ev:{web1}' - + | grep -E '^[0-9]+-[0-9]+\$' | sort -t- -k1,1n -k2,2n -c"
+check "evidence of incident 1 holds the lines that fired it" sh -c \
+    "redis-cli -s '$sock' --raw LRANGE vigie:inc:1:ev 0 -1 | jq -r .line | grep -c 'Failed password' | grep -qx 6"
+
+echo "# the same file and state again: nothing new, nothing counted twice"
+check "collector --once again" collect
+check "stream unchanged" test "$(rcli XLEN 'vigie:ev:{web1}')" = 50
+check "correlator --drain again" correlate
+expect_figures --redis "$R"
+check "lines appended later are read from the saved offset" sh -c "
+	printf '%s\n' 'Nov 22 07:00:00 web1 sshd[4000]: Accepted publickey for deploy from 10.0.0.9 port 60000 ssh2: ED25519 SHA256:abc' >>'$tmp/auth.log'
+	touch -d '2026-11-22 07:00:01 UTC' '$tmp/auth.log'
+	'$BIN/vigie-collector' --redis '$R' --sensor web1 --state-dir '$tmp/state' --log '$tmp/auth.log:sshd' --once &&
+	test \"\$(redis-cli -s '$sock' XLEN 'vigie:ev:{web1}')\" = 51"
+check "correlator counts the appended line once" correlate
+check "day 2026-11-22 has 2 events" test "$(rcli HGET vigie:day:2026-11-22:totals events)" = 2
+
+echo "# an acknowledged event given to the commit function again counts nothing"
+id=$(rcli --raw XRANGE 'vigie:ev:{web1}' - + COUNT 1 | head -1)
+before=$(rcli HGET vigie:day:2026-11-20:totals events)
+check "commit refuses an acknowledged id" test "$(rcli FCALL vigie_commit_v1 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 \
+    "$id" 2026-11-20 10 1763632803000000 61.177.172.5 CN EX web1 '{}' 0 | tr '\n' ' ')" = "0 1 "
+check "counters unchanged" test "$(rcli HGET vigie:day:2026-11-20:totals events)" = "$before"
+
+echo "# crashes: a collector killed between journal and Redis, a correlator killed before its commit"
+cat >"$tmp/vigie.conf" <<EOF
+; config-file run: another prefix, the ip-location-db schema
+[redis]
+address = $R
+prefix = crash:
+[geo]
+database = $tmp/ipdb.mmdb
+home-countries = FR
+[rules]
+path = rules
+[collector]
+sensor = web1
+state-dir = $tmp/state2
+log = $tmp/auth.log:sshd
+batch = 10
+[correlator]
+timezone = UTC
+EOF
+cp tests/fixtures/auth.log "$tmp/auth.log"
+touch -d '2026-11-22 06:00:00 UTC' "$tmp/auth.log"
+set +e
+VIGIE_TEST_CRASH_AFTER=3 "$BIN/vigie-collector" -c "$tmp/vigie.conf" --once 2>"$tmp/crash.err"
+rc=$?
+set -e
+check "collector died as told (exit 99)" test $rc = 99
+check "two batches in Redis, the third only journaled" test "$(rcli XLEN 'crash:ev:{web1}')" = 20
+check "restarted collector re-sends the batch in flight and goes on" \
+    "$BIN/vigie-collector" -c "$tmp/vigie.conf" --once
+check "every line stored once" test "$(rcli XLEN 'crash:ev:{web1}')" = 50
+set +e
+VIGIE_TEST_CRASH_BEFORE=1 "$BIN/vigie-correlator" -c "$tmp/vigie.conf" --drain 2>"$tmp/crash2.err"
+rc=$?
+set -e
+check "correlator died as told (exit 99)" test $rc = 99
+check "its batch is left pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = 50
+check "nothing counted yet" test -z "$(rcli HGET crash:day:2026-11-20:totals events)"
+check "a new correlator claims and counts the dead one's entries" \
+    "$BIN/vigie-correlator" -c "$tmp/vigie.conf" --drain
+check "nothing left pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = 0
+expect_figures -c "$tmp/vigie.conf"
+
+echo "# bad input: exit 2, file and line named"
+printf '[redis]\naddress = 127.0.0.1:6379\n[correlator]\nworkers = zero\n' >"$tmp/bad.conf"
+set +e
+"$BIN/vigie-correlator" -c "$tmp/bad.conf" -n 2>"$tmp/bad.err"; rc=$?
+set -e
+check "bad config: exit 2" test $rc = 2
+check "bad config: file:line named" grep -q "$tmp/bad.conf:4: bad value \"zero\" for workers" "$tmp/bad.err"
+check "vigie config check accepts the good file" "$BIN/vigie" config check "$tmp/vigie.conf"
+set +e
+"$BIN/vigie" config check "$tmp/bad.conf" 2>/dev/null; rc=$?
+set -e
+check "vigie config check refuses the bad one with 2" test $rc = 2
+printf 'rule broken {\n  meta: threshold = "five"\n  condition:\n    action == \n}\n' >"$tmp/broken.yar"
+set +e
+"$BIN/vigie" rules check "$tmp/broken.yar" 2>"$tmp/rules.err"; rc=$?
+set -e
+check "vigie rules check: exit 2 on a broken rule" test $rc = 2
+check "vigie rules check: file:line named" grep -q "$tmp/broken.yar:[0-9]*: error" "$tmp/rules.err"
+printf 'rule bad_meta {\n  meta: threshold = "five" group_by = "planet"\n  condition: true\n}\n' >"$tmp/meta.yar"
+set +e
+"$BIN/vigie" rules check "$tmp/meta.yar" 2>"$tmp/meta.err"; rc=$?
+set -e
+check "vigie rules check: bad meta refused" test $rc = 2
+check "vigie rules check: bad meta named" grep -q 'rule bad_meta: meta threshold must be an integer' "$tmp/meta.err"
+check "vigie rules check: shipped rules pass" "$BIN/vigie" rules check rules
+set +e
+"$BIN/vigie-collector" --log "$tmp/auth.log:perl" --once 2>/dev/null; rc=$?
+set -e
+check "unknown parser: exit 2" test $rc = 2
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

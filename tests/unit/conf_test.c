@@ -1,0 +1,240 @@
+/*
+ * tests/unit/conf_test.c - vigie.conf loading: defaults, every error
+ * named by file and line, lists replaced by file then by options.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "conf.h"
+
+static char	 path[64];
+static char	 errpath[64];
+
+/* Writes text to a temp config, loads it, captures stderr. */
+static int
+load(struct conf *c, const char *text, char *err, size_t errlen)
+{
+	FILE	*fp;
+	int	 fd, saved, rc;
+	size_t	 n;
+
+	strcpy(path, "/tmp/vigie-conf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	strcpy(errpath, "/tmp/vigie-err-XXXXXX");
+	fd = mkstemp(errpath);
+	assert_true(fd != -1);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	assert_int_equal(conf_init(c), 0);
+	rc = conf_load(c, path);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	fp = fopen(errpath, "r");
+	assert_non_null(fp);
+	n = fread(err, 1, errlen - 1, fp);
+	err[n] = '\0';
+	fclose(fp);
+	unlink(errpath);
+	unlink(path);
+	return rc;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct conf	 c;
+	struct netaddr	 a;
+
+	(void)state;
+	assert_int_equal(conf_init(&c), 0);
+	assert_string_equal(c.redis_address, "127.0.0.1:6379");
+	assert_string_equal(c.redis_prefix, "vigie:");
+	assert_string_equal(c.http, "127.0.0.1:8080");
+	assert_string_equal(c.timezone, "UTC");
+	assert_int_equal(netaddr_parse("10.1.2.3", &a), 0);
+	assert_true(cidrset_contains(c.internal, &a));
+	assert_int_equal(netaddr_parse("8.8.8.8", &a), 0);
+	assert_false(cidrset_contains(c.internal, &a));
+	conf_free(&c);
+}
+
+static void
+test_full_file(void **state)
+{
+	struct conf	 c;
+	char		 err[1024];
+	struct netaddr	 a;
+
+	(void)state;
+	assert_int_equal(load(&c,
+	    "; a comment\n"
+	    "[redis]\n"
+	    "address = unix:/run/vigie/redis.sock\n"
+	    "prefix = dc1:\n"
+	    "[geo]\n"
+	    "database = /var/lib/vigie/country.mmdb\n"
+	    "home-countries = fr, BE\n"
+	    "internal-networks = 198.51.100.0/24, 2001:db8::/32\n"
+	    "  203.0.113.0/25\n"
+	    "[rules]\n"
+	    "path = /etc/vigie/rules\n"
+	    "[collector]\n"
+	    "sensor = rack-12\n"
+	    "log = /var/log/auth.log:sshd\n"
+	    "log = /var/log/syslog:syslog\n"
+	    "[correlator]\n"
+	    "workers = 4\n"
+	    "timezone = Europe/Paris\n"
+	    "retention-days = 30\n", err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(c.redis_address, "unix:/run/vigie/redis.sock");
+	assert_string_equal(c.redis_prefix, "dc1:");
+	assert_int_equal(c.home_countries.n, 2);
+	assert_string_equal(c.home_countries.v[0], "FR");
+	assert_string_equal(c.home_countries.v[1], "BE");
+	/* The file's networks replace the defaults, continuation appends. */
+	assert_int_equal(cidrset_count(c.internal), 3);
+	assert_int_equal(netaddr_parse("10.1.2.3", &a), 0);
+	assert_false(cidrset_contains(c.internal, &a));
+	assert_int_equal(netaddr_parse("203.0.113.100", &a), 0);
+	assert_true(cidrset_contains(c.internal, &a));
+	assert_int_equal(netaddr_parse("203.0.113.200", &a), 0);
+	assert_false(cidrset_contains(c.internal, &a));
+	assert_int_equal(c.log.n, 2);
+	assert_string_equal(c.sensor, "rack-12");
+	assert_int_equal(c.workers, 4);
+	assert_string_equal(c.timezone, "Europe/Paris");
+	assert_int_equal(c.retention_days, 30);
+	conf_free(&c);
+}
+
+static void
+test_every_error_named_with_line(void **state)
+{
+	struct conf	 c;
+	char		 err[4096], want[256];
+
+	(void)state;
+	assert_int_equal(load(&c,
+	    "[redis]\n"
+	    "adress = 127.0.0.1:6379\n"		/* 2: typo */
+	    "[correlator]\n"
+	    "workers = many\n"			/* 4: bad value */
+	    "timezone = Mars/Olympus\n"		/* 5: unknown zone */
+	    "[geo]\n"
+	    "internal-networks = 10.0.0.0/33\n"	/* 7: bad network */
+	    "home-countries = FRA\n"		/* 8: not a code */
+	    "[collector]\n"
+	    "log = /var/log/x:perl\n"		/* 10: no such parser */
+	    "sensor = a b\n"			/* 11: bad name */
+	    "[nowhere]\n"
+	    "key = 1\n", err, sizeof(err)), -1);	/* 13 */
+	snprintf(want, sizeof(want), "%s:2: unknown key \"adress\" in [redis]",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:4: bad value \"many\" for workers",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:5: timezone \"Mars/Olympus\"", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:7: bad network \"10.0.0.0/33\"", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:8: home-countries", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:10: log \"/var/log/x:perl\"", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:11: sensor \"a b\"", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:13: unknown section [nowhere]", path);
+	assert_non_null(strstr(err, want));
+	conf_free(&c);
+}
+
+static void
+test_syntax_error_and_long_line(void **state)
+{
+	struct conf	 c;
+	char		 err[2048], want[256], text[1024];
+
+	(void)state;
+	assert_int_equal(load(&c, "[redis]\nthis line has no equals sign\n",
+	    err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: syntax error", path);
+	assert_non_null(strstr(err, want));
+	conf_free(&c);
+
+	snprintf(text, sizeof(text), "[geo]\n\n\ninternal-networks = %0600d\n",
+	    1);
+	assert_int_equal(load(&c, text, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:4: line longer than", path);
+	assert_non_null(strstr(err, want));
+	conf_free(&c);
+}
+
+static void
+test_unreadable_file(void **state)
+{
+	struct conf	 c;
+
+	(void)state;
+	assert_int_equal(conf_init(&c), 0);
+	assert_int_equal(conf_load(&c, "/nonexistent/vigie.conf"), -1);
+	conf_free(&c);
+}
+
+static void
+test_options_replace_file_lists(void **state)
+{
+	struct conf	 c;
+	char		 err[256];
+
+	(void)state;
+	assert_int_equal(load(&c, "[collector]\nlog = /a:sshd\nlog = /b\n"
+	    "[geo]\nhome-countries = FR\n", err, sizeof(err)), 0);
+	assert_int_equal(c.log.n, 2);
+	assert_int_equal(conf_set(&c, "collector", "log", "/c:sshd", "--log"), 0);
+	assert_int_equal(conf_set(&c, "collector", "log", "/d:sshd", "--log"), 0);
+	assert_int_equal(c.log.n, 2);
+	assert_string_equal(c.log.v[0], "/c:sshd");
+	assert_string_equal(c.log.v[1], "/d:sshd");
+	/* The correlator's option names reach the shared keys. */
+	assert_int_equal(conf_set(&c, "correlator", "home-countries", "de,at",
+	    "--home-countries"), 0);
+	assert_int_equal(c.home_countries.n, 2);
+	assert_string_equal(c.home_countries.v[0], "DE");
+	assert_int_equal(conf_set(&c, "correlator", "redis", "unix:/x.sock",
+	    "--redis"), 0);
+	assert_string_equal(c.redis_address, "unix:/x.sock");
+	assert_int_equal(conf_set(&c, "correlator", "redis", "host:99999",
+	    "--redis"), -1);
+	assert_string_equal(c.redis_address, "unix:/x.sock");
+	conf_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_every_error_named_with_line),
+		cmocka_unit_test(test_syntax_error_and_long_line),
+		cmocka_unit_test(test_unreadable_file),
+		cmocka_unit_test(test_options_replace_file_lists),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
