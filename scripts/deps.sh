@@ -7,7 +7,7 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev tzdata ca-certificates
 libpcap-dev libmaxminddb-dev libhiredis-dev libevent-dev libyara-dev
 libcmocka-dev libinih-dev libjansson-dev redis-server redis-tools jq
-libmaxmind-db-writer-perl chromium fonts-dejavu-core curl"
+libmaxmind-db-writer-perl chromium fonts-dejavu-core curl time bc"
 [ "${VIGIE_FUZZ:-}" = 1 ] && PKGS="$PKGS clang"
 
 missing=""
