@@ -15,9 +15,9 @@
  * Returns 0 when recognised, -1 otherwise (action left "").
  *
  * Actions count attempts, not lines (DESIGN.md, "The event"):
- *  auth_fail	"Failed <method> for [invalid user ]U from A port N ssh2[: key]",
- *		one rejected attempt (password, publickey, keyboard-interactive,
- *		hostbased, gssapi-with-mic...).
+ *  auth_fail	"Failed <method> for [invalid user ]U from A port N ssh2"
+ *		(then maybe ": <key info>"): one rejected attempt
+ *		(password, publickey, keyboard-interactive, hostbased...).
  *  auth_none	"Failed none for ...": the client's "none" method query that
  *		opens every session.  sshd does not count it against
  *		MaxAuthTries and logs it at INFO for every invalid user, so
@@ -25,21 +25,24 @@
  *		invalid-user connection.  (Under PermitEmptyPasswords it does
  *		try an empty password: rules may add it back if they care.)
  *  auth_ok	"Accepted <method> for U from A port N ssh2[: key]".
- *  invalid_user	"Invalid user U from A[ port N]" (older: "Illegal user"):
- *		a notice, not an attempt.
+ *  invalid_user	"Invalid user U from A[ port N]" (older: "Illegal
+ *		user"): a notice, not an attempt.
  *  user_not_allowed	"User U from A not allowed because ..." (AllowUsers,
  *		DenyUsers, AllowGroups, DenyGroups) and "User U not allowed
  *		because account is locked / shell ...": sshd's refusal
  *		notice; the attempt itself is still logged as "Failed ...".
  *  root_refused	"ROOT LOGIN REFUSED FROM A[ port N]" (user "root").
- *  max_attempts	"error: maximum authentication attempts exceeded for ...".
- *  pam_auth_fail	pam_*(sshd:auth) "authentication failure; ... rhost=A user=U",
+ *  max_attempts	"error: maximum authentication attempts exceeded
+ *		for [invalid user ]U from A port N ssh2".
+ *  pam_auth_fail	pam_*(sshd:auth) "authentication failure; ...
+ *		rhost=A  user=U",
  *		"PAM N more authentication failure(s); ..." and
  *		"error: PAM: Authentication failure for U from A": PAM's echo of
  *		attempts that sshd logs itself.  rhost may be a host name:
  *		src_ip is then "".
  *  no_ident	"Did not receive identification string from A[ port N]".
- *  bad_protocol	"Bad protocol version identification '...' from A[ port N]",
+ *  bad_protocol	"Bad protocol version identification '...' from
+ *		A[ port N]",
  *		"banner exchange: Connection from A port N: <error>",
  *		"Unable to negotiate with A port N: ...".
  *  ident_error	"kex_exchange_identification: ..." (OpenSSH >= 8): carries no

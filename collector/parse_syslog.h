@@ -40,7 +40,9 @@ struct logrec {
  *	one day (86400 s) after `ref`, use the previous year instead.  A line
  *	dated Dec 31 read on Jan 2 is thus last year's, while a line a few
  *	hours ahead of `ref` (clock skew, time zones) stays in `ref`'s year.
- *	Feb 29 goes back to the most recent leap year.
+ *	Feb 29 goes back to the most recent leap year.  In the hour that
+ *	repeats when daylight saving time ends, mktime() picks one of the
+ *	two instants: the text cannot say which.
  *  - RFC 3339 high precision (rsyslog's RSYSLOG_FileFormat):
  *	"2026-11-23T01:34:22.123456+01:00 host sshd[1234]: msg" or "...Z";
  *	fractional seconds optional (digits past the 6th are dropped); the

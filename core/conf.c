@@ -218,12 +218,6 @@ conf_log_spec(const char *v)
  * the defaults and the options replace the file, while a key repeated at
  * the same level appends.
  */
-struct listslot {
-	const char	*section, *key;
-	size_t		 off;
-};
-
-
 
 #define LIST_SLOTS(X) \
 	X(0, "geo", "home-countries") X(1, "geo", "internal-networks") \
@@ -245,7 +239,7 @@ conf_set(struct conf *c, const char *section, const char *key,
 {
 	char	 err[256];
 	int	 level = where[0] == '-' ? BY_OPTION : BY_FILE;
-	int	 slot, n, *owner = NULL;
+	int	 slot, *owner = NULL;
 
 	/* Per-program aliases of the shared keys, as the options name them. */
 	if ((!strcmp(section, "collector") || !strcmp(section, "correlator") ||
@@ -404,7 +398,6 @@ conf_set(struct conf *c, const char *section, const char *key,
 		fprintf(stderr, "%s: unknown section [%s]\n", where, section);
 		return -1;
 	}
-	(void)n;
 	return 0;
 
  unknown:

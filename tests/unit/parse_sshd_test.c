@@ -644,7 +644,8 @@ test_truncated_lines_never_misparse(void **state)
 		{ "Failed password for invalid user admin from 10.0.0.12 port "
 		    "22 from 185.220.101.47 port 4242 ssh2: RSA " FP,
 		    "185.220.101.47", "185.220.101.47" },
-		{ "Accepted publickey for alice from 2001:db8::12 port 22 ssh2: "
+		{ "Accepted publickey for alice from 2001:db8::12 port 22 "
+		    "ssh2: "
 		    "ED25519 " FP, "2001:db8::12", "2001:db8::12" },
 		{ "Invalid user x from 1.2.3.4 from 10.0.0.12 port 22",
 		    "10.0.0.12", "10.0.0.12" },
@@ -770,7 +771,8 @@ main(void)
 		cmocka_unit_test(test_failed_password_root),
 		cmocka_unit_test(test_failed_password_invalid_user),
 		cmocka_unit_test(test_failed_password_preauth_suffix),
-		cmocka_unit_test(test_failed_password_invalid_user_hostile_name),
+		cmocka_unit_test(
+		    test_failed_password_invalid_user_hostile_name),
 		cmocka_unit_test(test_failed_password_hostile_name_with_ssh2),
 		cmocka_unit_test(test_failed_password_hostile_name_v6),
 		cmocka_unit_test(
