@@ -3,7 +3,8 @@
 -- correlator/commit.lua - the one atomic step of a batch: acknowledge each
 -- event and count it (day counters, windows, detections, incidents) only
 -- where its XACK returned 1, so an entry claimed twice is counted once.
--- Loaded by the correlator with FUNCTION LOAD REPLACE; the library name
+-- Counters are summed over the batch and written once per key and field.
+-- Loaded by the correlator with FUNCTION LOAD REPLACE; the function name
 -- carries the version of the argument layout.
 --
 -- FCALL vigie_commit_v1 1 <stream> <group> <prefix> <retention_s>
@@ -24,14 +25,68 @@ local function commit(keys, args)
 	local quiet_us = tonumber(args[4])
 	local evkeep = tonumber(args[5])
 	local det_maxlen = args[6]
-	local touched = {}
 	local counted, skipped = 0, 0
 	local i = 7
 
+	-- Per-batch sums, written once at the end.
+	local hincr = {}	-- key -> field -> delta
+	local hset = {}		-- key -> field -> value
+	local zincr = {}	-- key -> member -> delta
+	local pfadd = {}	-- key -> { members }
+	local expire = {}	-- day keys -> true
+	local incs = {}		-- rule \0 group -> cached incident state
+
+	local function add(t, k, f, n)
+		local m = t[k]
+		if m == nil then m = {}; t[k] = m end
+		m[f] = (m[f] or 0) + n
+	end
+	-- CMD key v1 v2 ... in slices, within Lua's unpack limit.
+	local function call_list(cmd, key, list)
+		for j = 1, #list, 1000 do
+			redis.call(cmd, key, unpack(list, j, math.min(j + 999, #list)))
+		end
+	end
 	local function dkey(day, suffix)
 		local k = P .. 'day:' .. day .. suffix
-		touched[k] = true
+		expire[k] = true
 		return k
+	end
+
+	-- Writes what the batch added to an incident: count, last_seen,
+	-- evidence (oldest first, so the newest ends at the head).
+	local function inc_flush(s)
+		if not s.id then return end
+		local ik = P .. 'inc:' .. s.id
+		if s.dcount > 0 then
+			redis.call('HINCRBY', ik, 'count', s.dcount)
+			s.dcount = 0
+		end
+		if s.moved then
+			redis.call('HSET', ik, 'last_seen', s.last)
+			redis.call('ZADD', P .. 'incidents', math.floor(s.last / 1000), s.id)
+			s.moved = false
+		end
+		if #s.evs > 0 then
+			redis.call('LPUSH', ik .. ':ev', unpack(s.evs))
+			redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
+			s.evs = {}
+		end
+	end
+
+	local function inc_state(rule, gval)
+		local ck = rule .. '\0' .. gval
+		local s = incs[ck]
+		if s ~= nil then return s end
+		s = { openk = P .. 'inc:open:' .. rule .. ':' .. gval, id = false,
+		    dcount = 0, evs = {}, moved = false }
+		local id = redis.call('GET', s.openk)
+		if id then
+			local st = redis.call('HMGET', P .. 'inc:' .. id, 'status', 'last_seen')
+			s.id, s.status, s.last = id, st[1], tonumber(st[2] or 0)
+		end
+		incs[ck] = s
+		return s
 	end
 
 	while i <= #args do
@@ -51,69 +106,68 @@ local function commit(keys, args)
 			local unknown = string.find(flags, 'U', 1, true) ~= nil
 			local ts_n = tonumber(ts)
 			local ts_ms = math.floor(ts_n / 1000)
-			redis.call('HINCRBY', totals, 'events', 1)
+			add(hincr, totals, 'events', 1)
 			for _ = 1, ndet do
 				local rule, cat, sev = args[i], args[i + 1], args[i + 2]
 				local threshold, window = tonumber(args[i + 3]), tonumber(args[i + 4])
 				local gby, gval = args[i + 5], args[i + 6]
 				i = i + 7
 
-				redis.call('HINCRBY', totals, 'detections', 1)
-				redis.call('HINCRBY', P .. 'rules:stats', rule .. ':hits', 1)
-				redis.call('HSET', P .. 'rules:stats', rule .. ':last_hit', ts)
+				add(hincr, totals, 'detections', 1)
+				add(hincr, P .. 'rules:stats', rule .. ':hits', 1)
+				local lh = hset[P .. 'rules:stats']
+				if lh == nil then lh = {}; hset[P .. 'rules:stats'] = lh end
+				if (tonumber(lh[rule .. ':last_hit']) or 0) < ts_n then
+					lh[rule .. ':last_hit'] = ts
+				end
 				if ext then
-					redis.call('HINCRBY', totals, 'external', 1)
-					if foreign then
-						redis.call('HINCRBY', totals, 'extraterritorial', 1)
-					end
+					add(hincr, totals, 'external', 1)
+					if foreign then add(hincr, totals, 'extraterritorial', 1) end
 					if unknown then
-						redis.call('HINCRBY', totals, 'unknown_country', 1)
+						add(hincr, totals, 'unknown_country', 1)
 					else
-						redis.call('HINCRBY', dkey(day, ':country'), cc, 1)
+						add(hincr, dkey(day, ':country'), cc, 1)
 					end
-					redis.call('HINCRBY', dkey(day, ':category'), cat, 1)
-					redis.call('HINCRBY', dkey(day, ':rule'), rule, 1)
-					redis.call('HINCRBY', dkey(day, ':hour'), hour, 1)
-					redis.call('ZINCRBY', dkey(day, ':sources'), 1, src)
-					redis.call('HSET', dkey(day, ':source_country'), src, cc)
-					redis.call('PFADD', dkey(day, ':uniq'), src)
+					add(hincr, dkey(day, ':category'), cat, 1)
+					add(hincr, dkey(day, ':rule'), rule, 1)
+					add(hincr, dkey(day, ':hour'), hour, 1)
+					add(zincr, dkey(day, ':sources'), src, 1)
+					local sc = dkey(day, ':source_country')
+					if hset[sc] == nil then hset[sc] = {} end
+					hset[sc][src] = cc
+					local u = dkey(day, ':uniq')
+					if pfadd[u] == nil then pfadd[u] = {} end
+					table.insert(pfadd[u], src)
 					if foreign then
-						redis.call('PFADD', dkey(day, ':uniq_foreign'), src)
+						local uf = dkey(day, ':uniq_foreign')
+						if pfadd[uf] == nil then pfadd[uf] = {} end
+						table.insert(pfadd[uf], src)
 					end
 				end
 				local dk = P .. 'det:' .. day
-				touched[dk] = true
-				redis.call('XADD', dk, 'MAXLEN', '~', det_maxlen, '*',
-				    'rule', rule, 'category', cat, 'severity', sev,
-				    'src_ip', src, 'country', cc, 'group', gval,
-				    'event', id, 'sensor', sensor, 'ts', ts)
+				expire[dk] = true
+				redis.call('XADD', dk, 'MAXLEN', '~',
+				    det_maxlen, '*', 'rule', rule, 'category', cat,
+				    'severity', sev, 'src_ip', src, 'country', cc,
+				    'group', gval, 'event', id, 'sensor', sensor, 'ts', ts)
 
 				-- Threshold window and incident for (rule, group).
-				local openk = P .. 'inc:open:' .. rule .. ':' .. gval
-				local inc = redis.call('GET', openk)
-				if inc then
-					local ik = P .. 'inc:' .. inc
-					local st = redis.call('HMGET', ik, 'status', 'last_seen')
-					if st[1] == 'closed' or st[1] == false or
-					    ts_n - tonumber(st[2]) > quiet_us then
-						if st[1] ~= 'closed' and st[1] ~= false then
-							redis.call('HSET', ik, 'status', 'closed',
-							    'closed_by', 'quiet period')
-						end
-						redis.call('DEL', openk)
-						inc = false
+				local s = inc_state(rule, gval)
+				if s.id and (s.status ~= 'open' and s.status ~= 'acknowledged' or
+				    ts_n - s.last > quiet_us) then
+					inc_flush(s)
+					if s.status == 'open' or s.status == 'acknowledged' then
+						redis.call('HSET', P .. 'inc:' .. s.id, 'status',
+						    'closed', 'closed_by', 'quiet period')
 					end
+					redis.call('DEL', s.openk)
+					s.id = false
 				end
-				if inc then
-					local ik = P .. 'inc:' .. inc
-					redis.call('HINCRBY', ik, 'count', 1)
-					local last = tonumber(redis.call('HGET', ik, 'last_seen'))
-					if ts_n > last then
-						redis.call('HSET', ik, 'last_seen', ts)
-						redis.call('ZADD', P .. 'incidents', ts_ms, inc)
-					end
-					redis.call('LPUSH', ik .. ':ev', evidence)
-					redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
+				if s.id then
+					s.dcount = s.dcount + 1
+					if ts_n > s.last then s.last = ts_n; s.moved = true end
+					table.insert(s.evs, evidence)
+					if #s.evs > evkeep then table.remove(s.evs, 1) end
 				else
 					local wk = P .. 'win:' .. rule .. ':' .. gval
 					redis.call('ZADD', wk, ts_ms, evidence)
@@ -121,14 +175,12 @@ local function commit(keys, args)
 					    '(' .. (ts_ms - window * 1000))
 					local n = redis.call('ZCARD', wk)
 					if n >= threshold then
-						inc = redis.call('INCR', P .. 'inc:seq')
+						local inc = redis.call('INCR', P .. 'inc:seq')
 						local ik = P .. 'inc:' .. inc
 						local first = redis.call('ZRANGE', wk, 0, 0, 'WITHSCORES')
 						local first_us = tonumber(first[2]) * 1000
 						local isrc, icc = '', ''
-						if gby == 'src_ip' then
-							isrc, icc = src, cc
-						end
+						if gby == 'src_ip' then isrc, icc = src, cc end
 						redis.call('HSET', ik, 'id', inc, 'rule', rule,
 						    'category', cat, 'severity', sev,
 						    'group_by', gby, 'group', gval,
@@ -139,15 +191,14 @@ local function commit(keys, args)
 						    'window', window)
 						-- The events that reached the threshold are its
 						-- first evidence, newest at the head.
-						local evs = redis.call('ZRANGE', wk, 0, -1)
-						for k = 1, #evs do
-							redis.call('LPUSH', ik .. ':ev', evs[k])
-						end
+						local evs = redis.call('ZRANGE', wk, -evkeep, -1)
+						redis.call('LPUSH', ik .. ':ev', unpack(evs))
 						redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
 						redis.call('DEL', wk)
-						redis.call('SET', openk, inc)
+						redis.call('SET', s.openk, inc)
 						redis.call('ZADD', P .. 'incidents', ts_ms, inc)
-						redis.call('HINCRBY', totals, 'incidents_opened', 1)
+						add(hincr, totals, 'incidents_opened', 1)
+						s.id, s.status, s.last = tostring(inc), 'open', ts_n
 					else
 						redis.call('PEXPIRE', wk, window * 1000 + 60000)
 					end
@@ -155,9 +206,24 @@ local function commit(keys, args)
 			end
 		end
 	end
-	for k in pairs(touched) do
-		redis.call('EXPIRE', k, retention)
+
+	for _, s in pairs(incs) do inc_flush(s) end
+	for k, m in pairs(hincr) do
+		for f, n in pairs(m) do redis.call('HINCRBY', k, f, n) end
 	end
+	for k, m in pairs(zincr) do
+		for f, n in pairs(m) do redis.call('ZINCRBY', k, n, f) end
+	end
+	for k, m in pairs(hset) do
+		local kv = {}
+		for f, v in pairs(m) do
+			table.insert(kv, f)
+			table.insert(kv, v)
+		end
+		call_list('HSET', k, kv)
+	end
+	for k, m in pairs(pfadd) do call_list('PFADD', k, m) end
+	for k in pairs(expire) do redis.call('EXPIRE', k, retention) end
 	return { counted, skipped }
 end
 

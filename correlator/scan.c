@@ -315,7 +315,12 @@ scanner_new(const struct ruleset *rs)
 		return NULL;
 	}
 	yr_scanner_set_callback(s->ys, scan_cb, s);
-	yr_scanner_set_flags(s->ys, SCAN_FLAGS_REPORT_RULES_MATCHING);
+	/*
+	 * We scan heap buffers, never mapped files: YARA's SIGSEGV/SIGBUS
+	 * guard would only cost two sigaction calls per event.
+	 */
+	yr_scanner_set_flags(s->ys, SCAN_FLAGS_REPORT_RULES_MATCHING |
+	    SCAN_FLAGS_NO_TRYCATCH);
 	return s;
 }
 
