@@ -81,6 +81,10 @@ integration: $(PROGS) $(TOOLS)
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
+	@BIN=$(BIN) sh tests/e2e/demo.sh
+
+screenshot: all
+	@UPDATE_SCREENSHOT=1 BIN=$(BIN) sh tests/e2e/demo.sh
 
 check: deps
 	@$(MAKE) --no-print-directory all unit integration e2e
@@ -103,7 +107,8 @@ bench: deps all
 	@sh bench/run.sh
 
 FUZZ_CC = clang
-fuzz: deps
+fuzz:
+	@VIGIE_FUZZ=1 sh scripts/deps.sh
 	@mkdir -p $(B)/fuzz
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	    -D_GNU_SOURCE -Icore -Icollector tests/fuzz/fuzz_sshd.c $(PARSERS) \
@@ -114,7 +119,7 @@ fuzz: deps
 clean:
 	rm -rf build bin
 
-.PHONY: all deps unit integration e2e check asan demo demo-stop bench fuzz \
-	clean
+.PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
+	bench fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

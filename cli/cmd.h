@@ -10,7 +10,8 @@
 struct conf;
 
 /* vigie report [--day YYYY-MM-DD | --days N] [--format text|json|csv] */
-int	cmd_report(const struct conf *, redisContext *, int argc, char **argv);
+int	cmd_report(const struct conf *, redisContext *, int argc,
+	    char **argv);
 /*
  * vigie incidents list [--status S] [--limit N] [--format text|json]
  * vigie incidents show ID [--format text|json]

@@ -122,8 +122,10 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	optind = 1;	/* the command parses its own options */
-	if ((rc = redis_open(conf.redis_address, 10000)) == NULL)
+	if ((rc = redis_open(conf.redis_address, 10000)) == NULL) {
+		conf_free(&conf);
 		return 1;
+	}
 	if (!strcmp(argv[0], "report"))
 		status = cmd_report(&conf, rc, argc, argv);
 	else

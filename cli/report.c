@@ -1,6 +1,6 @@
 /*
- * cli/report.c - "vigie report": a day's or N days' counters as text, JSON or CSV.
- * Owns its options; reads through core/report.c, prints on stdout.
+ * cli/report.c - "vigie report": one day's or N days' counters.
+ * Owns its options; reads through core/report.c, prints text, JSON or CSV.
  */
 #include <errno.h>
 #include <stdio.h>

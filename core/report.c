@@ -17,6 +17,7 @@
 #include "daytime.h"
 #include "log.h"
 #include "report.h"
+#include "text.h"
 
 #define PIPE_MAX	128	/* commands in one pipelined batch */
 #define INC_CHUNK	100	/* incident ids read per batch */
@@ -176,72 +177,18 @@ score(const redisReply *r)
 	return d < 0 ? (long long)(d - 0.5) : (long long)(d + 0.5);
 }
 
-/* Length of the valid UTF-8 sequence at s (max `left` bytes), 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t left)
-{
-	unsigned int	 cp, min;
-	size_t		 n, i;
-
-	if (s[0] == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 json_t *
 report_jstring(const char *s, size_t len)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	json_t			*j;
-	char			*buf;
-	size_t			 i, k, n;
+	json_t	*j;
+	char	*buf;
+	size_t	 n;
 
-	for (i = 0; i < len; i += n)
-		if ((n = utf8_len(u + i, len - i)) == 0)
-			break;
-	if (i == len)
-		return json_stringn(s, len);
-
-	/* Each bad byte becomes the 3 bytes of U+FFFD. */
+	/* Each bad byte may become the 3 bytes of U+FFFD. */
 	if (len > (SIZE_MAX - 1) / 3 || (buf = malloc(len * 3 + 1)) == NULL)
 		return NULL;
-	memcpy(buf, s, i);
-	for (k = i; i < len; i += n) {
-		if ((n = utf8_len(u + i, len - i)) == 0) {
-			memcpy(buf + k, "\xef\xbf\xbd", 3);
-			k += 3;
-			n = 1;
-		} else {
-			memcpy(buf + k, s + i, n);
-			k += n;
-		}
-	}
-	j = json_stringn(buf, k);
+	n = text_utf8_clean(s, len, buf, len * 3 + 1);
+	j = json_stringn(buf, n);
 	free(buf);
 	return j;
 }
@@ -427,6 +374,14 @@ day_hours(const redisReply *h)
 	return arr;
 }
 
+static int
+source_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int	 c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
 /*
  * The top sources: `top` is ZREVRANGE 0 19 WITHSCORES, whose ties come in
  * reverse byte order. When it is full, the members tied with the last
@@ -469,7 +424,8 @@ day_sources(redisContext *c, const char *prefix, const char *day,
 		cutscore = top->element[2 * nt - 1]->str;
 		for (above = 0; above < nt && det[above] != cut; above++)
 			;
-		pipe_add(&p, "ZRANGEBYSCORE %sday:%s:sources %s %s LIMIT 0 %llu",
+		pipe_add(&p,
+		    "ZRANGEBYSCORE %sday:%s:sources %s %s LIMIT 0 %llu",
 		    prefix, day, cutscore, cutscore,
 		    (unsigned long long)(nt - above));
 		if (pipe_run(&p, "report sources") == -1) {
@@ -493,6 +449,23 @@ day_sources(redisContext *c, const char *prefix, const char *day,
 		pipe_clear(&p);
 		return json_array();
 	}
+	/* Most detections first; ties by ip, byte order (n <= 20). */
+	for (i = 1; i < n; i++) {
+		const char	*ip = argv[2 + i];
+		size_t		 len = argvlen[2 + i], j = i;
+		long long	 d = det[i];
+
+		while (j > 0 && (det[j - 1] < d || (det[j - 1] == d &&
+		    source_cmp(argv[1 + j], argvlen[1 + j], ip, len) > 0))) {
+			argv[2 + j] = argv[1 + j];
+			argvlen[2 + j] = argvlen[1 + j];
+			det[j] = det[j - 1];
+			j--;
+		}
+		argv[2 + j] = ip;
+		argvlen[2 + j] = len;
+		det[j] = d;
+	}
 
 	keylen = snprintf(key, sizeof(key), "%sday:%s:source_country",
 	    prefix, day);
@@ -507,7 +480,8 @@ day_sources(redisContext *c, const char *prefix, const char *day,
 	argvlen[1] = keylen;
 	pipe_init(&q, c);
 	pipe_addargv(&q, 2 + n, argv, argvlen);
-	if (pipe_run(&q, "report sources") == -1 || (arr = json_array()) == NULL)
+	if (pipe_run(&q, "report sources") == -1 ||
+	    (arr = json_array()) == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
 		cc = NULL;

@@ -13,9 +13,9 @@
 #include <jansson.h>
 
 #define REPORT_TOP_SOURCES	20
-#define REPORT_MAX_DAYS		3660	/* longest --days / ?n= accepted */
-#define REPORT_MAX_EVIDENCE	1000	/* evidence entries read per incident */
-#define REPORT_TIME_LEN		21	/* "2026-11-23T01:34:22Z" + NUL */
+#define REPORT_MAX_DAYS		3660	/* longest --days accepted */
+#define REPORT_MAX_EVIDENCE	1000	/* evidence read per incident */
+#define REPORT_TIME_LEN		21	/* "2026-11-23T01:34:22Z" */
 
 /*
  * All readers take a connected context and the key prefix ("vigie:").
@@ -38,7 +38,7 @@
  */
 json_t	*report_day(redisContext *, const char *prefix, const char *day);
 
-/* The n days (1..REPORT_MAX_DAYS) that end with `last`: an array, oldest first. */
+/* The n days (1..REPORT_MAX_DAYS) ending with `last`, oldest first. */
 json_t	*report_days(redisContext *, const char *prefix, const char *last,
 	    int n);
 

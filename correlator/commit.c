@@ -2,7 +2,10 @@
  * correlator/commit.c - load the batch commit function into Redis.
  * The Lua source (commit.lua) is linked into the binary as is.
  */
+#include <inttypes.h>
 #include <string.h>
+
+#include "daytime.h"
 
 #include "correlator.h"
 #include "log.h"
@@ -35,4 +38,32 @@ commit_load(redisContext *rc)
 	}
 	freeReplyObject(r);
 	return rc_;
+}
+
+int
+commit_sweep(redisContext *rc, const struct conf *conf)
+{
+	redisReply	*r;
+	long long	 closed = 0, n;
+
+	do {
+		r = redis_cmd(rc, "FCALL vigie_sweep_v1 0 %s %" PRId64 " %lld 1000",
+		    conf->redis_prefix, daytime_now_us(),
+		    (long long)conf->incident_quiet * 1000000);
+		if (r == NULL)
+			return -1;
+		if (r->type != REDIS_REPLY_INTEGER) {
+			log_warnx("redis: FCALL vigie_sweep_v1: %s",
+			    r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
+			freeReplyObject(r);
+			return -1;
+		}
+		n = r->integer;
+		closed += n;
+		freeReplyObject(r);
+	} while (n == 1000);
+	if (closed > 0)
+		log_info("closed %lld incident%s quiet for %d s", closed,
+		    closed == 1 ? "" : "s", conf->incident_quiet);
+	return 0;
 }

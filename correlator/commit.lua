@@ -63,8 +63,10 @@ local function commit(keys, args)
 			s.dcount = 0
 		end
 		if s.moved then
+			local ms = math.floor(s.last / 1000)
 			redis.call('HSET', ik, 'last_seen', s.last)
-			redis.call('ZADD', P .. 'incidents', math.floor(s.last / 1000), s.id)
+			redis.call('ZADD', P .. 'incidents', ms, s.id)
+			redis.call('ZADD', P .. 'incidents:open', ms, s.id)
 			s.moved = false
 		end
 		if #s.evs > 0 then
@@ -161,6 +163,7 @@ local function commit(keys, args)
 						    'closed', 'closed_by', 'quiet period')
 					end
 					redis.call('DEL', s.openk)
+					redis.call('ZREM', P .. 'incidents:open', s.id)
 					s.id = false
 				end
 				if s.id then
@@ -197,6 +200,7 @@ local function commit(keys, args)
 						redis.call('DEL', wk)
 						redis.call('SET', s.openk, inc)
 						redis.call('ZADD', P .. 'incidents', ts_ms, inc)
+						redis.call('ZADD', P .. 'incidents:open', ts_ms, inc)
 						add(hincr, totals, 'incidents_opened', 1)
 						s.id, s.status, s.last = tostring(inc), 'open', ts_n
 					else
@@ -227,4 +231,32 @@ local function commit(keys, args)
 	return { counted, skipped }
 end
 
+-- FCALL vigie_sweep_v1 0 <prefix> <now_us> <quiet_us> <max>
+-- Closes the open or acknowledged incidents with no activity for the
+-- quiet period, by the wall clock: those no new detection will ever
+-- revisit. Returns the number closed (at most max a call).
+local function sweep(keys, args)
+	local P = args[1]
+	local cutoff = math.floor((tonumber(args[2]) - tonumber(args[3])) / 1000)
+	local ids = redis.call('ZRANGEBYSCORE', P .. 'incidents:open', '-inf',
+	    '(' .. cutoff, 'LIMIT', 0, tonumber(args[4]))
+	for _, id in ipairs(ids) do
+		local ik = P .. 'inc:' .. id
+		local f = redis.call('HMGET', ik, 'status', 'rule', 'group')
+		if f[1] == 'open' or f[1] == 'acknowledged' then
+			redis.call('HSET', ik, 'status', 'closed', 'closed_by',
+			    'quiet period')
+		end
+		if f[2] and f[3] then
+			local openk = P .. 'inc:open:' .. f[2] .. ':' .. f[3]
+			if redis.call('GET', openk) == id then
+				redis.call('DEL', openk)
+			end
+		end
+		redis.call('ZREM', P .. 'incidents:open', id)
+	end
+	return #ids
+end
+
 redis.register_function('vigie_commit_v1', commit)
+redis.register_function('vigie_sweep_v1', sweep)

@@ -25,6 +25,7 @@
 #define BLOCK_MS	1000
 #define CLAIM_IDLE_MS	60000
 #define CLAIM_EVERY_S	30
+#define SWEEP_EVERY_S	60
 #define MAX_HITS	64
 #define EVIDENCE_LINE	512
 #define DET_MAXLEN	"100000"
@@ -598,7 +599,7 @@ worker_main(void *arg)
 {
 	struct worker		*w = arg;
 	const struct conf	*conf = w->cor->conf;
-	time_t			 last_claim = 0;
+	time_t			 last_claim = 0, last_sweep = 0;
 	long			 n;
 	int			 drain = conf->drain;
 
@@ -624,6 +625,13 @@ worker_main(void *arg)
 			if (n > 0)
 				continue;
 		}
+		/* One worker closes the incidents gone quiet. */
+		if (w->idx == 0 && !drain &&
+		    time(NULL) - last_sweep >= SWEEP_EVERY_S) {
+			last_sweep = time(NULL);
+			if (commit_sweep(w->rc, conf) == -1)
+				goto error;
+		}
 		if ((n = worker_read(w, ">", !drain)) == -1)
 			goto error;
 		if (n > 0 || !drain)
@@ -635,8 +643,11 @@ worker_main(void *arg)
 		 */
 		if ((n = worker_pending(w)) == -1)
 			goto error;
-		if (n == 0)
+		if (n == 0) {
+			if (w->idx == 0 && commit_sweep(w->rc, conf) == -1)
+				goto error;
 			break;
+		}
 		if (worker_claim(w, 0) == -1)
 			goto error;
 		continue;

@@ -57,6 +57,11 @@ struct worker {
 
 /* Loads the commit function (FUNCTION LOAD REPLACE). 0 or -1 (logged). */
 int	commit_load(redisContext *);
+/*
+ * Closes incidents quiet for conf->incident_quiet seconds by the wall
+ * clock. Returns 0 or -1 (logged).
+ */
+int	commit_sweep(redisContext *, const struct conf *);
 /* The thread body: consume until stopped, or until drained with --drain. */
 void	*worker_main(void *);
 void	 worker_free(struct worker *);

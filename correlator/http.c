@@ -1,8 +1,10 @@
 /*
  * correlator/http.c - serve the web view, /api/v1 and /healthz with evhttp.
- * Owns the server thread, its event_base, listener and Redis connection; reads via core/report.c.
+ * Owns the server thread, its event_base, listener and Redis connection.
+ * Reads the state through core/report.c; files from conf->web_root.
  */
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -57,7 +59,7 @@ struct httpd {
 	struct event_base	*base;
 	struct evhttp		*http;
 	struct event		*wake;
-	int			 wakefd[2];	/* httpd_stop writes, loop reads */
+	int			 wakefd[2];	/* httpd_stop() wakes the loop */
 	pthread_t		 thread;
 	int			 running;
 	int			 port;
@@ -65,11 +67,11 @@ struct httpd {
 	char			*redis_addr;
 	char			*prefix;
 	char			*web_root;	/* NULL: no pages */
-	char			*token;		/* NULL: reads need none */
+	char			*token;		/* NULL: none configured */
 	int			 loopback;
 
-	redisContext		*redis;		/* NULL until (re)connected */
-	struct timespec		 redis_next;	/* no reconnect before */
+	redisContext		*redis;		/* NULL: to reconnect */
+	struct timespec		 redis_next;	/* not before */
 };
 
 struct param {
@@ -327,6 +329,19 @@ host_loopback(const char *host)
 		return 1;
 	return inet_pton(AF_INET, name, &a4) == 1 &&
 	    (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+static int
+header_count(struct evhttp_request *req, const char *name)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evkeyval		*kv;
+	int			 n = 0;
+
+	TAILQ_FOREACH(kv, in, next)
+		if (strcasecmp(kv->key, name) == 0)
+			n++;
+	return n;
 }
 
 /* Compares without leaking where the first difference is. */
@@ -645,6 +660,10 @@ httpd_request(struct evhttp_request *req, void *arg)
 	    sizeof(path)) == -1 ||
 	    query_parse(qs != NULL ? qs + 1 : NULL, &q) == -1) {
 		reply_error(req, 400, "Bad Request", "bad request target");
+		return;
+	}
+	if (header_count(req, "Host") > 1) {
+		reply_error(req, 400, "Bad Request", "more than one Host");
 		return;
 	}
 	log_debug("http: %s %s", cmd == EVHTTP_REQ_GET ? "GET" : "HEAD", uri);

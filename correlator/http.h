@@ -22,7 +22,7 @@ struct httpd	*httpd_start(const struct conf *);
 /* The port actually bound (useful with port 0). */
 int		 httpd_port(const struct httpd *);
 
-/* Stops the loop from any thread, joins it and frees everything. NULL is a no-op. */
+/* Stops the loop from any thread, joins it, frees all. NULL: no-op. */
 void		 httpd_stop(struct httpd *);
 
 #endif

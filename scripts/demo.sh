@@ -7,7 +7,7 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-var="$top/var"
+var="${VIGIE_DEMO_VAR:-$top/var}"
 BIN=${BIN:-bin}
 REDIS_PORT=${VIGIE_DEMO_REDIS_PORT:-16379}
 HTTP_PORT=${VIGIE_DEMO_HTTP_PORT:-8080}
@@ -126,8 +126,18 @@ stop() {
 	for p in correlator:vigie-correlator redis:redis-server; do
 		f="$var/${p%%:*}.pid"
 		if alive "$f" "${p#*:}"; then
-			kill "$(cat "$f")"
-			say "stopped ${p%%:*} (pid $(cat "$f"))"
+			pid=$(cat "$f")
+			kill "$pid"
+			i=0
+			while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+				i=$((i + 1))
+				sleep 0.1
+			done
+			if kill -0 "$pid" 2>/dev/null; then
+				say "${p%%:*} (pid $pid) still running after 10 s"
+			else
+				say "stopped ${p%%:*} (pid $pid)"
+			fi
 		fi
 		rm -f "$f"
 	done

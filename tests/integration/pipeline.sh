@@ -98,6 +98,16 @@ check "explicit ids are strictly increasing" sh -c \
 check "evidence of incident 1 holds the lines that fired it" sh -c \
     "redis-cli -s '$sock' --raw LRANGE vigie:inc:1:ev 0 -1 | jq -r .line | grep -c 'Failed password' | grep -qx 6"
 
+# Incident 1 went quiet for over 24 h of event time before the Nov 21
+# burst: the commit closed it, and the burst opened a new window (3 of
+# the 5 the threshold needs) instead of joining it. Incidents 2 and 3
+# were closed at the end of the drain by the wall-clock sweep.
+check "a detection after the quiet period closes the incident" test \
+    "$(rcli HGET vigie:inc:1 closed_by)" = "quiet period"
+check "and starts a new window" test "$(rcli ZCARD 'vigie:win:ssh_password_guessing:61.177.172.5')" = 3
+check "the sweep leaves no incident marked open" test "$(rcli ZCARD vigie:incidents:open)" = 0
+check "nor any open-incident pointer" test -z "$(rcli --scan --pattern 'vigie:inc:open:*')"
+
 echo "# the same file and state again: nothing new, nothing counted twice"
 check "collector --once again" collect
 check "stream unchanged" test "$(rcli XLEN 'vigie:ev:{web1}')" = 50

@@ -1,0 +1,571 @@
+/*
+ * tests/unit/report_test.c - the read side: text/CSV rendering and escaping
+ * without Redis, then report_day/incidents against a private redis-server.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+
+#include "report.h"
+
+#define P	"t:"	/* key prefix of the Redis tests */
+#define DAY	"2026-11-23"
+
+struct srv {
+	pid_t		 pid;
+	char		 dir[64];
+	char		 sock[96];
+	redisContext	*c;
+};
+
+/* ---- rendering, no Redis ---- */
+
+/* Runs fn into a memory stream; returns the text (caller frees). */
+static char *
+render(int (*fn)(FILE *, const json_t *), const json_t *j)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	assert_int_equal(fn(fp, j), 0);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
+static json_t *
+load(const char *text)
+{
+	json_error_t	 err;
+	json_t		*j;
+
+	j = json_loads(text, 0, &err);
+	if (j == NULL)
+		fail_msg("bad test JSON: %s", err.text);
+	return j;
+}
+
+static void
+test_time_format(void **state)
+{
+	char	 buf[REPORT_TIME_LEN];
+
+	(void)state;
+	assert_string_equal(report_time(0, buf), "1970-01-01T00:00:00Z");
+	assert_string_equal(report_time(1795397662123456LL, buf),
+	    "2026-11-23T01:34:22Z");
+	/* Before the epoch, round down, not toward zero. */
+	assert_string_equal(report_time(-1, buf), "1969-12-31T23:59:59Z");
+}
+
+static void
+test_input_checks(void **state)
+{
+	(void)state;
+	assert_true(report_id_valid("1"));
+	assert_true(report_id_valid("1234567890123456789"));
+	assert_false(report_id_valid("12345678901234567890"));
+	assert_false(report_id_valid(""));
+	assert_false(report_id_valid("-1"));
+	assert_false(report_id_valid("1 "));
+	assert_false(report_id_valid("0x1"));
+	assert_true(report_status_valid("open"));
+	assert_true(report_status_valid("acknowledged"));
+	assert_true(report_status_valid("closed"));
+	assert_false(report_status_valid("Open"));
+	assert_false(report_status_valid(""));
+}
+
+static void
+test_jstring_cleans(void **state)
+{
+	json_t	*j;
+
+	(void)state;
+	j = report_jstring("a\xff" "b\0c", 5);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j),
+	    "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c");
+	json_decref(j);
+}
+
+static void
+test_escape(void **state)
+{
+	char	 buf[128];
+
+	(void)state;
+	/* ESC, newline, C1 CSI, right-to-left override; UTF-8 kept. */
+	report_text_escape("a\x1b[2Jb\nc\xc2\x9b" "d\xe2\x80\xae" "e caf\xc3\xa9",
+	    buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "a\\x1b[2Jb\\nc\\u009bd\\u202ee caf\xc3\xa9");
+	/* Truncation never splits an escape or a character. */
+	report_text_escape("\x1b\x1b", buf, 6);
+	assert_string_equal(buf, "\\x1b");
+	report_text_escape("\xc3\xa9\xc3\xa9", buf, 4);
+	assert_string_equal(buf, "\xc3\xa9");
+}
+
+static void
+test_csv(void **state)
+{
+	json_t	*days;
+	char	*out;
+
+	(void)state;
+	days = load("[{\"day\":\"2026-11-22\",\"totals\":{\"events\":9,"
+	    "\"detections\":5,\"external\":4,\"extraterritorial\":3,"
+	    "\"unknown_country\":1,\"incidents_opened\":2},"
+	    "\"unique_sources\":7,\"unique_foreign_sources\":6},"
+	    "{\"day\":\"2026-11-23\",\"totals\":{}}]");
+	out = render(report_print_csv, days);
+	assert_string_equal(out,
+	    "day,events,detections,external,extraterritorial,"
+	    "unknown_country,incidents_opened,unique_sources,"
+	    "unique_foreign_sources\r\n"
+	    "2026-11-22,9,5,4,3,1,2,7,6\r\n"
+	    "2026-11-23,0,0,0,0,0,0,0,0\r\n");
+	free(out);
+	out = render(report_print_days_text, days);
+	assert_non_null(strstr(out, "DAY "));
+	assert_non_null(strstr(out, "2026-11-22"));
+	free(out);
+	json_decref(days);
+}
+
+static void
+test_day_text_escapes(void **state)
+{
+	json_t	*day;
+	char	*out;
+
+	(void)state;
+	day = load("{\"day\":\"2026-11-23\",\"totals\":{\"events\":15872,"
+	    "\"external\":200,\"extraterritorial\":150},"
+	    "\"countries\":{\"CN\":120,\"\\u001b]0;pwn\\u0007\":3},"
+	    "\"categories\":{},\"rules\":{\"r1\":1},"
+	    "\"hours\":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,"
+	    "20,21,22,23],\"top_sources\":[{\"ip\":\"192.0.2.1\","
+	    "\"country\":\"\",\"detections\":4}],\"unique_sources\":1,"
+	    "\"unique_foreign_sources\":0}");
+	out = render(report_print_text, day);
+	assert_non_null(strstr(out, "Vigie report for 2026-11-23"));
+	assert_non_null(strstr(out, "15872"));
+	assert_non_null(strstr(out, "(75.0% of external)"));
+	assert_non_null(strstr(out, "\\x1b]0;pwn\\x07"));
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\x07'));
+	assert_non_null(strstr(out, "192.0.2.1"));
+	assert_non_null(strstr(out, "(none)"));	/* no categories */
+	free(out);
+	json_decref(day);
+}
+
+static void
+test_incidents_text(void **state)
+{
+	json_t	*list, *inc;
+	char	*out, line[3000];
+
+	(void)state;
+	list = load("[{\"id\":7,\"rule\":\"ssh\",\"severity\":\"high\","
+	    "\"group\":\"\\u001b[31mxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\","
+	    "\"src_ip\":null,\"country\":null,\"count\":3,\"status\":\"open\","
+	    "\"first_seen\":\"2026-11-23T01:00:00Z\",\"last_seen\":null}]");
+	out = render(incidents_print_text, list);
+	assert_non_null(strstr(out, "ID "));
+	assert_non_null(strstr(out, "\\x1b[31mxxx"));
+	assert_non_null(strstr(out, "x~ "));	/* cut to its column */
+	assert_null(strchr(out, '\x1b'));
+	free(out);
+	json_decref(list);
+
+	list = json_array();
+	out = render(incidents_print_text, list);
+	assert_string_equal(out, "no incidents\n");
+	free(out);
+	json_decref(list);
+
+	/* A long evidence line is shown whole, escaped. */
+	memset(line, 'a', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	line[10] = '\r';
+	inc = json_pack("{s:i,s:s,s:[{s:s,s:s,s:s},{s:s}]}", "id", 7,
+	    "status", "open", "evidence", "time", "2026-11-23T01:00:00Z",
+	    "user", "\"><script>", "line", line, "raw", "not json");
+	assert_non_null(inc);
+	out = render(incident_print_text, inc);
+	assert_non_null(strstr(out, "Incident 7"));
+	assert_non_null(strstr(out, "user=\"><script>"));
+	assert_non_null(strstr(out, "aaaa\\raaaa"));
+	assert_true(strlen(out) > sizeof(line));
+	assert_non_null(strstr(out, "(unparsed) not json"));
+	free(out);
+	json_decref(inc);
+}
+
+/* ---- against a private redis-server ---- */
+
+static int
+srv_start(void **state)
+{
+	struct srv	*s;
+	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
+	char		 dir[] = "/tmp/vigie-report-test.XXXXXX";
+	int		 i, fd;
+
+	*state = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL || mkdtemp(dir) == NULL) {
+		free(s);
+		return 0;
+	}
+	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	snprintf(s->sock, sizeof(s->sock), "%s/redis.sock", dir);
+	if ((s->pid = fork()) == -1) {
+		free(s);
+		return 0;
+	}
+	if (s->pid == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execlp("redis-server", "redis-server", "--port", "0",
+		    "--unixsocket", s->sock, "--dir", s->dir, "--save", "",
+		    "--appendonly", "no", "--daemonize", "no", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100; i++) {
+		if ((s->c = redisConnectUnix(s->sock)) != NULL &&
+		    s->c->err == 0)
+			break;
+		if (s->c != NULL) {
+			redisFree(s->c);
+			s->c = NULL;
+		}
+		nanosleep(&ts, NULL);
+	}
+	*state = s;	/* s->c NULL: no redis-server here, tests skip */
+	return 0;
+}
+
+static int
+srv_stop(void **state)
+{
+	struct srv	*s = *state;
+	char		 path[128];
+
+	if (s == NULL)
+		return 0;
+	if (s->c != NULL)
+		redisFree(s->c);
+	kill(s->pid, SIGTERM);
+	waitpid(s->pid, NULL, 0);
+	unlink(s->sock);
+	snprintf(path, sizeof(path), "%s/dump.rdb", s->dir);
+	unlink(path);
+	rmdir(s->dir);
+	free(s);
+	return 0;
+}
+
+static redisContext *
+srv(void **state)
+{
+	struct srv	*s = *state;
+
+	if (s == NULL || s->c == NULL)
+		skip();
+	return s->c;
+}
+
+/* Runs one command, failing the test on an error reply. */
+static void
+cmd(redisContext *c, const char *fmt, ...)
+{
+	redisReply	*r;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	r = redisvCommand(c, fmt, ap);
+	va_end(ap);
+	assert_non_null(r);
+	if (r->type == REDIS_REPLY_ERROR)
+		fail_msg("%s: %s", fmt, r->str);
+	freeReplyObject(r);
+}
+
+static void
+test_day_empty(void **state)
+{
+	redisContext	*c = srv(state);
+	json_t		*d, *t;
+	size_t		 i;
+
+	cmd(c, "FLUSHALL");
+	d = report_day(c, P, DAY);
+	assert_non_null(d);
+	assert_string_equal(json_string_value(json_object_get(d, "day")), DAY);
+	t = json_object_get(d, "totals");
+	assert_int_equal(json_object_size(t), 6);
+	assert_int_equal(json_integer_value(json_object_get(t, "events")), 0);
+	assert_int_equal(json_array_size(json_object_get(d, "hours")), 24);
+	for (i = 0; i < 24; i++)
+		assert_int_equal(json_integer_value(json_array_get(
+		    json_object_get(d, "hours"), i)), 0);
+	assert_int_equal(json_array_size(json_object_get(d, "top_sources")),
+	    0);
+	assert_int_equal(json_object_size(json_object_get(d, "countries")), 0);
+	assert_int_equal(json_integer_value(json_object_get(d,
+	    "unique_sources")), 0);
+	json_decref(d);
+}
+
+static void
+test_day_counters(void **state)
+{
+	redisContext	*c = srv(state);
+	json_t		*d, *t, *h, *co;
+	const char	*k;
+	json_t		*v;
+	long long	 last = -1;
+
+	cmd(c, "FLUSHALL");
+	/* Missing fields count 0; a malformed one too. */
+	cmd(c, "HSET " P "day:" DAY ":totals events 100 detections 40 "
+	    "external 30 extraterritorial 20 unknown_country x");
+	cmd(c, "HSET " P "day:" DAY ":country RU 5 CN 12 %b 1", "\xff\xfe",
+	    (size_t)2);
+	cmd(c, "HSET " P "day:" DAY ":hour 0 3 23 4 24 99 -1 5 x 6");
+	cmd(c, "HSET " P "day:" DAY ":rule r 30");
+	cmd(c, "PFADD " P "day:" DAY ":uniq a b c");
+	cmd(c, "PFADD " P "day:" DAY ":uniq_foreign a");
+	d = report_day(c, P, DAY);
+	assert_non_null(d);
+	t = json_object_get(d, "totals");
+	assert_int_equal(json_integer_value(json_object_get(t, "events")), 100);
+	assert_int_equal(json_integer_value(json_object_get(t,
+	    "unknown_country")), 0);
+	assert_int_equal(json_integer_value(json_object_get(t,
+	    "incidents_opened")), 0);
+	h = json_object_get(d, "hours");
+	assert_int_equal(json_integer_value(json_array_get(h, 0)), 3);
+	assert_int_equal(json_integer_value(json_array_get(h, 23)), 4);
+	assert_int_equal(json_integer_value(json_array_get(h, 1)), 0);
+	/* Largest first; the bad bytes of a key became U+FFFD. */
+	co = json_object_get(d, "countries");
+	assert_int_equal(json_object_size(co), 3);
+	json_object_foreach(co, k, v) {
+		if (last != -1)
+			assert_true(json_integer_value(v) <= last);
+		last = json_integer_value(v);
+	}
+	assert_non_null(json_object_get(co, "\xef\xbf\xbd\xef\xbf\xbd"));
+	assert_int_equal(json_integer_value(json_object_get(d,
+	    "unique_sources")), 3);
+	assert_int_equal(json_integer_value(json_object_get(d,
+	    "unique_foreign_sources")), 1);
+	json_decref(d);
+}
+
+static void
+test_day_top_sources_ties(void **state)
+{
+	redisContext	*c = srv(state);
+	json_t		*d, *src, *s;
+	char		 ip[32];
+	int		 i;
+
+	cmd(c, "FLUSHALL");
+	/* 15 sources above the cut, then 30 tied at 2: keep the 5 smallest. */
+	for (i = 0; i < 15; i++) {
+		snprintf(ip, sizeof(ip), "198.51.100.%d", i);
+		cmd(c, "ZADD " P "day:" DAY ":sources %d %s", 100 + i, ip);
+		cmd(c, "HSET " P "day:" DAY ":source_country %s NL", ip);
+	}
+	for (i = 10; i < 40; i++) {
+		snprintf(ip, sizeof(ip), "203.0.113.%d", i);
+		cmd(c, "ZADD " P "day:" DAY ":sources 2 %s", ip);
+	}
+	cmd(c, "HSET " P "day:" DAY ":source_country 203.0.113.10 CN");
+	d = report_day(c, P, DAY);
+	assert_non_null(d);
+	src = json_object_get(d, "top_sources");
+	assert_int_equal(json_array_size(src), REPORT_TOP_SOURCES);
+	s = json_array_get(src, 0);
+	assert_string_equal(json_string_value(json_object_get(s, "ip")),
+	    "198.51.100.14");
+	assert_int_equal(json_integer_value(json_object_get(s, "detections")),
+	    114);
+	assert_string_equal(json_string_value(json_object_get(s, "country")),
+	    "NL");
+	for (i = 0; i < 5; i++) {
+		s = json_array_get(src, 15 + i);
+		snprintf(ip, sizeof(ip), "203.0.113.%d", 10 + i);
+		assert_string_equal(json_string_value(json_object_get(s, "ip")),
+		    ip);
+		assert_int_equal(json_integer_value(json_object_get(s,
+		    "detections")), 2);
+		assert_string_equal(json_string_value(json_object_get(s,
+		    "country")), i == 0 ? "CN" : "");
+	}
+	json_decref(d);
+
+	/* Exactly 20, no tie to resolve, one more round trip all the same. */
+	cmd(c, "ZREMRANGEBYSCORE " P "day:" DAY ":sources 2 2");
+	for (i = 0; i < 5; i++)
+		cmd(c, "ZADD " P "day:" DAY ":sources %d 192.0.2.%d", 50 - i, i);
+	d = report_day(c, P, DAY);
+	assert_non_null(d);
+	src = json_object_get(d, "top_sources");
+	assert_int_equal(json_array_size(src), 20);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(src, 19), "ip")), "192.0.2.4");
+	json_decref(d);
+}
+
+static void
+incident(redisContext *c, int id, const char *status, long long last_us)
+{
+	cmd(c, "HSET " P "inc:%d id %d rule r%d category c severity high "
+	    "group_by src_ip group 192.0.2.%d src_ip 192.0.2.%d country CN "
+	    "sensor s count %d status %s first_seen 1795397662000000 "
+	    "last_seen %lld", id, id, id, id, id, id * 10, status, last_us);
+	cmd(c, "ZADD " P "incidents %lld %d", last_us / 1000, id);
+}
+
+static void
+test_incidents(void **state)
+{
+	redisContext	*c = srv(state);
+	json_t		*l, *o;
+	int		 i;
+
+	cmd(c, "FLUSHALL");
+	for (i = 1; i <= 250; i++)
+		incident(c, i, i % 3 == 0 ? "closed" : "open",
+		    1795397662000000LL + (long long)i * 1000000);
+	cmd(c, "ZADD " P "incidents 1 999");	/* its hash expired */
+	cmd(c, "ZADD " P "incidents 2 bogus");
+
+	l = report_incidents(c, P, NULL, 0);
+	assert_non_null(l);
+	assert_int_equal(json_array_size(l), 250);
+	o = json_array_get(l, 0);
+	assert_int_equal(json_integer_value(json_object_get(o, "id")), 250);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 2500);
+	assert_string_equal(json_string_value(json_object_get(o, "group")),
+	    "192.0.2.250");
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "first_seen")), "2026-11-23T01:34:22Z");
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "last_seen")), "2026-11-23T01:38:32Z");
+	assert_null(json_object_get(o, "evidence"));
+	json_decref(l);
+
+	l = report_incidents(c, P, "closed", 0);
+	assert_int_equal(json_array_size(l), 83);
+	json_decref(l);
+	/* The filter reads past the first batch to fill the limit. */
+	l = report_incidents(c, P, "closed", 60);
+	assert_int_equal(json_array_size(l), 60);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(l, 59), "id")), 72);
+	json_decref(l);
+	l = report_incidents(c, P, "acknowledged", 10);
+	assert_int_equal(json_array_size(l), 0);
+	json_decref(l);
+	l = report_incidents(c, P, NULL, 3);
+	assert_int_equal(json_array_size(l), 3);
+	json_decref(l);
+}
+
+static void
+test_incident_detail(void **state)
+{
+	redisContext	*c = srv(state);
+	json_t		*o, *ev;
+
+	cmd(c, "FLUSHALL");
+	incident(c, 4, "open", 1795397662000000LL);
+	cmd(c, "HSET " P "inc:4 group %b", "a\xffz", (size_t)3);
+	cmd(c, "RPUSH " P "inc:4:ev %s %s", "{\"ts\":1795397662000000,"
+	    "\"user\":\"\\\"><script>\",\"line\":\"x\"}", "not json");
+	assert_int_equal(report_incident(c, P, "4", &o), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "group")),
+	    "a\xef\xbf\xbdz");
+	assert_string_equal(json_string_value(json_object_get(o, "group_by")),
+	    "src_ip");
+	assert_string_equal(json_string_value(json_object_get(o, "sensor")),
+	    "s");
+	ev = json_object_get(o, "evidence");
+	assert_int_equal(json_array_size(ev), 2);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(ev, 0), "user")), "\"><script>");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(ev, 0), "time")), "2026-11-23T01:34:22Z");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(ev, 1), "raw")), "not json");
+	json_decref(o);
+
+	assert_int_equal(report_incident(c, P, "5", &o), 1);
+	assert_null(o);
+	assert_int_equal(report_incident(c, P, "4 OR 1", &o), 1);
+}
+
+static void
+test_wrong_type_is_an_error(void **state)
+{
+	redisContext	*c = srv(state);
+	json_t		*d;
+
+	cmd(c, "FLUSHALL");
+	cmd(c, "SET " P "day:" DAY ":country oops");
+	d = report_day(c, P, DAY);
+	assert_null(d);
+	/* The context stays in step: the next read works. */
+	cmd(c, "DEL " P "day:" DAY ":country");
+	d = report_day(c, P, DAY);
+	assert_non_null(d);
+	json_decref(d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_input_checks),
+		cmocka_unit_test(test_jstring_cleans),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_day_text_escapes),
+		cmocka_unit_test(test_incidents_text),
+		cmocka_unit_test(test_day_empty),
+		cmocka_unit_test(test_day_counters),
+		cmocka_unit_test(test_day_top_sources_ties),
+		cmocka_unit_test(test_incidents),
+		cmocka_unit_test(test_incident_detail),
+		cmocka_unit_test(test_wrong_type_is_an_error),
+	};
+
+	return cmocka_run_group_tests(tests, srv_start, srv_stop);
+}
