@@ -912,6 +912,15 @@ httpd_start(const struct conf *conf)
 		log_warn("%s: strdup", __func__);
 		goto fail;
 	}
+	if (h->web_root != NULL) {
+		char	 index[4096];
+
+		snprintf(index, sizeof(index), "%s/index.html", h->web_root);
+		if (access(index, R_OK) == -1) {
+			log_warn("http: web-root %s: %s", h->web_root, index);
+			goto fail;
+		}
+	}
 
 	if ((fd = httpd_listen(h, conf->http)) == -1)
 		goto fail;

@@ -87,6 +87,7 @@ state-dir = $var/state
 log = $var/sample/auth.log:sshd
 [correlator]
 http = 127.0.0.1:$HTTP_PORT
+web-root = $top/dashboards
 timezone = $TZ
 EOF
 }
