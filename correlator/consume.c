@@ -26,6 +26,8 @@
 #define CLAIM_IDLE_MS	60000
 #define CLAIM_EVERY_S	30
 #define SWEEP_EVERY_S	60
+#define TRIM_EVERY_S	10
+#define TRIM_SPAN_MAX	5000	/* pending span we measure before giving up */
 #define MAX_HITS	64
 #define EVIDENCE_LINE	512
 #define DET_MAXLEN	"100000"
@@ -594,12 +596,117 @@ worker_pending(struct worker *w)
 	return n;
 }
 
+/* The value of field `name` in a flat RESP2 map reply, or NULL. */
+static const redisReply *
+map_get(const redisReply *m, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < m->elements; i += 2)
+		if (m->element[i]->type == REDIS_REPLY_STRING &&
+		    !strcmp(m->element[i]->str, name))
+			return m->element[i + 1];
+	return NULL;
+}
+
+/*
+ * How many entries of `stream` must stay for group g: the undelivered
+ * ones (lag) and stream-keep delivered ones, provided the group's pending
+ * entries lie within those. Returns the count, or -1 when it cannot be
+ * known safely (no lag, or pending entries older than the kept ones).
+ */
+static long long
+trim_need(struct worker *w, const char *stream, const redisReply *g)
+{
+	const redisReply	*name, *pending, *last, *lag, *min;
+	redisReply		*r;
+	long long		 keep = w->cor->conf->stream_keep, cap, n;
+	long long		 need = -1;
+
+	name = map_get(g, "name");
+	pending = map_get(g, "pending");
+	last = map_get(g, "last-delivered-id");
+	lag = map_get(g, "lag");
+	if (name == NULL || pending == NULL || last == NULL || lag == NULL ||
+	    lag->type != REDIS_REPLY_INTEGER ||
+	    pending->type != REDIS_REPLY_INTEGER)
+		return -1;	/* lag unknown (after XDEL, say): keep all */
+	if (pending->integer == 0)
+		return lag->integer + keep;
+	if ((r = redis_cmd(w->rc, "XPENDING %s %s", stream, name->str)) == NULL)
+		return -1;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
+	    (min = r->element[1])->type != REDIS_REPLY_STRING) {
+		freeReplyObject(r);
+		return -1;
+	}
+	/* Count the delivered entries from the oldest pending one on. */
+	cap = (keep < TRIM_SPAN_MAX ? keep : TRIM_SPAN_MAX) + 1;
+	{
+		redisReply *span = redis_cmd(w->rc, "XRANGE %s %s %s COUNT %lld",
+		    stream, min->str, last->str, cap);
+
+		if (span != NULL && span->type == REDIS_REPLY_ARRAY) {
+			n = (long long)span->elements;
+			if (n < cap && n <= keep)
+				need = lag->integer + keep;
+		}
+		if (span != NULL)
+			freeReplyObject(span);
+	}
+	freeReplyObject(r);
+	return need;
+}
+
+/*
+ * Trims each stream below what every group still needs (DESIGN: below
+ * the oldest unacknowledged entry, minus stream-keep entries), exactly,
+ * never an undelivered or pending entry. Returns 0 or -1 (I/O error).
+ */
+static int
+worker_trim(struct worker *w)
+{
+	redisReply	*gr, *r;
+	long long	 need, most;
+	size_t		 i, j;
+
+	for (i = 0; i < w->nstreams; i++) {
+		if ((gr = redis_cmd(w->rc, "XINFO GROUPS %s", w->streams[i])) ==
+		    NULL)
+			return -1;
+		most = -1;
+		if (gr->type == REDIS_REPLY_ARRAY && gr->elements > 0) {
+			most = 0;
+			for (j = 0; j < gr->elements; j++) {
+				if (gr->element[j]->type != REDIS_REPLY_ARRAY ||
+				    (need = trim_need(w, w->streams[i],
+				    gr->element[j])) == -1) {
+					most = -1;
+					break;
+				}
+				if (need > most)
+					most = need;
+			}
+		}
+		freeReplyObject(gr);
+		if (most < 0)
+			continue;
+		if ((r = redis_cmd(w->rc, "XTRIM %s MAXLEN %lld", w->streams[i],
+		    most)) == NULL)
+			return -1;
+		if (r->type == REDIS_REPLY_ERROR)
+			log_warnx("redis: XTRIM %s: %s", w->streams[i], r->str);
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
 void *
 worker_main(void *arg)
 {
 	struct worker		*w = arg;
 	const struct conf	*conf = w->cor->conf;
-	time_t			 last_claim = 0, last_sweep = 0;
+	time_t			 last_claim = 0, last_sweep = 0, last_trim = 0;
 	long			 n;
 	int			 drain = conf->drain;
 
@@ -632,6 +739,12 @@ worker_main(void *arg)
 			if (commit_sweep(w->rc, conf) == -1)
 				goto error;
 		}
+		if (w->idx == 0 && !drain &&
+		    time(NULL) - last_trim >= TRIM_EVERY_S) {
+			last_trim = time(NULL);
+			if (worker_trim(w) == -1)
+				goto error;
+		}
 		if ((n = worker_read(w, ">", !drain)) == -1)
 			goto error;
 		if (n > 0 || !drain)
@@ -644,7 +757,8 @@ worker_main(void *arg)
 		if ((n = worker_pending(w)) == -1)
 			goto error;
 		if (n == 0) {
-			if (w->idx == 0 && commit_sweep(w->rc, conf) == -1)
+			if (w->idx == 0 && (commit_sweep(w->rc, conf) == -1 ||
+			    worker_trim(w) == -1))
 				goto error;
 			break;
 		}

@@ -146,6 +146,7 @@ log = $tmp/auth.log:sshd
 batch = 10
 [correlator]
 timezone = UTC
+stream-keep = 10
 EOF
 cp tests/fixtures/auth.log "$tmp/auth.log"
 touch -d '2026-11-22 06:00:00 UTC' "$tmp/auth.log"
@@ -165,9 +166,21 @@ set -e
 check "correlator died as told (exit 99)" test $rc = 99
 check "its batch is left pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = 50
 check "nothing counted yet" test -z "$(rcli HGET crash:day:2026-11-20:totals events)"
+# A serving correlator trims at once, before it may claim the dead one's
+# entries (they are not idle long enough yet): the trim must spare them.
+"$BIN/vigie-correlator" -c "$tmp/vigie.conf" --no-http 2>"$tmp/serve.err" &
+serve_pid=$!
+sleep 2
+kill "$serve_pid"
+wait "$serve_pid" || true
+check "a trim spares entries still pending" test "$(rcli XLEN 'crash:ev:{web1}')" = 50
+check "and they are still pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = 50
 check "a new correlator claims and counts the dead one's entries" \
     "$BIN/vigie-correlator" -c "$tmp/vigie.conf" --drain
 check "nothing left pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = 0
+check "the drained stream is trimmed to stream-keep entries" test "$(rcli XLEN 'crash:ev:{web1}')" = 10
+check "and keeps the newest: the fixture's last line" sh -c \
+    "redis-cli -s '$sock' --raw XREVRANGE 'crash:ev:{web1}' + - COUNT 1 | grep -qx $(date -u -d '2026-11-21 12:24:00' +%s)000000"
 expect_figures -c "$tmp/vigie.conf"
 
 echo "# bad input: exit 2, file and line named"
