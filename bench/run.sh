@@ -54,7 +54,9 @@ run_timed "$tmp/correlator.time" "$BIN/vigie-correlator" --redis "unix:$sock" \
     --workers "$WORKERS" --drain 2>"$tmp/correlator.log"
 r2=$(cpu "$redis_pid")
 
-stored=$(redis-cli -s "$sock" XLEN 'vigie:ev:{bench}')
+stored=$(redis-cli -s "$sock" XINFO STREAM 'vigie:ev:{bench}' | awk '/^entries-added$/ { getline; print }')
+kept=$(redis-cli -s "$sock" XLEN 'vigie:ev:{bench}')
+counted=$("$BIN/vigie" --redis "unix:$sock" report --days 9 --format json | jq '[.[].totals.events] | add')
 used=$(redis-cli -s "$sock" INFO memory | awk -F: '/^used_memory_human/ { print $2 }' | tr -d '\r')
 
 report() {
@@ -72,7 +74,7 @@ echo "input:   $n lines of auth.log ($size MiB), generated in $(echo "$t1 - $t0"
 echo "command: LINES=$LINES WORKERS=$WORKERS make bench"
 report vigie-collector "$tmp/collector.time" "$(echo "$r1 - $r0" | bc)"
 report vigie-correlator "$tmp/correlator.time" "$(echo "$r2 - $r1" | bc)"
-echo "stream:  $stored events stored; Redis used_memory $used"
+echo "stream:  $stored events stored, $counted counted; $kept kept after the trim; Redis used_memory $used"
 tail -n 1 "$tmp/collector.log"
 tail -n 1 "$tmp/correlator.log"
-[ "$stored" = "$n" ]
+[ "$stored" = "$n" ] && [ "$counted" = "$n" ]
