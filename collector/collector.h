@@ -26,6 +26,7 @@ struct collector {
 	uint64_t		 recognised;	/* lines a parser gave an action */
 	uint64_t		 truncated;	/* lines cut at LINE_MAX_BYTES */
 	uint64_t		 batches;
+	size_t			 unconfirmed;	/* events sent, not yet confirmed */
 	int			 crash_after;	/* VIGIE_TEST_CRASH_AFTER: tests only */
 };
 

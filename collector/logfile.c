@@ -144,8 +144,12 @@ next_first_id(const struct collector *c)
 }
 
 /*
- * Saves the batch as in flight together with the new offset, then sends
- * it. If the send fails the state already says what to re-send.
+ * Saves the batch as in flight together with the new offset, sends it,
+ * then reads the replies of the batch sent before it: Redis stores one
+ * batch while we parse the next. The journal covers every batch not yet
+ * confirmed (at most two, numbered contiguously), so a re-read of its
+ * bytes gives the same ids. If a send fails, the state says what to
+ * re-send.
  */
 static int
 batch_commit(struct collector *c, const char *spec, struct fstate *fs,
@@ -158,30 +162,51 @@ batch_commit(struct collector *c, const char *spec, struct fstate *fs,
 		fs->offset = end;
 		return 0;
 	}
-	first = next_first_id(c);
+	/* Behind an unconfirmed batch, continue its ids without a gap. */
+	first = c->unconfirmed ? streamid_next(c->state.last) :
+	    next_first_id(c);
 	c->state.last = batch_number(c, first);
 	fs->offset = end;
 	fs->dev = st->st_dev;
 	fs->ino = st->st_ino;
-	free(in->path);
-	if ((in->path = strdup(spec)) == NULL)
-		return -1;
+	if (!c->unconfirmed) {
+		free(in->path);
+		if ((in->path = strdup(spec)) == NULL)
+			return -1;
+		in->start = start;
+		in->first = first;
+	}
 	in->active = 1;
 	in->dev = st->st_dev;
 	in->ino = st->st_ino;
-	in->start = start;
 	in->end = end;
-	in->first = first;
 	in->ref = ref;
 	if (state_save(&c->state) == -1)
 		return -1;
 	/* Test hook: die between the journal and Redis, as a crash would. */
 	if (c->crash_after > 0 && --c->crash_after == 0)
 		_exit(99);
-	if (publish_batch(&c->pub, &c->batch) == -1)
+	if (publish_send(&c->pub, &c->batch) == -1 ||
+	    (c->unconfirmed && publish_wait(&c->pub, c->unconfirmed) == -1))
 		return -1;
+	/* Only this batch is unconfirmed now: the next save starts at it. */
+	c->unconfirmed = c->batch.n;
+	in->start = start;
+	in->first = first;
 	c->batches++;
 	batch_reset(&c->batch);
+	return 0;
+}
+
+/* Waits for every batch sent. Returns 0 or -1. */
+static int
+batch_confirm(struct collector *c)
+{
+	if (c->unconfirmed == 0)
+		return 0;
+	if (publish_wait(&c->pub, c->unconfirmed) == -1)
+		return -1;
+	c->unconfirmed = 0;
 	return 0;
 }
 
@@ -342,6 +367,9 @@ logfile_read(struct collector *c, const char *spec)
 	if (rc == 0 && c->batch.n > 0)
 		rc = batch_commit(c, spec, l.fs, &l.st, l.batch_start,
 		    l.last_end, l.ref);
+	/* The journal covers one file: confirm before the next. */
+	if (rc == 0)
+		rc = batch_confirm(c);
 	close(fd);
 	return rc;
 }

@@ -116,6 +116,14 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	log_init("vigie-collector", verbose);
+	/*
+	 * Traditional syslog dates are local time. With TZ unset, glibc
+	 * stats /etc/localtime at every mktime(): once per line. Naming the
+	 * file makes it load once.
+	 */
+	if (getenv("TZ") == NULL && setenv("TZ", ":/etc/localtime", 1) == -1)
+		fatal("setenv");
+	tzset();
 
 	if (conf_init(&conf) == -1)
 		fatalx("out of memory");

@@ -71,14 +71,13 @@ publish_is_dup(const redisReply *r)
 }
 
 int
-publish_batch(struct publisher *p, const struct batch *b)
+publish_send(struct publisher *p, const struct batch *b)
 {
 	const char	*argv[3 + BATCH_FIELDS_MAX * 2];
 	size_t		 argl[3 + BATCH_FIELDS_MAX * 2];
 	char		 id[48];
-	redisReply	*r;
-	size_t		 i, j, failed = 0;
-	void		*rv;
+	size_t		 i, j;
+	int		 done = 0;
 
 	for (i = 0; i < b->n; i++) {
 		const struct batch_event *e = &b->ev[i];
@@ -101,11 +100,29 @@ publish_batch(struct publisher *p, const struct batch *b)
 			return -1;
 		}
 	}
-	for (i = 0; i < b->n; i++) {
+	/* Hand it all to Redis now, so that it works while we parse on. */
+	while (!done)
+		if (redisBufferWrite(p->rc, &done) != REDIS_OK) {
+			log_warnx("redis %s: %s", p->addr, p->rc->errstr);
+			return -1;
+		}
+	p->unread += b->n;
+	return 0;
+}
+
+int
+publish_wait(struct publisher *p, size_t n)
+{
+	redisReply	*r;
+	size_t		 i, failed = 0;
+	void		*rv;
+
+	for (i = 0; i < n && p->unread > 0; i++) {
 		if (redisGetReply(p->rc, &rv) != REDIS_OK) {
 			log_warnx("redis %s: %s", p->addr, p->rc->errstr);
 			return -1;
 		}
+		p->unread--;
 		r = rv;
 		if (r->type == REDIS_REPLY_STRING)
 			p->stored++;
@@ -120,6 +137,14 @@ publish_batch(struct publisher *p, const struct batch *b)
 		freeReplyObject(r);
 	}
 	return failed ? -1 : 0;
+}
+
+int
+publish_batch(struct publisher *p, const struct batch *b)
+{
+	if (publish_send(p, b) == -1)
+		return -1;
+	return publish_wait(p, p->unread);
 }
 
 void

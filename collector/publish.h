@@ -18,6 +18,7 @@ struct publisher {
 	char		 sensor[80];
 	uint64_t	 stored;	/* events Redis accepted */
 	uint64_t	 dups;		/* ids Redis already held */
+	size_t		 unread;	/* XADDs sent, replies not read yet */
 };
 
 /* Connects, registers the sensor. Returns 0 or -1 (logged). */
@@ -30,6 +31,13 @@ int	publish_top(struct publisher *, struct streamid *id);
  * stored once (dups). Returns 0 when all are in Redis, -1 otherwise.
  */
 int	publish_batch(struct publisher *, const struct batch *);
+/* Sends the batch without reading the replies (they queue). 0 or -1. */
+int	publish_send(struct publisher *, const struct batch *);
+/*
+ * Reads the replies of the n oldest XADDs sent. Returns 0 when all
+ * are in Redis, -1 otherwise.
+ */
+int	publish_wait(struct publisher *, size_t n);
 void	publish_close(struct publisher *);
 
 #endif
