@@ -1,6 +1,7 @@
 /*
  * cli/cmd.h - the vigie subcommands that cli/main.c dispatches to.
- * Each gets argv from its own name on; returns the exit status 0, 1 or 2.
+ * Each gets argv from its own name on, checks it, then connects with
+ * cli_connect(); returns the exit status 0, 1 or 2.
  */
 #ifndef VIGIE_CMD_H
 #define VIGIE_CMD_H
@@ -10,13 +11,21 @@
 struct conf;
 
 /* vigie report [--day YYYY-MM-DD | --days N] [--format text|json|csv] */
-int	cmd_report(const struct conf *, redisContext *, int argc,
-	    char **argv);
+int	cmd_report(const struct conf *, int argc, char **argv);
 /*
  * vigie incidents list [--status S] [--limit N] [--format text|json]
  * vigie incidents show ID [--format text|json]
  */
-int	cmd_incidents(const struct conf *, redisContext *, int argc,
-	    char **argv);
+int	cmd_incidents(const struct conf *, int argc, char **argv);
+/* Connects to conf's Redis once the command's arguments are valid. */
+redisContext	*cli_connect(const struct conf *);
+
+/*
+ * The value of option `name` at argv[*i], given as "--name VALUE" or
+ * "--name=VALUE"; NULL if argv[*i] is another option. Sets *missing when
+ * the option is there without a value. Advances *i past a separate value.
+ */
+const char	*cli_opt_value(int argc, char **argv, int *i, const char *name,
+		    int *missing);
 
 #endif

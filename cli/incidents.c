@@ -23,25 +23,6 @@ incidents_usage(FILE *fp)
 	    "       vigie incidents show ID [--format text|json]\n");
 }
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; see cli/report.c. */
-static const char *
-opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t	 n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* Returns 0, 1 for JSON, or -1 after printing why. */
 static int
 parse_format(const char *fmt)
@@ -65,9 +46,9 @@ print_json(const json_t *j)
 }
 
 int
-cmd_incidents(const struct conf *conf, redisContext *c, int argc,
-    char **argv)
+cmd_incidents(const struct conf *conf, int argc, char **argv)
 {
+	redisContext	*c;
 	const char	*status = NULL, *fmtopt = "text", *limitopt = NULL;
 	const char	*id = NULL, *v, *sub;
 	json_t		*res = NULL;
@@ -103,13 +84,13 @@ cmd_incidents(const struct conf *conf, redisContext *c, int argc,
 	for (i = 2; i < argc; i++) {
 		v = NULL;
 		if (!show &&
-		    (v = opt_value(argc, argv, &i, "--status", &missing)) != NULL)
+		    (v = cli_opt_value(argc, argv, &i, "--status", &missing)) != NULL)
 			status = v;
 		else if (!show && !missing &&
-		    (v = opt_value(argc, argv, &i, "--limit", &missing)) != NULL)
+		    (v = cli_opt_value(argc, argv, &i, "--limit", &missing)) != NULL)
 			limitopt = v;
 		else if (!missing &&
-		    (v = opt_value(argc, argv, &i, "--format", &missing)) != NULL)
+		    (v = cli_opt_value(argc, argv, &i, "--format", &missing)) != NULL)
 			fmtopt = v;
 		else if (!missing && show && id == NULL && argv[i][0] != '-')
 			v = id = argv[i];
@@ -154,7 +135,11 @@ cmd_incidents(const struct conf *conf, redisContext *c, int argc,
 			    "\"%s\" (a decimal number)\n", id);
 			return 2;
 		}
-		switch (report_incident(c, conf->redis_prefix, id, &res)) {
+		if ((c = cli_connect(conf)) == NULL)
+			return 1;
+		i = report_incident(c, conf->redis_prefix, id, &res);
+		redisFree(c);
+		switch (i) {
 		case -1:
 			return 1;
 		case 1:
@@ -164,8 +149,11 @@ cmd_incidents(const struct conf *conf, redisContext *c, int argc,
 		}
 		rc = json ? print_json(res) : incident_print_text(stdout, res);
 	} else {
+		if ((c = cli_connect(conf)) == NULL)
+			return 1;
 		res = report_incidents(c, conf->redis_prefix, status,
 		    (size_t)limit);
+		redisFree(c);
 		if (res == NULL)
 			return 1;
 		rc = json ? print_json(res) : incidents_print_text(stdout, res);

@@ -73,6 +73,30 @@ cmd_rules(int argc, char **argv)
 	return 0;
 }
 
+redisContext *
+cli_connect(const struct conf *conf)
+{
+	return redis_open(conf->redis_address, 10000);
+}
+
+const char *
+cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+	size_t	 n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
 	{ "redis",	required_argument,	NULL, 'r' },
@@ -84,7 +108,6 @@ int
 main(int argc, char *argv[])
 {
 	struct conf	 conf;
-	redisContext	*rc;
 	const char	*conf_path = NULL, *redis = NULL;
 	int		 ch, verbose = 0, status;
 
@@ -122,15 +145,10 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	optind = 1;	/* the command parses its own options */
-	if ((rc = redis_open(conf.redis_address, 10000)) == NULL) {
-		conf_free(&conf);
-		return 1;
-	}
 	if (!strcmp(argv[0], "report"))
-		status = cmd_report(&conf, rc, argc, argv);
+		status = cmd_report(&conf, argc, argv);
 	else
-		status = cmd_incidents(&conf, rc, argc, argv);
-	redisFree(rc);
+		status = cmd_incidents(&conf, argc, argv);
 	conf_free(&conf);
 	return status;
 }

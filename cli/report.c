@@ -24,29 +24,6 @@ report_usage(FILE *fp)
 	    "[--format text|json|csv]\n");
 }
 
-/*
- * The value of option `name` at argv[*i], given as "--name VALUE" or
- * "--name=VALUE"; NULL if argv[*i] is another option. Sets *missing when
- * the option is there without a value.
- */
-static const char *
-opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t	 n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int
 parse_days(const char *s, int *n)
 {
@@ -64,8 +41,9 @@ parse_days(const char *s, int *n)
 }
 
 int
-cmd_report(const struct conf *conf, redisContext *c, int argc, char **argv)
+cmd_report(const struct conf *conf, int argc, char **argv)
 {
+	redisContext	*c;
 	const char	*dayopt = NULL, *daysopt = NULL, *fmtopt = "text", *v;
 	enum format	 fmt;
 	json_t		*res, *days;
@@ -78,13 +56,13 @@ cmd_report(const struct conf *conf, redisContext *c, int argc, char **argv)
 			report_usage(stdout);
 			return 0;
 		}
-		if ((v = opt_value(argc, argv, &i, "--days", &missing)) != NULL)
+		if ((v = cli_opt_value(argc, argv, &i, "--days", &missing)) != NULL)
 			daysopt = v;
 		else if (!missing &&
-		    (v = opt_value(argc, argv, &i, "--day", &missing)) != NULL)
+		    (v = cli_opt_value(argc, argv, &i, "--day", &missing)) != NULL)
 			dayopt = v;
 		else if (!missing &&
-		    (v = opt_value(argc, argv, &i, "--format", &missing)) != NULL)
+		    (v = cli_opt_value(argc, argv, &i, "--format", &missing)) != NULL)
 			fmtopt = v;
 		if (missing) {
 			fprintf(stderr, "vigie report: %s needs a value\n",
@@ -130,10 +108,13 @@ cmd_report(const struct conf *conf, redisContext *c, int argc, char **argv)
 		return 2;
 	}
 
+	if ((c = cli_connect(conf)) == NULL)
+		return 1;
 	if (daysopt != NULL)
 		res = report_days(c, conf->redis_prefix, day, n);
 	else
 		res = report_day(c, conf->redis_prefix, day);
+	redisFree(c);
 	if (res == NULL)
 		return 1;
 

@@ -51,11 +51,6 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL, 0 }
 };
 
-/* Command-line options are applied after the file, through conf_set. */
-struct opt {
-	const char	*key, *value;
-};
-
 static void
 default_sensor(struct conf *conf)
 {
@@ -80,13 +75,12 @@ main(int argc, char *argv[])
 {
 	struct conf	 conf;
 	struct collector c;
-	struct opt	*opts;
+	struct conf_opt	*opts;
 	struct sigaction sa;
 	struct streamid	 top;
 	const char	*conf_path = NULL;
 	size_t		 nopts = 0, i;
 	int		 ch, noaction = 0, verbose = 0, rc = 0;
-	char		 where[64];
 
 	if ((opts = calloc((size_t)argc, sizeof(*opts))) == NULL)
 		return 1;
@@ -125,16 +119,8 @@ main(int argc, char *argv[])
 		fatal("setenv");
 	tzset();
 
-	if (conf_init(&conf) == -1)
-		fatalx("out of memory");
-	if (conf_path != NULL && conf_load(&conf, conf_path) == -1)
+	if (conf_setup(&conf, conf_path, "collector", opts, nopts) == -1)
 		exit(2);
-	for (i = 0; i < nopts; i++) {
-		snprintf(where, sizeof(where), "--%s", opts[i].key);
-		if (conf_set(&conf, "collector", opts[i].key, opts[i].value,
-		    where) == -1)
-			exit(2);
-	}
 	free(opts);
 	if (conf.sensor == NULL)
 		default_sensor(&conf);

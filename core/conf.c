@@ -494,6 +494,28 @@ conf_load(struct conf *c, const char *file)
 }
 
 int
+conf_setup(struct conf *c, const char *file, const char *section,
+    const struct conf_opt *opts, size_t nopts)
+{
+	char	 where[80];
+	size_t	 i;
+
+	if (conf_init(c) == -1) {
+		fprintf(stderr, "vigie: out of memory\n");
+		return -1;
+	}
+	if (file != NULL && conf_load(c, file) == -1)
+		return -1;
+	for (i = 0; i < nopts; i++) {
+		snprintf(where, sizeof(where), "--%s", opts[i].key);
+		if (conf_set(c, section, opts[i].key, opts[i].value,
+		    where) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
 conf_validate(const struct conf *c)
 {
 	if (c->pcap.n > 0 || c->interface != NULL || c->syslog.n > 0) {

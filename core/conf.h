@@ -68,6 +68,18 @@ int	conf_load(struct conf *, const char *file);
  */
 int	conf_set(struct conf *, const char *section, const char *key,
 	    const char *value, const char *where);
+/* An option given on the command line: the config key it sets. */
+struct conf_opt {
+	const char	*key, *value;
+};
+
+/*
+ * Defaults, then FILE if not NULL, then the options as keys of `section`
+ * (each named "--key" in messages). Returns 0, or -1 after printing every
+ * error: the caller exits 2.
+ */
+int	conf_setup(struct conf *, const char *file, const char *section,
+	    const struct conf_opt *, size_t nopts);
 /* Cross-key checks after file and options. Returns 0 or -1 after printing. */
 int	conf_validate(const struct conf *);
 void	conf_free(struct conf *);

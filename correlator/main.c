@@ -58,10 +58,6 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
-struct opt {
-	const char	*key, *value;
-};
-
 /* dashboards/ beside the binary's bin/, unless configured. */
 static void
 default_web_root(struct conf *conf)
@@ -87,14 +83,13 @@ main(int argc, char *argv[])
 	struct correlator	 cor;
 	struct worker		*workers;
 	struct httpd		*httpd = NULL;
-	struct opt		*opts;
+	struct conf_opt		*opts;
 	struct sigaction	 sa;
 	redisContext		*rc;
 	const char		*conf_path = NULL;
 	uint64_t		 events = 0, skipped = 0, dets = 0;
 	size_t			 nopts = 0, i;
 	int			 ch, noaction = 0, verbose = 0, failed = 0;
-	char			 where[64];
 
 	if ((opts = calloc((size_t)argc, sizeof(*opts))) == NULL)
 		return 1;
@@ -127,16 +122,8 @@ main(int argc, char *argv[])
 		usage();
 	log_init("vigie-correlator", verbose);
 
-	if (conf_init(&conf) == -1)
-		fatalx("out of memory");
-	if (conf_path != NULL && conf_load(&conf, conf_path) == -1)
+	if (conf_setup(&conf, conf_path, "correlator", opts, nopts) == -1)
 		exit(2);
-	for (i = 0; i < nopts; i++) {
-		snprintf(where, sizeof(where), "--%s", opts[i].key);
-		if (conf_set(&conf, "correlator", opts[i].key, opts[i].value,
-		    where) == -1)
-			exit(2);
-	}
 	free(opts);
 	default_web_root(&conf);
 	if (daytime_set_zone(conf.timezone) == -1) {

@@ -220,5 +220,14 @@ set +e
 set -e
 check "unknown parser: exit 2" test $rc = 2
 
+set +e
+"$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report --day 2>/dev/null; rc=$?
+"$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report --day 2026-02-30 2>/dev/null; rc2=$?
+"$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report 2>/dev/null; rc3=$?
+set -e
+check "vigie report: a missing value is bad usage (2), before any connection" test $rc = 2
+check "vigie report: an impossible day is bad usage (2)" test $rc2 = 2
+check "vigie report: Redis away is a runtime failure (1)" test $rc3 = 1
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
