@@ -1,11 +1,14 @@
 /*
  * tests/fuzz/fuzz_sshd.c - libFuzzer target for the syslog and sshd parsers.
  * Owns nothing: each input is one log line (no newline, no NUL terminator).
- * Calls syslog_parse() (parse_syslog.c), then sshd_parse() (parse_sshd.c).
+ * Calls syslog_parse() (parse_syslog.c), then sshd_parse() (parse_sshd.c),
+ * and asserts what the rest of the pipeline relies on.
  */
 
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,32 +20,68 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 /* 2025-11-23 12:00:00 UTC: fixed, so runs reproduce. */
 #define REF	((time_t)1763899200)
 
+#define fuzz_assert(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
+		    #cond, __FILE__, __LINE__);				\
+		abort();						\
+	}								\
+} while (0)
+
+/* A non-empty src_ip is canonical text, and never IPv4-mapped IPv6. */
+static int
+canonical_ip(const char *s)
+{
+	unsigned char	 a[16];
+	char		 back[INET6_ADDRSTRLEN];
+
+	if (inet_pton(AF_INET, s, a) == 1)
+		return inet_ntop(AF_INET, a, back, sizeof(back)) != NULL &&
+		    strcmp(back, s) == 0;
+	if (inet_pton(AF_INET6, s, a) != 1)
+		return 0;
+	if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
+		return 0;
+	return inet_ntop(AF_INET6, a, back, sizeof(back)) != NULL &&
+	    strcmp(back, s) == 0;
+}
+
+static int
+valid_port(const char *s)
+{
+	char	*end;
+	long	 p;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	p = strtol(s, &end, 10);
+	return *end == '\0' && p >= 0 && p <= 65535;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct logrec	 r;
 
 	if (syslog_parse((const char *)data, size, REF, &r) == -1) {
-		if (r.msg != NULL || r.host[0] != '\0')
-			abort();
+		fuzz_assert(r.msg == NULL && r.host[0] == '\0');
 		return 0;
 	}
-	if (r.msg < (const char *)data ||
-	    r.msg + r.msglen != (const char *)data + size ||
-	    memchr(r.host, '\0', sizeof(r.host)) == NULL ||
-	    memchr(r.program, '\0', sizeof(r.program)) == NULL ||
-	    memchr(r.pid, '\0', sizeof(r.pid)) == NULL)
-		abort();
+	fuzz_assert(r.msg >= (const char *)data &&
+	    r.msg + r.msglen == (const char *)data + size);
+	fuzz_assert(memchr(r.host, '\0', sizeof(r.host)) != NULL);
+	fuzz_assert(memchr(r.program, '\0', sizeof(r.program)) != NULL);
+	fuzz_assert(memchr(r.pid, '\0', sizeof(r.pid)) != NULL);
 	if (sshd_parse(&r) == -1) {
-		if (r.action[0] != '\0' || r.user[0] != '\0' ||
-		    r.src_ip[0] != '\0' || r.src_port[0] != '\0')
-			abort();
+		fuzz_assert(r.action[0] == '\0' && r.user[0] == '\0' &&
+		    r.src_ip[0] == '\0' && r.src_port[0] == '\0');
 		return 0;
 	}
-	if (r.action[0] == '\0' ||
-	    memchr(r.user, '\0', sizeof(r.user)) == NULL ||
-	    memchr(r.src_ip, '\0', sizeof(r.src_ip)) == NULL ||
-	    memchr(r.src_port, '\0', sizeof(r.src_port)) == NULL)
-		abort();
+	fuzz_assert(r.action[0] != '\0');
+	fuzz_assert(memchr(r.user, '\0', sizeof(r.user)) != NULL);
+	fuzz_assert(memchr(r.src_ip, '\0', sizeof(r.src_ip)) != NULL);
+	fuzz_assert(memchr(r.src_port, '\0', sizeof(r.src_port)) != NULL);
+	fuzz_assert(r.src_ip[0] == '\0' || canonical_ip(r.src_ip));
+	fuzz_assert(r.src_port[0] == '\0' || valid_port(r.src_port));
 	return 0;
 }
