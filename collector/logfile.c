@@ -84,6 +84,8 @@ reader_line(struct reader *r, const char *line, size_t len)
 	int			 n;
 
 	c->lines++;
+	if (len == 0)
+		return 0;	/* an empty line records nothing */
 	if (batch_event_new(&c->batch) == NULL)
 		return -1;
 	if (r->parser == P_GENERIC ||
@@ -251,6 +253,10 @@ read_lines(struct reader *r, int fd, const char *path, off_t start,
 			len = (size_t)(nl - p);
 			if (len > 0 && p[len - 1] == '\r')
 				len--;
+			if (!skipping && len > LINE_MAX_BYTES) {
+				r->c->truncated++;
+				len = LINE_MAX_BYTES;
+			}
 			if (!skipping && reader_line(r, p, len) == -1)
 				goto out;
 			skipping = 0;

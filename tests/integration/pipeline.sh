@@ -18,7 +18,7 @@ fail=0
 
 cleanup() {
 	[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
-	rm -rf "$tmp"
+	if [ -n "${KEEP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -189,6 +189,47 @@ check "the drained stream is trimmed to stream-keep entries" test "$(rcli XLEN '
 check "and keeps the newest: the fixture's last line" sh -c \
     "redis-cli -s '$sock' --raw XREVRANGE 'crash:ev:{web1}' + - COUNT 1 | grep -qx $(date -u -d '2026-11-21 12:24:00' +%s)000000"
 expect_figures -c "$tmp/vigie.conf"
+
+echo "# hostile lines: overlong, NUL bytes, invalid UTF-8, CRLF, empty"
+h="$tmp/hostile.log"
+{
+	# 1: a 100 KiB user name (sshd itself cuts messages at 1 KiB: only a
+	# forged file has this): kept to 64 KiB, one event, counted truncated,
+	# no longer recognised since its source was cut off.
+	printf 'Nov 20 08:00:00 web1 sshd[900]: Failed password for invalid user '
+	head -c 102400 /dev/zero | tr '\0' A
+	printf ' from 61.177.172.9 port 1000 ssh2\n'
+	# 2: NUL bytes inside the user name.
+	printf 'Nov 20 08:00:01 web1 sshd[900]: Failed password for invalid user r\000o\000ot from 61.177.172.9 port 1001 ssh2\n'
+	# 3, 4: invalid UTF-8 and a terminal escape in the user name.
+	printf 'Nov 20 08:00:02 web1 sshd[900]: Failed password for invalid user \377\376adm\300in from 61.177.172.9 port 1002 ssh2\n'
+	printf 'Nov 20 08:00:03 web1 sshd[900]: Failed password for invalid user \033[31mred from 61.177.172.9 port 1003 ssh2\n'
+	# 5: CRLF ending; then an empty line, which records nothing.
+	printf 'Nov 20 08:00:04 web1 sshd[900]: Failed password for root from 61.177.172.9 port 1004 ssh2\r\n'
+	printf '\n'
+	printf 'Nov 20 08:00:05 web1 sshd[900]: Failed password for admin from 61.177.172.9 port 1005 ssh2\n'
+} >"$h"
+touch -d '2026-11-22 06:00:00 UTC' "$h"
+"$BIN/vigie-collector" --redis "$R" --sensor hostile --state-dir "$tmp/state3" \
+    --log "$h:sshd" --once 2>"$tmp/hostile.err"
+check "hostile lines: seven lines read, six events" test "$(rcli XLEN 'vigie:ev:{hostile}')" = 6
+check "hostile lines: the overlong one is counted as truncated" \
+    grep -q "7 lines, 5 recognised, 0 without syslog header, 1 truncated" "$tmp/hostile.err"
+check "hostile lines: the overlong line is kept to 64 KiB" test \
+    "$(rcli --raw XRANGE 'vigie:ev:{hostile}' - + COUNT 1 | awk 'length > 60000 { print length }')" -le 65536
+check "hostile lines: CR stripped from a CRLF line" sh -c \
+    "redis-cli -s '$sock' --raw XRANGE 'vigie:ev:{hostile}' - + | grep -q 'port 1004 ssh2\$'"
+check "correlator drains the hostile stream" "$BIN/vigie-correlator" --redis "$R" --rules rules \
+    --geoip "$tmp/maxmind.mmdb" --home-countries FR --timezone UTC --drain
+hid=$(rcli HGET vigie:day:2026-11-20:totals incidents_opened)
+check "hostile lines: five attempts open an incident" test "$hid" = 3
+inc=$(rcli GET 'vigie:inc:open:ssh_password_guessing:61.177.172.9')
+check "hostile lines: its detail is valid JSON with five evidence entries" sh -c \
+    "'$BIN/vigie' --redis '$R' incidents show $inc --format json | jq -e '.evidence | length == 5'"
+check "hostile lines: invalid UTF-8 becomes U+FFFD in the evidence" sh -c \
+    "'$BIN/vigie' --redis '$R' incidents show $inc --format json | jq -e '[.evidence[].user] | any(. == \"\\ufffd\\ufffdadm\\ufffdin\")'"
+check "hostile lines: the text view shows no raw escape byte" sh -c \
+    "! '$BIN/vigie' --redis '$R' incidents show $inc | grep -q \"\$(printf '\\033')\""
 
 echo "# bad input: exit 2, file and line named"
 printf '[redis]\naddress = 127.0.0.1:6379\n[correlator]\nworkers = zero\n' >"$tmp/bad.conf"
