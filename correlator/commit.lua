@@ -9,8 +9,8 @@
 --
 -- FCALL vigie_commit_v1 1 <stream> <group> <prefix> <retention_s>
 --       <quiet_us> <evidence_keep> <det_maxlen>
---       then per event:  id day hour ts_us src_ip country flags sensor
---                        evidence ndet
+--       then per event:  id day ndet
+--       and, when ndet > 0: hour ts_us src_ip country flags sensor evidence
 --       then per detection of that event:
 --                        rule category severity threshold window_s
 --                        group_by group
@@ -92,14 +92,20 @@ local function commit(keys, args)
 	end
 
 	while i <= #args do
-		local id, day, hour, ts = args[i], args[i + 1], args[i + 2], args[i + 3]
-		local src, cc, flags = args[i + 4], args[i + 5], args[i + 6]
-		local sensor, evidence = args[i + 7], args[i + 8]
-		local ndet = tonumber(args[i + 9])
-		i = i + 10
+		local id, day, ndet = args[i], args[i + 1], tonumber(args[i + 2])
+		local hour, ts, src, cc, flags, sensor, evidence
+		i = i + 3
+		if ndet > 0 then
+			hour, ts, src, cc = args[i], args[i + 1], args[i + 2], args[i + 3]
+			flags, sensor, evidence = args[i + 4], args[i + 5], args[i + 6]
+			i = i + 7
+		end
 		if redis.call('XACK', stream, group, id) ~= 1 then
 			skipped = skipped + 1
 			i = i + 7 * ndet
+		elseif ndet == 0 then
+			counted = counted + 1
+			add(hincr, dkey(day, ':totals'), 'events', 1)
 		else
 			counted = counted + 1
 			local totals = dkey(day, ':totals')

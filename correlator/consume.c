@@ -318,16 +318,19 @@ worker_event(struct worker *w, const struct evview *ev)
 		flags[fl++] = '-';
 	flags[fl] = '\0';
 
+	/* Most events match nothing: then id, day and 0 are all it takes. */
 	fargs_add(&w->fa, ev->id);
 	fargs_add(&w->fa, day);
+	fargs_addf(&w->fa, "%d", nhits);
+	if (nhits == 0)
+		return;
 	fargs_addf(&w->fa, "%d", hour);
 	fargs_addf(&w->fa, "%" PRId64, ts);
 	fargs_add(&w->fa, src);
 	fargs_add(&w->fa, cc);
 	fargs_add(&w->fa, flags);
 	fargs_add(&w->fa, ev->sensor);
-	fargs_add(&w->fa, evj ? evj : "");
-	fargs_addf(&w->fa, "%d", nhits);
+	fargs_add(&w->fa, evj);
 	for (i = 0; i < (size_t)nhits; i++) {
 		const struct rulemeta *m = &rs->meta[hits[i]];
 
