@@ -240,7 +240,7 @@ evidence_json(const struct evview *ev, const char *src, int64_t ts)
 
 /* Appends one event's record and its detections to the FCALL. */
 static void
-worker_event(struct worker *w, const struct evview *ev)
+worker_event(struct worker *w, struct fargs *fa, const struct evview *ev)
 {
 	const struct conf	*conf = w->cor->conf;
 	const struct ruleset	*rs = &w->cor->rules;
@@ -319,28 +319,28 @@ worker_event(struct worker *w, const struct evview *ev)
 	flags[fl] = '\0';
 
 	/* Most events match nothing: then id, day and 0 are all it takes. */
-	fargs_add(&w->fa, ev->id);
-	fargs_add(&w->fa, day);
-	fargs_addf(&w->fa, "%d", nhits);
+	fargs_add(fa, ev->id);
+	fargs_add(fa, day);
+	fargs_addf(fa, "%d", nhits);
 	if (nhits == 0)
 		return;
-	fargs_addf(&w->fa, "%d", hour);
-	fargs_addf(&w->fa, "%" PRId64, ts);
-	fargs_add(&w->fa, src);
-	fargs_add(&w->fa, cc);
-	fargs_add(&w->fa, flags);
-	fargs_add(&w->fa, ev->sensor);
-	fargs_add(&w->fa, evj);
+	fargs_addf(fa, "%d", hour);
+	fargs_addf(fa, "%" PRId64, ts);
+	fargs_add(fa, src);
+	fargs_add(fa, cc);
+	fargs_add(fa, flags);
+	fargs_add(fa, ev->sensor);
+	fargs_add(fa, evj);
 	for (i = 0; i < (size_t)nhits; i++) {
 		const struct rulemeta *m = &rs->meta[hits[i]];
 
-		fargs_add(&w->fa, m->name);
-		fargs_add(&w->fa, m->category);
-		fargs_add(&w->fa, m->severity);
-		fargs_addf(&w->fa, "%d", m->threshold);
-		fargs_addf(&w->fa, "%d", m->window);
-		fargs_add(&w->fa, group_by_name(m->group_by));
-		fargs_add(&w->fa, group_value(m, ev, src));
+		fargs_add(fa, m->name);
+		fargs_add(fa, m->category);
+		fargs_add(fa, m->severity);
+		fargs_addf(fa, "%d", m->threshold);
+		fargs_addf(fa, "%d", m->window);
+		fargs_add(fa, group_by_name(m->group_by));
+		fargs_add(fa, group_value(m, ev, src));
 	}
 	w->detections += (uint64_t)nhits;
 	free(evj);
@@ -418,27 +418,54 @@ worker_discover(struct worker *w)
 	return 0;
 }
 
-/* Commits one stream's entries: one FCALL. Returns 0 or -1. */
-static int
-worker_commit(struct worker *w, const char *stream, const redisReply *entries)
+/* A call prepared for the next round trip: an FCALL, or an XACK. */
+static struct fargs *
+worker_call(struct worker *w)
+{
+	struct fargs	*fa;
+
+	if (w->nnext == w->capcalls) {
+		size_t	 ncap = w->capcalls ? w->capcalls * 2 : 4, i;
+
+		if ((w->next = realloc(w->next, ncap * sizeof(*w->next))) ==
+		    NULL || (w->ready = realloc(w->ready, ncap *
+		    sizeof(*w->ready))) == NULL)
+			fatalx("%s: out of memory", __func__);
+		for (i = w->capcalls; i < ncap; i++) {
+			memset(&w->next[i], 0, sizeof(w->next[i]));
+			memset(&w->ready[i], 0, sizeof(w->ready[i]));
+		}
+		w->capcalls = ncap;
+	}
+	fa = &w->next[w->nnext++];
+	fargs_reset(fa);
+	return fa;
+}
+
+/*
+ * Scans one stream's entries and prepares their FCALL (and an XACK for
+ * entries that were pending but are gone from the stream) for the next
+ * round trip.
+ */
+static void
+worker_prepare(struct worker *w, const char *stream, const redisReply *entries)
 {
 	const struct conf	*conf = w->cor->conf;
+	struct fargs		*fa, *gone = NULL;
 	struct evview		 ev;
-	redisReply		*r;
 	size_t			 i, nlive = 0;
-	int			 rc = 0;
 
-	fargs_reset(&w->fa);
-	fargs_add(&w->fa, "FCALL");
-	fargs_add(&w->fa, "vigie_commit_v1");
-	fargs_add(&w->fa, "1");
-	fargs_add(&w->fa, stream);
-	fargs_add(&w->fa, CORRELATOR_GROUP);
-	fargs_add(&w->fa, conf->redis_prefix);
-	fargs_addf(&w->fa, "%lld", (long long)conf->retention_days * 86400);
-	fargs_addf(&w->fa, "%lld", (long long)conf->incident_quiet * 1000000);
-	fargs_addf(&w->fa, "%d", conf->evidence_keep);
-	fargs_add(&w->fa, DET_MAXLEN);
+	fa = worker_call(w);
+	fargs_add(fa, "FCALL");
+	fargs_add(fa, "vigie_commit_v1");
+	fargs_add(fa, "1");
+	fargs_add(fa, stream);
+	fargs_add(fa, CORRELATOR_GROUP);
+	fargs_add(fa, conf->redis_prefix);
+	fargs_addf(fa, "%lld", (long long)conf->retention_days * 86400);
+	fargs_addf(fa, "%lld", (long long)conf->incident_quiet * 1000000);
+	fargs_addf(fa, "%d", conf->evidence_keep);
+	fargs_add(fa, DET_MAXLEN);
 	for (i = 0; i < entries->elements; i++) {
 		const redisReply *e = entries->element[i];
 
@@ -449,54 +476,129 @@ worker_commit(struct worker *w, const char *stream, const redisReply *entries)
 			/* Pending, but trimmed or deleted: nothing to count. */
 			log_warnx("%s %s: entry gone from the stream; "
 			    "acknowledged uncounted", stream, e->element[0]->str);
-			r = redis_cmd(w->rc, "XACK %s %s %s", stream,
-			    CORRELATOR_GROUP, e->element[0]->str);
-			if (r == NULL)
-				return -1;
-			freeReplyObject(r);
+			if (gone == NULL) {
+				gone = worker_call(w);
+				fa = &w->next[w->nnext - 2];	/* may have moved */
+				fargs_add(gone, "XACK");
+				fargs_add(gone, stream);
+				fargs_add(gone, CORRELATOR_GROUP);
+			}
+			fargs_add(gone, e->element[0]->str);
 			continue;
 		}
 		evview_fill(&ev, e);
-		worker_event(w, &ev);
+		worker_event(w, fa, &ev);
 		nlive++;
 	}
-	if (nlive == 0)
-		return 0;
-	/* Test hook: die with the batch read but not committed. */
-	if (w->cor->crash_before > 0 && --w->cor->crash_before == 0)
-		_exit(99);
-	fargs_argv(&w->fa);
-	r = redisCommandArgv(w->rc, (int)w->fa.n, w->fa.argv, w->fa.argl);
-	if (r == NULL) {
-		log_warnx("redis: FCALL: %s", w->rc->errstr);
-		return -1;
+	if (nlive == 0) {
+		if (gone == NULL)
+			w->nnext--;		/* nothing to commit */
+		else
+			fargs_reset(fa);	/* skipped when sending */
 	}
-	if (r->type == REDIS_REPLY_ERROR) {
-		log_warnx("redis: FCALL vigie_commit_v1 on %s: %s", stream,
-		    r->str);
-		if (strstr(r->str, "not found") != NULL)
-			commit_load(w->rc);	/* e.g. Redis lost its functions */
-		rc = -1;
-	} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
-		w->events += (uint64_t)r->element[0]->integer;
-		w->skipped += (uint64_t)r->element[1]->integer;
+}
+
+/* Appends every ready call to the output buffer. Returns 0 or -1. */
+static int
+worker_send_ready(struct worker *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->nready; i++) {
+		struct fargs *fa = &w->ready[i];
+
+		if (fa->n == 0)
+			continue;
+		if (w->cor->crash_before > 0 && --w->cor->crash_before == 0)
+			_exit(99);	/* test hook: batch read, not committed */
+		fargs_argv(fa);
+		if (redisAppendCommandArgv(w->rc, (int)fa->n, fa->argv,
+		    fa->argl) != REDIS_OK) {
+			log_warnx("redis: %s", w->rc->errstr);
+			return -1;
+		}
 	}
-	freeReplyObject(r);
+	return 0;
+}
+
+/* Hands the output buffer to Redis now, without reading. 0 or -1. */
+static int
+worker_write(struct worker *w)
+{
+	int	 done = 0;
+
+	while (!done)
+		if (redisBufferWrite(w->rc, &done) != REDIS_OK) {
+			log_warnx("redis: %s", w->rc->errstr);
+			return -1;
+		}
+	return 0;
+}
+
+/* Reads the replies of the ready calls sent. Returns 0 or -1. */
+static int
+worker_read_results(struct worker *w)
+{
+	redisReply	*r;
+	size_t		 i;
+	void		*rv;
+	int		 rc = 0;
+
+	for (i = 0; i < w->nready; i++) {
+		struct fargs *fa = &w->ready[i];
+
+		if (fa->n == 0)
+			continue;
+		if (redisGetReply(w->rc, &rv) != REDIS_OK) {
+			log_warnx("redis: %s", w->rc->errstr);
+			return -1;
+		}
+		r = rv;
+		if (r->type == REDIS_REPLY_ERROR) {
+			log_warnx("redis: %s %s: %s", fa->argv[0], fa->argv[3],
+			    r->str);
+			if (strstr(r->str, "not found") != NULL)
+				w->reload = 1;	/* Redis lost its functions */
+			rc = -1;
+		} else if (strcmp(fa->argv[0], "FCALL") == 0 &&
+		    r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+			w->events += (uint64_t)r->element[0]->integer;
+			w->skipped += (uint64_t)r->element[1]->integer;
+		}
+		freeReplyObject(r);
+	}
+	w->nready = 0;
 	return rc;
 }
 
+/* Sends the ready calls and waits for them. Returns 0 or -1. */
+static int
+worker_flush(struct worker *w)
+{
+	if (w->nready == 0)
+		return 0;
+	if (worker_send_ready(w) == -1)
+		return -1;
+	return worker_read_results(w);
+}
+
 /*
- * One XREADGROUP over every stream from `id` ("0": this consumer's
- * pending entries; ">": new ones). Returns entries read, or -1.
+ * One round: XREADGROUP from `id` ("0": this consumer's pending entries;
+ * ">": new ones), then the calls prepared last round are sent, and Redis
+ * runs those commits while this worker scans what it just read; the new
+ * entries become the ready calls of the next round. It blocks only when
+ * nothing is left to commit. Returns entries read, or -1.
  */
 static long
 worker_read(struct worker *w, const char *id, int block)
 {
 	const char	**argv;
+	struct fargs	*swap;
 	redisReply	*r;
 	size_t		 argc = 0, i;
 	long		 total = 0;
 	char		 count[16], blockms[16];
+	void		*rv;
 
 	if (w->nstreams == 0)
 		return 0;
@@ -510,7 +612,7 @@ worker_read(struct worker *w, const char *id, int block)
 	argv[argc++] = w->consumer;
 	argv[argc++] = "COUNT";
 	argv[argc++] = count;
-	if (block) {
+	if (block && w->nready == 0) {
 		argv[argc++] = "BLOCK";
 		argv[argc++] = blockms;
 	}
@@ -519,17 +621,28 @@ worker_read(struct worker *w, const char *id, int block)
 		argv[argc++] = w->streams[i];
 	for (i = 0; i < w->nstreams; i++)
 		argv[argc++] = id;
-	r = redisCommandArgv(w->rc, (int)argc, argv, NULL);
-	free(argv);
-	if (r == NULL) {
+	/*
+	 * The read goes alone: Redis answers a pipeline only once it has
+	 * run all of it, and the commit must run while we scan.
+	 */
+	if (redisAppendCommandArgv(w->rc, (int)argc, argv, NULL) != REDIS_OK ||
+	    redisGetReply(w->rc, &rv) != REDIS_OK) {
+		free(argv);
 		log_warnx("redis: XREADGROUP: %s", w->rc->errstr);
 		return -1;
 	}
+	free(argv);
+	r = rv;
 	if (r->type == REDIS_REPLY_ERROR) {
 		log_warnx("redis: XREADGROUP: %s", r->str);
 		freeReplyObject(r);
 		return -1;
 	}
+	if (worker_send_ready(w) == -1 || worker_write(w) == -1) {
+		freeReplyObject(r);
+		return -1;
+	}
+	w->nnext = 0;
 	if (r->type == REDIS_REPLY_ARRAY) {
 		for (i = 0; i < r->elements; i++) {
 			const redisReply *s = r->element[i];
@@ -538,14 +651,18 @@ worker_read(struct worker *w, const char *id, int block)
 			    s->element[1]->type != REDIS_REPLY_ARRAY)
 				continue;
 			total += (long)s->element[1]->elements;
-			if (worker_commit(w, s->element[0]->str,
-			    s->element[1]) == -1) {
-				freeReplyObject(r);
-				return -1;
-			}
+			worker_prepare(w, s->element[0]->str, s->element[1]);
 		}
 	}
 	freeReplyObject(r);
+	if (worker_read_results(w) == -1)
+		return -1;
+	/* What was prepared is ready for the next round trip. */
+	swap = w->ready;
+	w->ready = w->next;
+	w->next = swap;
+	w->nready = w->nnext;
+	w->nnext = 0;
 	return total;
 }
 
@@ -711,7 +828,7 @@ worker_main(void *arg)
 	const struct conf	*conf = w->cor->conf;
 	time_t			 last_claim = 0, last_sweep = 0, last_trim = 0;
 	long			 n;
-	int			 drain = conf->drain;
+	int			 drain = conf->drain, history = 1;
 
 	if ((w->sc = scanner_new(&w->cor->rules)) == NULL) {
 		log_warnx("worker %d: cannot create a YARA scanner", w->idx);
@@ -723,29 +840,47 @@ worker_main(void *arg)
 	while (!*w->cor->stop) {
 		if (worker_connect(w) == -1 || worker_discover(w) == -1)
 			goto error;
-		/* First what this consumer was given and did not finish. */
-		if ((n = worker_read(w, "0", 0)) == -1)
-			goto error;
-		if (n > 0)
-			continue;
-		if (time(NULL) - last_claim >= CLAIM_EVERY_S) {
-			last_claim = time(NULL);
-			if ((n = worker_claim(w, CLAIM_IDLE_MS)) == -1)
+		if (w->reload) {
+			if (commit_load(w->rc) == -1)
+				goto error;
+			w->reload = 0;
+		}
+		/*
+		 * First what this consumer was given and did not commit (at
+		 * start, after an error, after a claim). Nothing may be in
+		 * flight then, or its entries would be read twice.
+		 */
+		if (history) {
+			if (worker_flush(w) == -1 ||
+			    (n = worker_read(w, "0", 0)) == -1 ||
+			    worker_flush(w) == -1)
 				goto error;
 			if (n > 0)
 				continue;
+			history = 0;
 		}
-		/* One worker closes the incidents gone quiet. */
+		if (time(NULL) - last_claim >= CLAIM_EVERY_S) {
+			last_claim = time(NULL);
+			if (worker_flush(w) == -1 ||
+			    (n = worker_claim(w, CLAIM_IDLE_MS)) == -1)
+				goto error;
+			if (n > 0) {
+				history = 1;
+				continue;
+			}
+		}
+		/* One worker closes the incidents gone quiet and trims. */
 		if (w->idx == 0 && !drain &&
 		    time(NULL) - last_sweep >= SWEEP_EVERY_S) {
 			last_sweep = time(NULL);
-			if (commit_sweep(w->rc, conf) == -1)
+			if (worker_flush(w) == -1 ||
+			    commit_sweep(w->rc, conf) == -1)
 				goto error;
 		}
 		if (w->idx == 0 && !drain &&
 		    time(NULL) - last_trim >= TRIM_EVERY_S) {
 			last_trim = time(NULL);
-			if (worker_trim(w) == -1)
+			if (worker_flush(w) == -1 || worker_trim(w) == -1)
 				goto error;
 		}
 		if ((n = worker_read(w, ">", !drain)) == -1)
@@ -753,9 +888,10 @@ worker_main(void *arg)
 		if (n > 0 || !drain)
 			continue;
 		/*
-		 * Drained of new entries. Entries still pending belong to
-		 * consumers that died or are still working; with --drain we
-		 * take them now (the commit counts each entry once anyway).
+		 * Drained of new entries, and everything read is committed.
+		 * Entries still pending belong to consumers that died or are
+		 * still working; with --drain we take them now (the commit
+		 * counts each entry once anyway).
 		 */
 		if ((n = worker_pending(w)) == -1)
 			goto error;
@@ -767,8 +903,12 @@ worker_main(void *arg)
 		}
 		if (worker_claim(w, 0) == -1)
 			goto error;
+		history = 1;
 		continue;
  error:
+		/* What was read and not committed stays pending: read again. */
+		w->nready = w->nnext = 0;
+		history = 1;
 		worker_disconnect(w);
 		if (drain) {
 			w->failed = 1;
@@ -776,6 +916,9 @@ worker_main(void *arg)
 		}
 		sleep(1);
 	}
+	/* Stopping: commit what was read, or leave it pending for a claim. */
+	if (w->rc != NULL && worker_flush(w) == -1)
+		log_warnx("worker %d: last batch left pending", w->idx);
 	return NULL;
 }
 
@@ -786,7 +929,12 @@ worker_free(struct worker *w)
 
 	worker_disconnect(w);
 	scanner_free(w->sc);
-	fargs_free(&w->fa);
+	for (i = 0; i < w->capcalls; i++) {
+		fargs_free(&w->ready[i]);
+		fargs_free(&w->next[i]);
+	}
+	free(w->ready);
+	free(w->next);
 	for (i = 0; i < w->nstreams; i++)
 		free(w->streams[i]);
 	free(w->streams);

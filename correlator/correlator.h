@@ -44,7 +44,13 @@ struct worker {
 	redisContext		*rc;
 	struct scanner		*sc;
 	char			 consumer[128];
-	struct fargs		 fa;
+	/*
+	 * Calls prepared from the last read (ready: go out with the next
+	 * read) and those being prepared (next). Swapped each round trip.
+	 */
+	struct fargs		*ready, *next;
+	size_t			 nready, nnext, capcalls;
+	int			 reload;	/* FUNCTION LOAD before going on */
 	char			**streams;	/* stream keys known */
 	size_t			 nstreams;
 	int			 failed;	/* drain ended on an error */
