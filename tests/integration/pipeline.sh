@@ -30,6 +30,11 @@ check() {
 	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else
 		not_ok "$name"; sed 's/^/#   /' "$tmp/check.out" | head -40; fi
 }
+# status ERRFILE CMD...: runs CMD, stderr to ERRFILE; prints its exit status.
+status() {
+	err=$1; shift
+	"$@" 2>"$err" && echo 0 || echo $?
+}
 # same_json NAME GOT_FILE WANT_FILE: equal as JSON, key order aside.
 same_json() {
 	jq -S . "$2" >"$tmp/got.json" && jq -S . "$3" >"$tmp/want.json" &&
@@ -150,10 +155,7 @@ stream-keep = 10
 EOF
 cp tests/fixtures/auth.log "$tmp/auth.log"
 touch -d '2026-11-22 06:00:00 UTC' "$tmp/auth.log"
-set +e
-VIGIE_TEST_CRASH_AFTER=3 "$BIN/vigie-collector" -c "$tmp/vigie.conf" --once 2>"$tmp/crash.err"
-rc=$?
-set -e
+rc=$(VIGIE_TEST_CRASH_AFTER=3 status "$tmp/crash.err" "$BIN/vigie-collector" -c "$tmp/vigie.conf" --once)
 check "collector died as told (exit 99)" test $rc = 99
 # Batch 1 was confirmed; batch 2 was sent unconfirmed (Redis may or may
 # not have read it when the collector died); batch 3 only journaled.
@@ -166,10 +168,7 @@ check "the journal covers both unconfirmed batches (lines 11-30)" sh -c \
 check "restarted collector re-sends the batch in flight and goes on" \
     "$BIN/vigie-collector" -c "$tmp/vigie.conf" --once
 check "every line stored once" test "$(rcli XLEN 'crash:ev:{web1}')" = 50
-set +e
-VIGIE_TEST_CRASH_BEFORE=1 "$BIN/vigie-correlator" -c "$tmp/vigie.conf" --drain 2>"$tmp/crash2.err"
-rc=$?
-set -e
+rc=$(VIGIE_TEST_CRASH_BEFORE=1 status "$tmp/crash2.err" "$BIN/vigie-correlator" -c "$tmp/vigie.conf" --drain)
 check "correlator died as told (exit 99)" test $rc = 99
 check "its batch is left pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = 50
 check "nothing counted yet" test -z "$(rcli HGET crash:day:2026-11-20:totals events)"
@@ -233,39 +232,27 @@ check "hostile lines: the text view shows no raw escape byte" sh -c \
 
 echo "# bad input: exit 2, file and line named"
 printf '[redis]\naddress = 127.0.0.1:6379\n[correlator]\nworkers = zero\n' >"$tmp/bad.conf"
-set +e
-"$BIN/vigie-correlator" -c "$tmp/bad.conf" -n 2>"$tmp/bad.err"; rc=$?
-set -e
+rc=$(status "$tmp/bad.err" "$BIN/vigie-correlator" -c "$tmp/bad.conf" -n)
 check "bad config: exit 2" test $rc = 2
 check "bad config: file:line named" grep -q "$tmp/bad.conf:4: bad value \"zero\" for workers" "$tmp/bad.err"
 check "vigie config check accepts the good file" "$BIN/vigie" config check "$tmp/vigie.conf"
-set +e
-"$BIN/vigie" config check "$tmp/bad.conf" 2>/dev/null; rc=$?
-set -e
+rc=$(status /dev/null "$BIN/vigie" config check "$tmp/bad.conf")
 check "vigie config check refuses the bad one with 2" test $rc = 2
 printf 'rule broken {\n  meta: threshold = "five"\n  condition:\n    action == \n}\n' >"$tmp/broken.yar"
-set +e
-"$BIN/vigie" rules check "$tmp/broken.yar" 2>"$tmp/rules.err"; rc=$?
-set -e
+rc=$(status "$tmp/rules.err" "$BIN/vigie" rules check "$tmp/broken.yar")
 check "vigie rules check: exit 2 on a broken rule" test $rc = 2
 check "vigie rules check: file:line named" grep -q "$tmp/broken.yar:[0-9]*: error" "$tmp/rules.err"
 printf 'rule bad_meta {\n  meta: threshold = "five" group_by = "planet"\n  condition: true\n}\n' >"$tmp/meta.yar"
-set +e
-"$BIN/vigie" rules check "$tmp/meta.yar" 2>"$tmp/meta.err"; rc=$?
-set -e
+rc=$(status "$tmp/meta.err" "$BIN/vigie" rules check "$tmp/meta.yar")
 check "vigie rules check: bad meta refused" test $rc = 2
 check "vigie rules check: bad meta named" grep -q 'rule bad_meta: meta threshold must be an integer' "$tmp/meta.err"
 check "vigie rules check: shipped rules pass" "$BIN/vigie" rules check rules
-set +e
-"$BIN/vigie-collector" --log "$tmp/auth.log:perl" --once 2>/dev/null; rc=$?
-set -e
+rc=$(status /dev/null "$BIN/vigie-collector" --log "$tmp/auth.log:perl" --once)
 check "unknown parser: exit 2" test $rc = 2
 
-set +e
-"$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report --day 2>/dev/null; rc=$?
-"$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report --day 2026-02-30 2>/dev/null; rc2=$?
-"$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report 2>/dev/null; rc3=$?
-set -e
+rc=$(status /dev/null "$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report --day)
+rc2=$(status /dev/null "$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report --day 2026-02-30)
+rc3=$(status /dev/null "$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report)
 check "vigie report: a missing value is bad usage (2), before any connection" test $rc = 2
 check "vigie report: an impossible day is bad usage (2)" test $rc2 = 2
 check "vigie report: Redis away is a runtime failure (1)" test $rc3 = 1
