@@ -81,15 +81,13 @@ batch_field(struct batch *b, const char *name, const char *v, size_t len)
 	if (len == 0)
 		return 0;
 	e = &b->ev[b->n - 1];
-	if (e->nf >= BATCH_FIELDS_MAX * 2) {
+	if (e->nf >= BATCH_FIELDS_MAX) {
 		errno = E2BIG;
 		return -1;
 	}
-	if (batch_put(b, name, strlen(name), &e->off[e->nf]) == -1)
-		return -1;
-	e->len[e->nf++] = strlen(name);
 	if (batch_put(b, v, len, &e->off[e->nf]) == -1)
 		return -1;
+	e->name[e->nf] = name;
 	e->len[e->nf++] = len;
 	return 0;
 }

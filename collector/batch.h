@@ -18,8 +18,9 @@ struct streamid {
 struct batch_event {
 	struct streamid	 id;
 	size_t		 nf;
-	size_t		 off[BATCH_FIELDS_MAX * 2];	/* name, value offsets */
-	size_t		 len[BATCH_FIELDS_MAX * 2];
+	const char	*name[BATCH_FIELDS_MAX];	/* borrowed constants */
+	size_t		 off[BATCH_FIELDS_MAX];		/* values, in the arena */
+	size_t		 len[BATCH_FIELDS_MAX];
 };
 
 struct batch {
@@ -34,7 +35,10 @@ void	batch_reset(struct batch *);
 void	batch_free(struct batch *);
 /* Starts a new event; returns it (owned by the batch) or NULL (no memory). */
 struct batch_event *batch_event_new(struct batch *);
-/* Adds a field to the last event; empty values are skipped. Returns 0 or -1. */
+/*
+ * Adds a field to the last event; empty values are skipped. `name` must
+ * outlive the batch (a string constant). Returns 0 or -1.
+ */
 int	batch_field(struct batch *, const char *name, const char *v, size_t len);
 const char *batch_str(const struct batch *, size_t off);
 

@@ -88,24 +88,24 @@ reader_line(struct reader *r, const char *line, size_t len)
 		return 0;	/* an empty line records nothing */
 	if (batch_event_new(&c->batch) == NULL)
 		return -1;
+#define F(name, s) batch_field(&c->batch, name, s, strlen(s)) == -1
 	if (r->parser == P_GENERIC ||
 	    syslog_parse(line, len, r->ref, &rec) == -1) {
+		/* No header: the raw line, dated by the reference time. */
 		if (r->parser != P_GENERIC)
 			c->no_header++;
 		n = snprintf(r->ts_buf, sizeof(r->ts_buf), "%" PRId64,
 		    (int64_t)r->ref * 1000000);
-		if (batch_field(&c->batch, "kind", "log", 3) == -1 ||
-		    batch_field(&c->batch, "ts", r->ts_buf, (size_t)n) == -1 ||
-		    batch_field(&c->batch, "sensor", c->sensor,
-		    strlen(c->sensor)) == -1 ||
-		    batch_field(&c->batch, "line", line, len) == -1)
-			return -1;
-		return 0;
+		rec.msg = line;
+		rec.msglen = len;
+		rec.host[0] = rec.program[0] = rec.pid[0] = '\0';
+		rec.action[0] = rec.user[0] = rec.src_ip[0] = '\0';
+		rec.src_port[0] = '\0';
+	} else {
+		if (is_sshd(rec.program) && sshd_parse(&rec) == 0)
+			c->recognised++;
+		n = snprintf(r->ts_buf, sizeof(r->ts_buf), "%" PRId64, rec.ts);
 	}
-	if (is_sshd(rec.program) && sshd_parse(&rec) == 0)
-		c->recognised++;
-	n = snprintf(r->ts_buf, sizeof(r->ts_buf), "%" PRId64, rec.ts);
-#define F(name, s) batch_field(&c->batch, name, s, strlen(s)) == -1
 	if (F("kind", "log") ||
 	    batch_field(&c->batch, "ts", r->ts_buf, (size_t)n) == -1 ||
 	    F("sensor", c->sensor) || F("host", rec.host) ||

@@ -91,10 +91,12 @@ publish_send(struct publisher *p, const struct batch *b)
 		argv[2] = id;
 		argl[2] = strlen(id);
 		for (j = 0; j < e->nf; j++) {
-			argv[3 + j] = batch_str(b, e->off[j]);
-			argl[3 + j] = e->len[j];
+			argv[3 + 2 * j] = e->name[j];
+			argl[3 + 2 * j] = strlen(e->name[j]);
+			argv[4 + 2 * j] = batch_str(b, e->off[j]);
+			argl[4 + 2 * j] = e->len[j];
 		}
-		if (redisAppendCommandArgv(p->rc, (int)(3 + e->nf), argv,
+		if (redisAppendCommandArgv(p->rc, (int)(3 + 2 * e->nf), argv,
 		    argl) != REDIS_OK) {
 			log_warnx("redis %s: %s", p->addr, p->rc->errstr);
 			return -1;

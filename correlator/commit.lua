@@ -27,6 +27,7 @@ local function commit(keys, args)
 	local det_maxlen = args[6]
 	local counted, skipped = 0, 0
 	local i = 7
+	local stats = P .. 'rules:stats'
 
 	-- Per-batch sums, written once at the end.
 	local hincr = {}	-- key -> field -> delta
@@ -122,12 +123,11 @@ local function commit(keys, args)
 				i = i + 7
 
 				add(hincr, totals, 'detections', 1)
-				add(hincr, P .. 'rules:stats', rule .. ':hits', 1)
-				local lh = hset[P .. 'rules:stats']
-				if lh == nil then lh = {}; hset[P .. 'rules:stats'] = lh end
-				if (tonumber(lh[rule .. ':last_hit']) or 0) < ts_n then
-					lh[rule .. ':last_hit'] = ts
-				end
+				add(hincr, stats, rule .. ':hits', 1)
+				local lh = hset[stats]
+				if lh == nil then lh = {}; hset[stats] = lh end
+				local lk = rule .. ':last_hit'
+				if (tonumber(lh[lk]) or 0) < ts_n then lh[lk] = ts end
 				if ext then
 					add(hincr, totals, 'external', 1)
 					if foreign then add(hincr, totals, 'extraterritorial', 1) end

@@ -226,8 +226,8 @@ read_meta(const YR_RULE *r, struct rulemeta *rm)
 			errors += meta_int(r, m, 1, 30 * 86400,
 			    &rm->window) == -1;
 		else if (!strcmp(m->identifier, "group_by")) {
-			if (meta_string(r, m, g, sizeof(g), group_names +
-			    0) == -1) {
+			if (meta_string(r, m, g, sizeof(g),
+			    group_names) == -1) {
 				errors++;
 				continue;
 			}
