@@ -11,7 +11,7 @@ CFLAGS	+= $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Icore -Icollector -Icorrelator -Icli -I/usr/include/hiredis -MMD -MP
 
 CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
-	  core/text.c
+	  core/text.c core/event.c
 READ	= core/report.c core/report_text.c
 PARSERS	= collector/parse_syslog.c collector/parse_sshd.c
 COLLECTOR = collector/main.c collector/batch.c collector/state.c \
