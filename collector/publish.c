@@ -20,6 +20,7 @@ publish_open(struct publisher *p, const char *addr, const char *prefix,
 	redisReply	*r;
 
 	memset(p, 0, sizeof(*p));
+	frame_enc_init(&p->fe, 0, 0);
 	snprintf(p->addr, sizeof(p->addr), "%s", addr);
 	snprintf(p->sensor, sizeof(p->sensor), "%s", sensor);
 	redis_key(p->key, sizeof(p->key), prefix, "ev:{%s}", sensor);
@@ -70,45 +71,73 @@ publish_is_dup(const redisReply *r)
 	    strstr(r->str, "equal or smaller") != NULL;
 }
 
+/* Sends one frame with the id of its first event. 0 or -1. */
+static int
+publish_frame(struct publisher *p, const struct batch *b, size_t first)
+{
+	const char	*argv[5];
+	size_t		 argl[5];
+	char		 id[48];
+	const void	*data;
+	size_t		 len;
+
+	snprintf(id, sizeof(id), "%" PRIu64 "-%" PRIu64, b->ev[first].id.ms,
+	    b->ev[first].id.seq);
+	data = frame_data(&p->fe, &len);
+	argv[0] = "XADD";
+	argv[1] = p->key;
+	argv[2] = id;
+	argv[3] = "frame";
+	argv[4] = data;
+	argl[0] = 4;
+	argl[1] = strlen(p->key);
+	argl[2] = strlen(id);
+	argl[3] = 5;
+	argl[4] = len;
+	if (redisAppendCommandArgv(p->rc, 5, argv, argl) != REDIS_OK) {
+		log_warnx("redis %s: %s", p->addr, p->rc->errstr);
+		return -1;
+	}
+	p->unread++;
+	return 0;
+}
+
 int
 publish_send(struct publisher *p, const struct batch *b)
 {
-	const char	*argv[3 + BATCH_FIELDS_MAX * 2];
-	size_t		 argl[3 + BATCH_FIELDS_MAX * 2];
-	char		 id[48];
-	size_t		 i, j;
-	int		 done = 0;
+	struct event	 ev;
+	size_t		 i, j, first = 0;
+	int		 done = 0, f, rc;
 
+	if (frame_begin(&p->fe, p->sensor) == -1)
+		return -1;
 	for (i = 0; i < b->n; i++) {
 		const struct batch_event *e = &b->ev[i];
 
-		snprintf(id, sizeof(id), "%" PRIu64 "-%" PRIu64, e->id.ms,
-		    e->id.seq);
-		argv[0] = "XADD";
-		argl[0] = 4;
-		argv[1] = p->key;
-		argl[1] = strlen(p->key);
-		argv[2] = id;
-		argl[2] = strlen(id);
-		for (j = 0; j < e->nf; j++) {
-			argv[3 + 2 * j] = e->name[j];
-			argl[3 + 2 * j] = strlen(e->name[j]);
-			argv[4 + 2 * j] = batch_str(b, e->off[j]);
-			argl[4 + 2 * j] = e->len[j];
+		event_clear(&ev);
+		for (j = 0; j < e->nf; j++)
+			if ((f = ev_field_lookup(e->name[j])) >= 0) {
+				ev.f[f].v = batch_str(b, e->off[j]);
+				ev.f[f].len = e->len[j];
+			}
+		if ((rc = frame_add(&p->fe, &ev)) == 1) {
+			if (publish_frame(p, b, first) == -1 ||
+			    frame_begin(&p->fe, p->sensor) == -1)
+				return -1;
+			first = i;
+			rc = frame_add(&p->fe, &ev);
 		}
-		if (redisAppendCommandArgv(p->rc, (int)(3 + 2 * e->nf), argv,
-		    argl) != REDIS_OK) {
-			log_warnx("redis %s: %s", p->addr, p->rc->errstr);
+		if (rc != 0)
 			return -1;
-		}
 	}
+	if (p->fe.n > 0 && publish_frame(p, b, first) == -1)
+		return -1;
 	/* Hand it all to Redis now, so that it works while we parse on. */
 	while (!done)
 		if (redisBufferWrite(p->rc, &done) != REDIS_OK) {
 			log_warnx("redis %s: %s", p->addr, p->rc->errstr);
 			return -1;
 		}
-	p->unread += b->n;
 	return 0;
 }
 
@@ -119,7 +148,8 @@ publish_wait(struct publisher *p, size_t n)
 	size_t		 i, failed = 0;
 	void		*rv;
 
-	for (i = 0; i < n && p->unread > 0; i++) {
+	(void)n;
+	for (i = 0; p->unread > 0; i++) {
 		if (redisGetReply(p->rc, &rv) != REDIS_OK) {
 			log_warnx("redis %s: %s", p->addr, p->rc->errstr);
 			return -1;
@@ -152,6 +182,7 @@ publish_batch(struct publisher *p, const struct batch *b)
 void
 publish_close(struct publisher *p)
 {
+	frame_enc_free(&p->fe);
 	if (p->rc != NULL)
 		redisFree(p->rc);
 	p->rc = NULL;

@@ -9,6 +9,7 @@
 #include <hiredis/hiredis.h>
 
 #include "batch.h"
+#include "event.h"
 
 struct publisher {
 	redisContext	*rc;
@@ -19,6 +20,7 @@ struct publisher {
 	uint64_t	 stored;	/* events Redis accepted */
 	uint64_t	 dups;		/* ids Redis already held */
 	size_t		 unread;	/* XADDs sent, replies not read yet */
+	struct frame_enc fe;
 };
 
 /* Connects, registers the sensor. Returns 0 or -1 (logged). */
