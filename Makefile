@@ -11,17 +11,18 @@ CFLAGS	+= $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Icore -Icollector -Icorrelator -Icli -I/usr/include/hiredis -MMD -MP
 
 CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
-	  core/text.c core/event.c
+	  core/text.c core/event.c core/streamid.c
 READ	= core/report.c core/report_text.c
-PARSERS	= collector/parse_syslog.c collector/parse_sshd.c
-COLLECTOR = collector/main.c collector/batch.c collector/state.c \
-	  collector/publish.c collector/logfile.c $(PARSERS) $(CORE)
+PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
+COLLECTOR = collector/main.c collector/state.c collector/spool.c \
+	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
+	  $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c correlator/scan.c \
 	  $(CORE) $(READ)
 
-LIBS_COLLECTOR	= -lhiredis -linih
+LIBS_COLLECTOR	= -lhiredis -levent -linih
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
 		  -ljansson -linih -lpthread -lm
 LIBS_VIGIE	= -lyara -lhiredis -ljansson -linih -lpthread -lm
@@ -36,8 +37,8 @@ UNIT	= conf netaddr text parse_syslog parse_sshd report
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
-UNIT_parse_syslog	= $(PARSERS)
-UNIT_parse_sshd		= $(PARSERS)
+UNIT_parse_syslog	= $(PARSERS) core/event.c
+UNIT_parse_sshd		= $(PARSERS) core/event.c
 UNIT_report		= $(READ) $(CORE)
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 

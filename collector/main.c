@@ -1,10 +1,15 @@
 /*
  * collector/main.c - vigie-collector: read host logs into events and
- * publish them to the sensor's Redis stream, exactly once.
+ * publish them to the sensor's Redis stream, exactly once, through the
+ * spool. One libevent loop: inputs, spool, publisher, health.
  */
+#include <sys/random.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +20,12 @@
 #include "collector.h"
 #include "conf.h"
 #include "log.h"
+#include "version.h"
 
-static volatile sig_atomic_t	 stop_requested;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
+#define READ_BUDGET	(4 << 20)	/* bytes per input per turn */
+#define IDLE_MS		250		/* poll period at the end of every input */
+#define HEALTH_EVERY_S	5
+#define LEASE_GRACE_S	2		/* inputs wait this long for Redis at start */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -70,17 +72,266 @@ default_sensor(struct conf *conf)
 		exit(2);
 }
 
+/*
+ * This collector's name in the sensor's lease: made once per state
+ * directory and kept, so that a restart takes its own lease back while
+ * a second collector elsewhere is refused.
+ */
+static int
+instance_load(struct collector *c)
+{
+	char		 path[PATH_MAX], host[64];
+	unsigned char	 rnd[8];
+	FILE		*fp;
+	size_t		 n;
+
+	snprintf(path, sizeof(path), "%s/collector-%s.instance",
+	    c->conf->state_dir, c->sensor);
+	if ((fp = fopen(path, "r")) != NULL) {
+		if (fgets(c->instance, sizeof(c->instance), fp) != NULL) {
+			n = strcspn(c->instance, "\n");
+			c->instance[n] = '\0';
+		}
+		fclose(fp);
+		if (c->instance[0] != '\0')
+			return 0;
+	}
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "host");
+	host[sizeof(host) - 1] = '\0';
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		log_warn("getrandom");
+		return -1;
+	}
+	snprintf(c->instance, sizeof(c->instance), "%s:%s:%02x%02x%02x%02x"
+	    "%02x%02x%02x%02x", host, c->conf->state_dir, rnd[0], rnd[1],
+	    rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	if ((fp = fopen(path, "w")) == NULL ||
+	    fprintf(fp, "%s\n", c->instance) < 0 || fflush(fp) != 0 ||
+	    fsync(fileno(fp)) == -1) {
+		log_warn("%s", path);
+		if (fp != NULL)
+			fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	return 0;
+}
+
+/* A first run over an older collector's state file: carry its offsets. */
+static int
+import_old_state(struct collector *c)
+{
+	struct cstate	*st = &c->state;
+	struct spool_cp	*cps;
+	size_t		 i;
+
+	if (st->nf == 0 && st->last.ms == 0)
+		return 0;
+	if (c->spool.nframes != 0 || c->spool.last.ms != 0)
+		return 0;
+	if ((cps = calloc(st->nf ? st->nf : 1, sizeof(*cps))) == NULL)
+		return -1;
+	for (i = 0; i < st->nf; i++) {
+		cps[i].path = st->f[i].path;
+		cps[i].dev = (uint64_t)st->f[i].dev;
+		cps[i].ino = (uint64_t)st->f[i].ino;
+		cps[i].off = (uint64_t)st->f[i].offset;
+		if (st->inflight.active && !strcmp(st->inflight.path,
+		    st->f[i].path) && st->inflight.dev == st->f[i].dev &&
+		    st->inflight.ino == st->f[i].ino)
+			log_warnx("%s: a batch was in flight when the older "
+			    "collector stopped (bytes %lld-%lld); it is not "
+			    "re-sent", st->f[i].path,
+			    (long long)st->inflight.start,
+			    (long long)st->inflight.end);
+	}
+	log_info("%s: carrying %zu file offsets and the last id into the "
+	    "spool", st->file, st->nf);
+	i = (size_t)spool_seed(&c->spool, st->last, cps, st->nf);
+	free(cps);
+	return (int)i;
+}
+
+static void
+health(struct collector *c, int now)
+{
+	char		 v[16][32];
+	const char	*argv[32];
+	uint64_t	 lines = 0, rec = 0, nohdr = 0, trunc = 0, pend;
+	size_t		 i;
+	int		 n = 0;
+
+#define KV(k, fmt, val) do {						\
+	argv[n++] = k;							\
+	snprintf(v[n / 2], sizeof(v[0]), fmt, val);			\
+	argv[n] = v[n / 2];						\
+	n++;								\
+} while (0)
+	for (i = 0; i < c->ntails; i++) {
+		lines += c->tails[i].lines;
+		rec += c->tails[i].recognised;
+		nohdr += c->tails[i].no_header;
+		trunc += c->tails[i].truncated;
+	}
+	spool_pending(&c->spool, &pend);
+	argv[n++] = "version";
+	argv[n++] = VIGIE_VERSION;
+	argv[n++] = "instance";
+	argv[n++] = c->instance;
+	KV("started", "%lld", (long long)c->started);
+	KV("updated", "%lld", (long long)time(NULL));
+	KV("last_event", "%lld", (long long)c->emit.last_event);
+	KV("lines", "%" PRIu64, lines);
+	KV("events", "%" PRIu64, c->emit.events);
+	KV("stored", "%" PRIu64, c->pub.stored_events);
+	KV("recognised", "%" PRIu64, rec);
+	KV("no_header", "%" PRIu64, nohdr);
+	KV("truncated", "%" PRIu64, trunc);
+	KV("spool_bytes", "%" PRIu64, c->spool.bytes);
+	KV("spool_events", "%" PRIu64, pend);
+	KV("drops", "%d", 0);
+	KV("paused", "%d", c->paused);
+#undef KV
+	publish_health(&c->pub, n, argv, now);
+}
+
+static int
+all_eof(const struct collector *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->ntails; i++)
+		if (!c->tails[i].eof)
+			return 0;
+	return 1;
+}
+
+static void
+stop(struct collector *c, int status)
+{
+	if (c->status == 0)
+		c->status = status;
+	event_base_loopbreak(c->base);
+}
+
+/* --once: every input read, every frame in Redis. */
+static void
+check_done(void *arg)
+{
+	struct collector	*c = arg;
+
+	if (c->conf->once && all_eof(c) && c->emit.fe.n == 0 &&
+	    spool_pending(&c->spool, NULL) == 0 && c->pub.state == PUB_READY)
+		event_base_loopexit(c->base, NULL);
+}
+
+/* One turn: read every input a little, seal, sync, send. */
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct collector	*c = arg;
+	struct timeval		 tv = { 0, 0 };
+	time_t			 now = time(NULL);
+	size_t			 i;
+	int			 busy = 0;
+	long			 n;
+
+	(void)fd;
+	(void)what;
+	if (spool_trim(&c->spool, now) == -1) {
+		stop(c, 1);
+		return;
+	}
+	if (spool_full(&c->spool) != c->paused) {
+		c->paused = !c->paused;
+		if (c->paused)
+			log_warnx("spool %s holds %" PRIu64 " bytes, its limit: "
+			    "reading paused until Redis takes frames",
+			    c->spool.dir, c->spool.bytes);
+		else
+			log_info("spool below its limit: reading again");
+	}
+	/*
+	 * Inputs wait for the sensor's lease while Redis answers, so that a
+	 * collector refused its sensor has read nothing; with Redis away,
+	 * they start after a grace period and the spool holds what they read.
+	 */
+	if (!c->pub.ever_ready && (c->pub.state != PUB_DOWN ||
+	    now - c->started < LEASE_GRACE_S))
+		busy = 1;
+	else for (i = 0; i < c->ntails && !c->paused; i++) {
+		if ((n = tail_read(&c->tails[i], &c->emit, &c->spool,
+		    READ_BUDGET, c->conf->once)) == -1) {
+			stop(c, 1);
+			return;
+		}
+		if (!c->tails[i].eof)
+			busy = 1;
+	}
+	/* The open frame waits for more only while its input is busy. */
+	if (!busy && emit_flush(&c->emit) == -1) {
+		stop(c, 1);
+		return;
+	}
+	if (spool_sync(&c->spool) == -1) {
+		stop(c, 1);
+		return;
+	}
+	publish_pump(&c->pub);
+	if (now - c->health_at >= HEALTH_EVERY_S) {
+		c->health_at = now;
+		health(c, 0);
+	}
+	check_done(c);
+	if (!c->pub.ever_ready && busy)
+		tv.tv_usec = 50000;
+	else if (!busy || c->paused)
+		tv.tv_usec = (c->conf->once ? 20 : IDLE_MS) * 1000;
+	evtimer_add(c->tick_ev, &tv);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct collector	*c = arg;
+
+	(void)what;
+	log_info("signal %d: stopping; what is not in Redis stays in the "
+	    "spool", (int)sig);
+	stop(c, 0);
+}
+
+static void
+report(struct collector *c)
+{
+	uint64_t	 lines = 0, rec = 0, nohdr = 0, trunc = 0, pend;
+	size_t		 i;
+
+	for (i = 0; i < c->ntails; i++) {
+		lines += c->tails[i].lines;
+		rec += c->tails[i].recognised;
+		nohdr += c->tails[i].no_header;
+		trunc += c->tails[i].truncated;
+	}
+	spool_pending(&c->spool, &pend);
+	log_info("%" PRIu64 " lines, %" PRIu64 " recognised, %" PRIu64
+	    " without syslog header, %" PRIu64 " truncated; %" PRIu64
+	    " events in %" PRIu64 " frames; %" PRIu64 " events stored, %"
+	    PRIu64 " waiting in the spool", lines, rec, nohdr, trunc,
+	    c->emit.events, c->emit.frames, c->pub.stored_events, pend);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct conf	 conf;
 	struct collector c;
 	struct conf_opt	*opts;
-	struct sigaction sa;
-	struct streamid	 top;
 	const char	*conf_path = NULL;
+	char		 dir[PATH_MAX];
 	size_t		 nopts = 0, i;
-	int		 ch, noaction = 0, verbose = 0, rc = 0;
+	int		 ch, noaction = 0, verbose = 0;
 
 	if ((opts = calloc((size_t)argc, sizeof(*opts))) == NULL)
 		return 1;
@@ -127,7 +378,7 @@ main(int argc, char *argv[])
 	if (conf_validate(&conf) == -1)
 		exit(2);
 	for (i = 0; i < conf.log.n; i++)
-		if (logfile_check_spec(conf.log.v[i]) == -1)
+		if (tail_check_spec(conf.log.v[i]) == -1)
 			exit(2);
 	if (conf.log.n == 0) {
 		fprintf(stderr, "vigie-collector: no input: give --log FILE"
@@ -136,60 +387,66 @@ main(int argc, char *argv[])
 	}
 	if (noaction)
 		exit(0);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGTERM, &sa, NULL) == -1)
-		fatal("sigaction");
 	signal(SIGPIPE, SIG_IGN);
 
 	memset(&c, 0, sizeof(c));
 	c.conf = &conf;
 	c.sensor = conf.sensor;
-	c.stop = &stop_requested;
-	if (getenv("VIGIE_TEST_CRASH_AFTER") != NULL)
-		c.crash_after = atoi(getenv("VIGIE_TEST_CRASH_AFTER"));
-	batch_init(&c.batch);
+	c.started = time(NULL);
+	if ((c.tails = calloc(conf.log.n, sizeof(*c.tails))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < conf.log.n; i++, c.ntails++)
+		if (tail_init(&c.tails[i], conf.log.v[i]) == -1)
+			exit(1);
+	/* The lock: one collector per sensor and state directory. */
 	if (state_open(&c.state, conf.state_dir, conf.sensor) == -1)
 		exit(1);
-	if (publish_open(&c.pub, conf.redis_address, conf.redis_prefix,
-	    conf.sensor) == -1 || publish_top(&c.pub, &top) == -1)
+	if (instance_load(&c) == -1)
 		exit(1);
-	if (streamid_cmp(top, c.state.last) > 0) {
-		log_warnx("stream %s ends at %" PRIu64 "-%" PRIu64 ", above "
-		    "the saved id %" PRIu64 "-%" PRIu64 " (state lost or "
-		    "restored?): new ids continue above it", c.pub.key, top.ms,
-		    top.seq, c.state.last.ms, c.state.last.seq);
-		c.state.last = top;
-	}
-	if (logfile_replay(&c) == -1)
+	snprintf(dir, sizeof(dir), "%s/spool-%s", conf.state_dir, conf.sensor);
+	if (spool_open(&c.spool, dir, (uint64_t)conf.spool_max_bytes,
+	    conf.spool_keep) == -1 || import_old_state(&c) == -1)
 		exit(1);
+	emit_init(&c.emit, &c.spool, c.sensor, (size_t)conf.frame_events,
+	    (size_t)conf.frame_bytes);
 
-	for (;;) {
-		for (i = 0; i < conf.log.n && !stop_requested; i++)
-			if (logfile_read(&c, conf.log.v[i]) == -1) {
-				rc = 1;
-				break;
-			}
-		if (rc != 0 || conf.once || stop_requested)
-			break;
-		sleep(1);
-	}
-	if (rc == 0) {
-		/* Every batch is in Redis: nothing is left in flight. */
-		c.state.inflight.active = 0;
-		if (state_save(&c.state) == -1)
-			rc = 1;
-	}
-	log_info("%" PRIu64 " lines, %" PRIu64 " recognised, %" PRIu64
-	    " without syslog header, %" PRIu64 " truncated; %" PRIu64
-	    " events stored, %" PRIu64 " already in Redis", c.lines,
-	    c.recognised, c.no_header, c.truncated, c.pub.stored, c.pub.dups);
+	if ((c.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if (publish_init(&c.pub, c.base, &c.spool, conf.redis_address,
+	    conf.redis_prefix, c.sensor, c.instance) == -1)
+		exit(1);
+	c.pub.progress = check_done;
+	c.pub.arg = &c;
+	if ((c.tick_ev = evtimer_new(c.base, tick_cb, &c)) == NULL ||
+	    (c.sigterm_ev = evsignal_new(c.base, SIGTERM, signal_cb, &c)) ==
+	    NULL ||
+	    (c.sigint_ev = evsignal_new(c.base, SIGINT, signal_cb, &c)) ==
+	    NULL || evsignal_add(c.sigterm_ev, NULL) == -1 ||
+	    evsignal_add(c.sigint_ev, NULL) == -1)
+		fatalx("cannot set up the event loop");
+	publish_start(&c.pub);
+	event_active(c.tick_ev, EV_TIMEOUT, 0);
+	if (event_base_dispatch(c.base) == -1)
+		fatalx("event_base_dispatch");
+
+	/* Whatever was read is sealed and on disk before we go. */
+	if (emit_flush(&c.emit) == -1 || spool_sync(&c.spool) == -1)
+		c.status = 1;
+	if (c.pub.fatal)
+		c.status = c.pub.fatal;
+	report(&c);
+	health(&c, 1);
 	publish_close(&c.pub);
+	event_free(c.tick_ev);
+	event_free(c.sigterm_ev);
+	event_free(c.sigint_ev);
+	event_base_free(c.base);
+	emit_free(&c.emit);
+	spool_close(&c.spool);
+	for (i = 0; i < c.ntails; i++)
+		tail_free(&c.tails[i]);
+	free(c.tails);
 	state_close(&c.state);
-	batch_free(&c.batch);
 	conf_free(&conf);
-	return rc;
+	return c.status;
 }

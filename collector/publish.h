@@ -1,45 +1,69 @@
 /*
- * collector/publish.h - send batches to the sensor's stream with
- * pipelined XADDs and explicit ids.
+ * collector/publish.h - feed the spool to the sensor's Redis stream:
+ * pipelined XADDs of frames with their explicit ids, on the collector's
+ * event loop; reconnects with backoff, never gives up because Redis is
+ * away or loading; holds the sensor's lease.
  */
 #ifndef VIGIE_PUBLISH_H
 #define VIGIE_PUBLISH_H
 
 #include <stdint.h>
-#include <hiredis/hiredis.h>
+#include <time.h>
 
-#include "batch.h"
-#include "event.h"
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <hiredis/async.h>
+
+#include "spool.h"
+
+enum pub_state { PUB_DOWN, PUB_HANDSHAKE, PUB_READY };
 
 struct publisher {
-	redisContext	*rc;
-	char		 addr[512];
-	char		 key[256];	/* <prefix>ev:{<sensor>} */
-	char		 sensors[256];	/* <prefix>sensors */
-	char		 sensor[80];
-	uint64_t	 stored;	/* events Redis accepted */
-	uint64_t	 dups;		/* ids Redis already held */
-	size_t		 unread;	/* XADDs sent, replies not read yet */
-	struct frame_enc fe;
+	struct event_base	*base;
+	redisAsyncContext	*ac;
+	enum pub_state		 state;
+	struct spool		*sp;
+	char			 addr[512];
+	char			 key[256];	/* <prefix>ev:{<sensor>} */
+	char			 sensors[256];	/* <prefix>sensors */
+	char			 lease[256];	/* <prefix>lease:{<sensor>} */
+	char			 health[256];	/* <prefix>sensor:<sensor> */
+	char			 sensor[80];
+	char			 instance[128];
+	struct event		*retry_ev, *tick_ev;
+	int			 backoff_ms;
+	size_t			 inflight;	/* XADDs with no reply yet */
+	time_t			 waiting_since;	/* oldest unanswered request */
+	time_t			 lease_at;	/* last renewal sent */
+	char			*buf;		/* a frame read back */
+	size_t			 cap;
+	int			 fatal;		/* exit status to stop with */
+	int			 down_logged;
+	int			 ever_ready;	/* connected and leased once */
+	char			 why[256];	/* last reason logged */
+	uint64_t		 stored_frames, stored_events, resent;
+	void			(*progress)(void *);	/* after confirmations */
+	void			*arg;
 };
 
-/* Connects, registers the sensor. Returns 0 or -1 (logged). */
-int	publish_open(struct publisher *, const char *addr, const char *prefix,
-	    const char *sensor);
-/* The stream's last id (0-0 when empty) into *id. Returns 0 or -1. */
-int	publish_top(struct publisher *, struct streamid *id);
 /*
- * Sends every event of the batch. An id Redis already holds counts as
- * stored once (dups). Returns 0 when all are in Redis, -1 otherwise.
+ * Prepares the publisher (no I/O yet); `instance` names this collector
+ * in the lease. Returns 0 or -1.
  */
-int	publish_batch(struct publisher *, const struct batch *);
-/* Sends the batch without reading the replies (they queue). 0 or -1. */
-int	publish_send(struct publisher *, const struct batch *);
+int	publish_init(struct publisher *, struct event_base *, struct spool *,
+	    const char *addr, const char *prefix, const char *sensor,
+	    const char *instance);
+/* Connects now (then again after every loss, with backoff). */
+void	publish_start(struct publisher *);
+/* Sends what the spool holds beyond what is in flight. */
+void	publish_pump(struct publisher *);
 /*
- * Reads the replies of the n oldest XADDs sent. Returns 0 when all
- * are in Redis, -1 otherwise.
+ * Writes the sensor's health hash (field, value pairs) when connected:
+ * queued on the loop, or at once on a connection of its own (`now`).
  */
-int	publish_wait(struct publisher *, size_t n);
+void	publish_health(struct publisher *, int argc, const char **argv,
+	    int now);
+/* Gives the lease back and disconnects. */
 void	publish_close(struct publisher *);
 
 #endif

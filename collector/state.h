@@ -8,7 +8,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "batch.h"
+#include "streamid.h"
 
 struct fstate {
 	char		*path;

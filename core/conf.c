@@ -91,7 +91,11 @@ conf_init(struct conf *c)
 	    "::1/128 fc00::/7 fe80::/10", err, sizeof(err)) == -1)
 		return -1;
 	c->state_dir = xstrdup("/var/lib/vigie");
-	c->batch = 1000;
+	c->batch = 4096;
+	c->frame_events = 256;
+	c->frame_bytes = 256 * 1024;
+	c->spool_max_bytes = 1LL << 30;
+	c->spool_keep = 60;
 	c->workers = 1;
 	c->http = xstrdup("127.0.0.1:8080");
 	c->timezone = xstrdup("UTC");
@@ -152,6 +156,32 @@ conf_parse_int(const char *v, long min, long max, int *out)
 	if (*end != '\0' || errno != 0 || n < min || n > max)
 		return -1;
 	*out = (int)n;
+	return 0;
+}
+
+/* A byte count: digits and an optional K, M, G or T (powers of 1024). */
+static int
+conf_parse_size(const char *v, long long *out)
+{
+	char		*end;
+	unsigned long long n;
+	int		 shift = 0;
+
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	}
+	if (*end != '\0' || n > (1ULL << 50) >> shift)
+		return -1;
+	*out = (long long)(n << shift);
 	return 0;
 }
 
@@ -342,6 +372,23 @@ conf_set(struct conf *c, const char *section, const char *key,
 				goto bad;
 		} else if (!strcmp(key, "batch")) {
 			if (conf_parse_int(value, 1, 100000, &c->batch) == -1)
+				goto bad;
+		} else if (!strcmp(key, "frame-events")) {
+			if (conf_parse_int(value, 1, 65536, &c->frame_events) == -1)
+				goto bad;
+		} else if (!strcmp(key, "frame-bytes")) {
+			long long n;
+
+			if (conf_parse_size(value, &n) == -1 || n < 4096 ||
+			    n > 64LL << 20)
+				goto bad;
+			c->frame_bytes = (int)n;
+		} else if (!strcmp(key, "spool-max-bytes")) {
+			if (conf_parse_size(value, &c->spool_max_bytes) == -1 ||
+			    c->spool_max_bytes < 1LL << 20)
+				goto bad;
+		} else if (!strcmp(key, "spool-keep")) {
+			if (conf_parse_int(value, 0, 86400, &c->spool_keep) == -1)
 				goto bad;
 		} else
 			goto unknown;

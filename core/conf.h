@@ -37,7 +37,11 @@ struct conf {
 	struct strlist	 syslog;
 	char		*interface;
 	int		 once;
-	int		 batch;		/* events per pipelined batch */
+	int		 batch;		/* events read between spool syncs */
+	int		 frame_events;	/* events per frame at most */
+	int		 frame_bytes;	/* bytes per frame at most */
+	long long	 spool_max_bytes;	/* spool on disk at most */
+	int		 spool_keep;	/* seconds frames stay after Redis took them */
 
 	/* [correlator] */
 	int		 workers;

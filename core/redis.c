@@ -12,9 +12,8 @@
 #include "log.h"
 #include "redis.h"
 
-/* Splits "host:port" / "[v6]:port" into host and port. Returns 0 or -1. */
-static int
-redis_split(const char *addr, char *host, size_t hlen, int *port,
+int
+redis_addr_split(const char *addr, char *host, size_t hlen, int *port,
     char *err, size_t errlen)
 {
 	const char	*colon, *h = addr;
@@ -70,7 +69,7 @@ redis_addr_check(const char *addr, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	return redis_split(addr, host, sizeof(host), &port, err, errlen);
+	return redis_addr_split(addr, host, sizeof(host), &port, err, errlen);
 }
 
 redisContext *
@@ -85,7 +84,7 @@ redis_open(const char *addr, int timeout_ms)
 		c = timeout_ms ? redisConnectUnixWithTimeout(addr + 5, tv) :
 		    redisConnectUnix(addr + 5);
 	} else {
-		if (redis_split(addr, host, sizeof(host), &port, err,
+		if (redis_addr_split(addr, host, sizeof(host), &port, err,
 		    sizeof(err)) == -1) {
 			log_warnx("redis address %s", err);
 			return NULL;

@@ -15,6 +15,10 @@
  */
 redisContext	*redis_open(const char *addr, int timeout_ms);
 
+/* Splits "host:port" / "[v6]:port" into host and port. Returns 0 or -1. */
+int		 redis_addr_split(const char *addr, char *host, size_t hlen,
+		    int *port, char *err, size_t errlen);
+
 /* Checks ADDR's syntax only. Returns 0, or -1 with a reason in err. */
 int		 redis_addr_check(const char *addr, char *err, size_t errlen);
 

@@ -1,0 +1,46 @@
+/*
+ * collector/tail.h - a log file followed from its checkpoint: lines to
+ * events through its parser, across rotation (rename: the old file is
+ * finished first) and truncation (copytruncate: read again from 0).
+ */
+#ifndef VIGIE_TAIL_H
+#define VIGIE_TAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "emit.h"
+#include "parse.h"
+
+#define TAIL_LINE_MAX	65536		/* longer lines are cut, counted */
+
+struct tail {
+	char			*spec;		/* "FILE[:PARSER]" as given */
+	char			*path;
+	const struct parser	*parser;
+	int			 fd;
+	struct spool_cp		 cp;		/* cp.path is path */
+	char			*buf;		/* bytes read past cp.off */
+	size_t			 have;
+	time_t			 ref;		/* mtime: the year of old dates */
+	int			 eof;		/* read to the end last time */
+	struct parse_buf	 pb;
+
+	uint64_t		 lines, recognised, no_header, truncated;
+};
+
+/* Checks "FILE[:PARSER]". Returns 0, or -1 after printing why. */
+int	tail_check_spec(const char *spec);
+/* Sets up a tail from its spec (nothing opened yet). Returns 0 or -1. */
+int	tail_init(struct tail *, const char *spec);
+void	tail_free(struct tail *);
+/*
+ * Reads at most `budget` bytes of new lines into the emitter. With
+ * `once`, a last line with no newline is taken as it is. Returns bytes
+ * consumed (0: nothing new; t->eof set), or -1 after logging.
+ */
+long	tail_read(struct tail *, struct emitter *, const struct spool *,
+	    size_t budget, int once);
+
+#endif
