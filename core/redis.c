@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "redis.h"
@@ -138,4 +140,37 @@ redis_cmd(redisContext *c, const char *fmt, ...)
 	if (r == NULL)
 		log_warnx("redis: %s", c->errstr[0] ? c->errstr : "no reply");
 	return r;
+}
+
+redisContext *
+redis_open_ready(const char *addr, int timeout_ms, int wait_s)
+{
+	redisContext	*c;
+	redisReply	*r;
+	time_t		 until = time(NULL) + wait_s;
+	int		 said = 0, loading;
+
+	for (;;) {
+		if ((c = redis_open(addr, timeout_ms)) == NULL)
+			return NULL;
+		if ((r = redisCommand(c, "PING")) == NULL) {
+			log_warnx("redis %s: %s", addr, c->errstr);
+			redisFree(c);
+			return NULL;
+		}
+		loading = r->type == REDIS_REPLY_ERROR &&
+		    strncmp(r->str, "LOADING", 7) == 0;
+		freeReplyObject(r);
+		if (!loading)
+			return c;
+		redisFree(c);
+		if (time(NULL) >= until) {
+			log_warnx("redis %s: still loading its data after %d s",
+			    addr, wait_s);
+			return NULL;
+		}
+		if (!said++)
+			log_info("redis %s: loading its data; waiting", addr);
+		usleep(200000);
+	}
 }

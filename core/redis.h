@@ -19,6 +19,12 @@ redisContext	*redis_open(const char *addr, int timeout_ms);
 int		 redis_addr_split(const char *addr, char *host, size_t hlen,
 		    int *port, char *err, size_t errlen);
 
+/*
+ * redis_open(), then waits while Redis loads its data set (it answers
+ * LOADING), at most wait_s seconds. Returns the context or NULL (logged).
+ */
+redisContext	*redis_open_ready(const char *addr, int timeout_ms, int wait_s);
+
 /* Checks ADDR's syntax only. Returns 0, or -1 with a reason in err. */
 int		 redis_addr_check(const char *addr, char *err, size_t errlen);
 

@@ -36,13 +36,15 @@ start_redis() {
 	    --dir "$var/redis" --appendonly yes --save '' \
 	    --daemonize yes --pidfile "$var/redis.pid" \
 	    --logfile "$var/redis/redis.log"
+	# PONG, not LOADING: a large AOF takes a while to load.
 	i=0
-	until redis-cli -s "$var/redis.sock" ping >/dev/null 2>&1; do
+	until [ "$(redis-cli -s "$var/redis.sock" ping 2>/dev/null)" = PONG ]; do
 		i=$((i + 1))
-		if [ $i -gt 100 ]; then
+		if [ $i -gt 1200 ] || ! alive "$var/redis.pid" redis-server; then
 			say "Redis did not start; see $var/redis/redis.log"
 			exit 1
 		fi
+		[ $i = 10 ] && say "waiting for Redis to load its data"
 		sleep 0.1
 	done
 	say "Redis on $var/redis.sock and 127.0.0.1:$REDIS_PORT (pid $(cat "$var/redis.pid"), AOF on)"

@@ -51,15 +51,29 @@ if sh scripts/demo.sh start >"$tmp/out2" 2>&1 &&
 	ok "a second run reuses what is there"; else
 	not_ok "a second run reuses what is there"; sed 's/^/#   /' "$tmp/out2"; fi
 events1=$(grep -c . "$VIGIE_DEMO_VAR/sample/auth.log")
-stored=$(redis-cli -s "$VIGIE_DEMO_VAR/redis.sock" XLEN 'vigie:ev:{demo-web1}')
+stored=$(BIN=${BIN:-bin}; "$BIN/vigie" -c "$VIGIE_DEMO_VAR/vigie.conf" events --count 0 | wc -l)
 if [ "$stored" = "$events1" ]; then ok "every sample line stored once ($stored)"; else
 	not_ok "every sample line stored once ($stored of $events1)"; fi
 redis_pid=$(cat "$VIGIE_DEMO_VAR/redis.pid")
+# Data enough that the AOF takes seconds to load when Redis restarts.
+awk 'BEGIN { for (i = 0; i < 1500000; i++)
+	printf "*3\r\n$3\r\nSET\r\n$%d\r\nfiller:%d\r\n$48\r\n%048d\r\n", length("filler:" i), i, i }' |
+    redis-cli -s "$VIGIE_DEMO_VAR/redis.sock" --pipe >/dev/null
 sh scripts/demo.sh stop >/dev/null
 
 if ! kill -0 "$pid1" 2>/dev/null && ! kill -0 "$redis_pid" 2>/dev/null; then
 	ok "demo-stop stops what the demo started"; else
 	not_ok "demo-stop stops what the demo started"; fi
+
+t0=$(date +%s.%N)
+if sh scripts/demo.sh start >"$tmp/out3" 2>&1 &&
+    tail -n 1 "$tmp/out3" | grep -q "^Vigie is up: $url\$"; then
+	ok "make demo again over a Redis loading its AOF gets its URL ($(echo "$(date +%s.%N) - $t0" | bc | cut -c1-4) s)"; else
+	not_ok "make demo again over a Redis loading its AOF gets its URL"; sed 's/^/#   /' "$tmp/out3"; fi
+load=$(sed -n 's/.*DB loaded from append only file: \([0-9.]*\) seconds.*/\1/p' "$VIGIE_DEMO_VAR/redis/redis.log" | tail -1)
+if [ -n "$load" ] && [ "$(echo "$load >= 0.5" | bc)" = 1 ]; then
+	ok "Redis took $load s to load its AOF then"; else not_ok "Redis took seconds to load its AOF (${load:-?} s)"; fi
+sh scripts/demo.sh stop >/dev/null
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

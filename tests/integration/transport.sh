@@ -1,0 +1,211 @@
+#!/bin/sh
+# tests/integration/transport.sh - the event transport on real parts: a
+# private redis-server with its AOF, the collector following logs that
+# grow. Nothing may be lost or stored twice when Redis is killed and
+# restarted (and loses its last second, as after a power cut), when the
+# collector is killed at random points, when the spool fills while Redis
+# is away; an overlong last line is stored once; a sensor is held by one
+# collector at a time.
+set -eu
+
+BIN=${BIN:-bin}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-tr.XXXXXX")
+redis_pid=
+pids=
+pass=0
+fail=0
+
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+	if [ -n "${KEEP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT INT TERM
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
+check() {
+	name=$1; shift
+	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else
+		not_ok "$name"; sed 's/^/#   /' "$tmp/check.out" | head -40; fi
+}
+
+export TZ=UTC
+sock="$tmp/redis.sock"
+R="unix:$sock"
+mkdir -p "$tmp/redis"
+start_redis() {
+	redis-server --port 0 --unixsocket "$sock" --dir "$tmp/redis" --save '' \
+	    --appendonly yes --appendfsync everysec --daemonize no \
+	    --logfile "$tmp/redis.log" &
+	redis_pid=$!
+	i=0
+	until [ "$(redis-cli -s "$sock" ping 2>/dev/null)" = PONG ]; do
+		i=$((i + 1)); [ $i -gt 200 ] && { echo "redis did not start"; tail "$tmp/redis.log"; exit 1; }
+		sleep 0.05
+	done
+}
+kill_redis() {
+	kill -9 "$redis_pid"
+	wait "$redis_pid" 2>/dev/null || true
+	redis_pid=
+}
+start_redis
+
+# lines FIRST LAST: numbered sshd lines, RFC 3339 dates, one marker each.
+lines() {
+	awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i <= b; i++)
+		printf "2026-11-22T10:%02d:%02d.%06dZ web1 sshd[%d]: Invalid user u%d from 198.51.100.%d port %d\n",
+		    (i / 60) % 60, i % 60, i % 1000000, 1000 + i % 5000, i, 1 + i % 250, 1024 + i % 60000 }'
+}
+# stored SENSOR: the marker of every event in the sensor's stream, in order.
+stored() {
+	"$BIN/vigie" --redis "$R" events --sensor "$1" --count 0 --format json |
+	    jq -r '.line' | sed -n 's/^Invalid user \(u[0-9]*\) .*/\1/p'
+}
+# wait_stored SENSOR N: until the stream holds N events (60 s at most).
+wait_stored() {
+	i=0
+	while [ "$("$BIN/vigie" --redis "$R" events --sensor "$1" --count 0 --format json 2>/dev/null | wc -l)" -lt "$2" ]; do
+		i=$((i + 1)); [ $i -gt 600 ] && return 1
+		sleep 0.1
+	done
+}
+# exactly_once SENSOR FIRST LAST: u<FIRST>..u<LAST>, each once, in order.
+exactly_once() {
+	stored "$1" >"$tmp/got.$1"
+	awk -v a="$2" -v b="$3" 'BEGIN { for (i = a; i <= b; i++) print "u" i }' >"$tmp/want.$1"
+	cmp "$tmp/want.$1" "$tmp/got.$1" || {
+		echo "got $(wc -l <"$tmp/got.$1") of $(wc -l <"$tmp/want.$1"); duplicates: $(sort "$tmp/got.$1" | uniq -d | head -3)"
+		return 1; }
+}
+follow() {
+	# follow SENSOR LOG [options]: a collector in the background.
+	s=$1; l=$2; shift 2
+	"$BIN/vigie-collector" --redis "$R" --sensor "$s" --state-dir "$tmp/state-$s" \
+	    --log "$l:sshd" "$@" 2>>"$tmp/collector-$s.log" &
+	cpid=$!
+	pids="$pids $cpid"
+}
+
+echo "# (1) Redis SIGKILLed while a log grows, restarted 5 s later from its AOF"
+log1="$tmp/one.log"
+: >"$log1"
+follow one "$log1"
+c1=$cpid
+( for k in $(seq 0 39); do lines $((k * 500 + 1)) $((k * 500 + 500)) >>"$log1"; sleep 0.1; done ) &
+writer=$!
+sleep 1.5
+kill_redis
+# A power cut loses what the AOF had not yet fsync'd: cut its tail.
+aof=$(ls -t "$tmp"/redis/appendonlydir/*.incr.aof | head -1)
+size=$(stat -c %s "$aof")
+truncate -s $((size * 2 / 3)) "$aof"
+wait "$writer"
+sleep 5
+start_redis
+check "(1) the stream fills up again" wait_stored one 20000
+check "(1) every line in the stream exactly once, in order" exactly_once one 1 20000
+check "(1) the collector is still running" kill -0 "$c1"
+check "(1) it said Redis was away once per reason, not per retry, and that it came back" sh -c \
+    "test \$(grep -c 'retrying' '$tmp/collector-one.log') -le 4 && grep -q 'connected;' '$tmp/collector-one.log'"
+check "(1) it re-sent what Redis lost in the cut" grep -q 'lost its last' "$tmp/collector-one.log"
+
+echo "# (2) the collector SIGKILLed at 5 random points of a 200,000-line ingestion"
+log2="$tmp/two.log"
+: >"$log2"
+follow two "$log2"
+( for k in $(seq 0 39); do lines $((k * 5000 + 1)) $((k * 5000 + 5000)) >>"$log2"; sleep 0.1; done ) &
+writer=$!
+for k in 1 2 3 4 5; do
+	sleep "0.$(od -An -N1 -tu1 /dev/urandom | awk '{ printf "%d", 1 + $1 % 9 }')"
+	kill -9 "$cpid"
+	wait "$cpid" 2>/dev/null || true
+	follow two "$log2"
+done
+wait "$writer"
+check "(2) every line stored" wait_stored two 200000
+check "(2) exactly once, in order" exactly_once two 1 200000
+"$BIN/vigie-collector" --redis "$R" --sensor ref --state-dir "$tmp/state-ref" \
+    --log "$log2:sshd" --once 2>"$tmp/ref.log"
+"$BIN/vigie" --redis "$R" events --sensor two --count 0 --format json | jq -c 'del(.id, .sensor)' >"$tmp/two.json"
+"$BIN/vigie" --redis "$R" events --sensor ref --count 0 --format json | jq -c 'del(.id, .sensor)' >"$tmp/ref.json"
+check "(2) the stream holds exactly what an uninterrupted run stores" cmp "$tmp/ref.json" "$tmp/two.json"
+check "(2) frame ids strictly increase" sh -c "'$BIN/vigie' --redis '$R' events --sensor two --count 0 --format json |
+    jq -r '.id | split(\"/\")[0]' | uniq | sort -t- -k1,1n -k2,2n -c"
+kill "$cpid"; wait "$cpid" 2>/dev/null || true
+
+echo "# (3) the spool reaches its limit while Redis is down"
+kill_redis
+log3="$tmp/three.log"
+lines 1 100 >"$log3"
+cat >"$tmp/three.conf" <<EOC
+[collector]
+spool-max-bytes = 1M
+EOC
+"$BIN/vigie-collector" -c "$tmp/three.conf" --redis "$R" --sensor three \
+    --state-dir "$tmp/state-three" --log "$log3:sshd" 2>>"$tmp/collector-three.log" &
+c3=$!
+pids="$pids $c3"
+lines 101 40000 >>"$log3"
+sleep 3
+check "(3) the collector runs with Redis away" kill -0 "$c3"
+check "(3) reading paused at the limit" grep -q 'reading paused' "$tmp/collector-three.log"
+spooled=$(du -sb "$tmp/state-three/spool-three" | cut -f1)
+check "(3) the spool stays near its limit (${spooled} bytes)" test "$spooled" -lt $((6 * 1024 * 1024))
+check "(3) and has not read the whole file" test "$spooled" -lt "$(stat -c %s "$log3")"
+start_redis
+check "(3) reading resumes when Redis is back: every line stored" wait_stored three 40000
+check "(3) exactly once, in order" exactly_once three 1 40000
+check "(3) it said so" grep -q 'reading again' "$tmp/collector-three.log"
+kill "$c3"; wait "$c3" 2>/dev/null || true
+
+echo "# (5) a final line over 64 KiB without a newline, read three times"
+log5="$tmp/five.log"
+lines 1 3 >"$log5"
+{ printf '2026-11-22T11:00:00Z web1 sshd[7]: Invalid user '; head -c 70000 /dev/zero | tr '\0' L; } >>"$log5"
+follow five "$log5"
+c5=$cpid
+sleep 2
+kill "$c5"; wait "$c5" 2>/dev/null || true
+for k in 1 2; do
+	"$BIN/vigie-collector" --redis "$R" --sensor five --state-dir "$tmp/state-five" \
+	    --log "$log5:sshd" --once 2>>"$tmp/collector-five.log"
+done
+n=$("$BIN/vigie" --redis "$R" events --sensor five --count 0 --format json | wc -l)
+check "(5) four events: three lines and the long one, once ($n)" test "$n" = 4
+check "(5) the long line is kept to 64 KiB" sh -c "'$BIN/vigie' --redis '$R' events --sensor five --count 0 --format json |
+    jq -r '.line' | tail -1 | awk '{ exit !(length(\$0) <= 65536 && length(\$0) > 60000) }'"
+printf 'LLLL\n' >>"$log5"
+lines 4 4 >>"$log5"
+"$BIN/vigie-collector" --redis "$R" --sensor five --state-dir "$tmp/state-five" \
+    --log "$log5:sshd" --once 2>>"$tmp/collector-five.log"
+check "(5) its end, when it comes, is skipped; the next line is read" sh -c \
+    "'$BIN/vigie' --redis '$R' events --sensor five --count 0 --format json | jq -r .line | tail -1 | grep -q '^Invalid user u4 '"
+
+echo "# (6) a second collector for a sensor already held"
+log6="$tmp/six.log"
+lines 1 1000 >"$log6"
+follow six "$log6"
+c6=$cpid
+wait_stored six 1000 || true
+rc=0
+"$BIN/vigie-collector" --redis "$R" --sensor six --state-dir "$tmp/state-six-b" \
+    --log "$log6:sshd" --once 2>"$tmp/second.err" || rc=$?
+check "(6) the second collector refuses with exit 2" test "$rc" = 2
+check "(6) naming the sensor and its holder" grep -q 'sensor six is held by another collector' "$tmp/second.err"
+lines 1001 2000 >>"$log6"
+check "(6) the first loses nothing" wait_stored six 2000
+check "(6) and stores nothing twice" exactly_once six 1 2000
+kill "$c6"; wait "$c6" 2>/dev/null || true
+check "health hash: version, counters, spool" sh -c "redis-cli -s '$sock' HGET vigie:sensor:six events | grep -qx 2000 &&
+    redis-cli -s '$sock' HGET vigie:sensor:six stored | grep -qx 2000 &&
+    redis-cli -s '$sock' HGET vigie:sensor:six spool_events | grep -qx 0 &&
+    redis-cli -s '$sock' HGET vigie:sensor:six version | grep -q '^[0-9]'"
+check "(6) a restart of the first takes its own lease back" \
+    "$BIN/vigie-collector" --redis "$R" --sensor six --state-dir "$tmp/state-six" --log "$log6:sshd" --once
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
