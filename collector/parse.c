@@ -3,8 +3,6 @@
  * a syslog line's header, then the program's own parser.
  * Owns nothing. Calls parse_syslog.c and parse_sshd.c.
  */
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "parse.h"
@@ -17,13 +15,24 @@ is_sshd(const char *prog)
 	return !strcmp(prog, "sshd") || !strncmp(prog, "sshd-", 5);
 }
 
-/* Writes a µs timestamp into pb->ts; returns its length. */
+/* Writes a µs timestamp into pb->ts in decimal; returns its length. */
 static size_t
 ts_fmt(struct parse_buf *pb, int64_t us)
 {
-	int	 n = snprintf(pb->ts, sizeof(pb->ts), "%" PRId64, us);
+	char		 tmp[24];
+	uint64_t	 v = us < 0 ? -(uint64_t)us : (uint64_t)us;
+	size_t		 n = 0, len = 0;
 
-	return n > 0 ? (size_t)n : 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (us < 0)
+		pb->ts[len++] = '-';
+	while (n > 0)
+		pb->ts[len++] = tmp[--n];
+	pb->ts[len] = '\0';
+	return len;
 }
 
 /* The raw line as a log event dated by ref: no header was found. */

@@ -4,6 +4,8 @@
  * Called by the log tailer and the tests; calls only libc (mktime, timegm).
  */
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -77,16 +79,55 @@ parse_clock(const char *p, size_t len, size_t *i, struct tm *tm)
 	return 0;
 }
 
+/*
+ * Logs come in time order: the last hour converted, and the zone it was
+ * converted in, save a mktime() per line. Per thread; keyed on TZ too.
+ */
+static __thread struct {
+	int	 year, mon, mday, hour;
+	time_t	 base;		/* mktime() of that hour, 0 min 0 s */
+	time_t	 ref;		/* the last reference time, and its year */
+	int	 ref_year;
+	char	 tz[64];
+} cache = { .year = -1, .ref = (time_t)-1 };
+
+/* Whether the zone changed since the cache was filled (then it is reset). */
+static void
+cache_check_zone(void)
+{
+	const char	*tz = getenv("TZ");
+
+	if (tz == NULL)
+		tz = "";
+	if (strncmp(cache.tz, tz, sizeof(cache.tz)) == 0)
+		return;
+	snprintf(cache.tz, sizeof(cache.tz), "%s", tz);
+	cache.year = -1;
+	cache.ref = (time_t)-1;
+}
+
 /* mktime() of the traditional date in `year`; -1 when invalid. */
 static int
 local_instant(const struct tm *fields, int year, time_t *t)
 {
 	struct tm tm = *fields;
 
+	if (year == cache.year && fields->tm_mon == cache.mon &&
+	    fields->tm_mday == cache.mday && fields->tm_hour == cache.hour) {
+		*t = cache.base + fields->tm_min * 60 + fields->tm_sec;
+		return 0;
+	}
 	tm.tm_year = year - 1900;
+	tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	if ((*t = mktime(&tm)) == (time_t)-1)
 		return -1;
+	cache.year = year;
+	cache.mon = fields->tm_mon;
+	cache.mday = fields->tm_mday;
+	cache.hour = fields->tm_hour;
+	cache.base = *t;
+	*t += fields->tm_min * 60 + fields->tm_sec;
 	return 0;
 }
 
@@ -125,9 +166,14 @@ parse_traditional(const char *p, size_t len, size_t *i, time_t ref,
 		return -1;
 	tm.tm_mon = mon;
 
-	if (localtime_r(&ref, &rt) == NULL)
-		return -1;
-	year = rt.tm_year + 1900;
+	cache_check_zone();
+	if (ref != cache.ref) {
+		if (localtime_r(&ref, &rt) == NULL)
+			return -1;
+		cache.ref = ref;
+		cache.ref_year = rt.tm_year + 1900;
+	}
+	year = cache.ref_year;
 	for (tries = 0; tm.tm_mday > month_days(year, mon); tries++) {
 		if (tries > 8)
 			return -1;

@@ -4,7 +4,7 @@
  * Calls core/log.c.
  *
  * A segment is "<16 hex digits>.spool", a run of records:
- *   u32 magic "VSP1" | u32 type | u32 body length | u32 CRC-32 of body
+ *   u32 magic "VSP1" | u32 type | u32 body length | u32 checksum of body
  * type 1, a frame: u64 id ms, u64 id seq, u32 events, u16 checkpoints,
  *   the checkpoints, u32 frame length, the frame bytes.
  * type 2, a snapshot (first record of every segment): u64 last id ms,
@@ -35,32 +35,36 @@
 #define SEG_MAX		(32u << 20)	/* a new segment past this size */
 #define BODY_MAX	(80u << 20)	/* frame-bytes is at most 64 MiB */
 
-static uint32_t	crc_table[256];
+/*
+ * The record checksum: 64-bit multiply-xorshift over 8-byte words,
+ * folded to 32 bits. It catches torn and garbled writes at memory speed
+ * (a table CRC-32 cost a third of the collector's CPU).
+ */
+#define SUM_K	0x9e3779b97f4a7c15ULL
 
-static void
-crc_init(void)
+static uint64_t
+sum_update(uint64_t h, const void *buf, size_t len)
 {
-	uint32_t	 c, i, k;
+	const unsigned char	*p = buf;
+	uint64_t		 w;
 
-	if (crc_table[1] != 0)
-		return;
-	for (i = 0; i < 256; i++) {
-		c = i;
-		for (k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		crc_table[i] = c;
+	while (len >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * SUM_K;
+		h ^= h >> 31;
+		p += 8;
+		len -= 8;
 	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w ^ ((uint64_t)len << 56)) * SUM_K;
+	return h ^ (h >> 29);
 }
 
 static uint32_t
-crc32_update(uint32_t crc, const void *buf, size_t len)
+sum_fold(uint64_t h)
 {
-	const unsigned char	*p = buf;
-
-	crc = ~crc;
-	while (len--)
-		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* ---- little-endian buffers ---- */
@@ -249,26 +253,26 @@ rec_write(struct spool *sp, uint32_t type, const struct wbuf *body,
     const void *tail, size_t tail_len)
 {
 	struct spool_seg	*s = &sp->segs[sp->nsegs - 1];
-	struct wbuf		 h = { 0 };
+	struct wbuf		 hb = { 0 };
 	struct iovec		 iov[3];
-	uint32_t		 crc;
+	uint64_t		 h;
 	size_t			 total;
 	ssize_t			 n;
 	int			 niov = 2;
 
-	crc = crc32_update(0, body->p, body->len);
+	h = sum_update(0, body->p, body->len);
 	if (tail_len)
-		crc = crc32_update(crc, tail, tail_len);
-	w_uint(&h, REC_MAGIC, 4);
-	w_uint(&h, type, 4);
-	w_uint(&h, body->len + tail_len, 4);
-	w_uint(&h, crc, 4);
-	if (h.oom) {
+		h = sum_update(h, tail, tail_len);
+	w_uint(&hb, REC_MAGIC, 4);
+	w_uint(&hb, type, 4);
+	w_uint(&hb, body->len + tail_len, 4);
+	w_uint(&hb, sum_fold(h), 4);
+	if (hb.oom) {
 		log_warnx("%s: out of memory", __func__);
 		return -1;
 	}
-	iov[0].iov_base = h.p;
-	iov[0].iov_len = h.len;
+	iov[0].iov_base = hb.p;
+	iov[0].iov_len = hb.len;
 	iov[1].iov_base = body->p;
 	iov[1].iov_len = body->len;
 	if (tail_len) {
@@ -276,11 +280,11 @@ rec_write(struct spool *sp, uint32_t type, const struct wbuf *body,
 		iov[2].iov_len = tail_len;
 		niov = 3;
 	}
-	total = h.len + body->len + tail_len;
+	total = hb.len + body->len + tail_len;
 	do
 		n = pwritev(s->fd, iov, niov, (off_t)s->size);
 	while (n == -1 && errno == EINTR);
-	free(h.p);
+	free(hb.p);
 	if (n != (ssize_t)total) {
 		if (n >= 0)
 			errno = ENOSPC;
@@ -394,7 +398,7 @@ seg_load(struct spool *sp, size_t si, int last)
 			why = "unreadable record";
 			break;
 		}
-		if (crc32_update(0, body, len) != (uint32_t)crc) {
+		if (sum_fold(sum_update(0, body, len)) != (uint32_t)crc) {
 			why = "checksum mismatch";
 			break;
 		}
@@ -470,7 +474,6 @@ spool_open(struct spool *sp, const char *dir, uint64_t max_bytes, int keep)
 	char		 path[PATH_MAX], *end;
 	int		 fd;
 
-	crc_init();
 	memset(sp, 0, sizeof(*sp));
 	sp->max_bytes = max_bytes;
 	sp->keep = keep;
