@@ -172,10 +172,13 @@ cp_store(struct spool *sp, const struct spool_cp *cp)
 	return 0;
 }
 
-/* Reads n checkpoints of a record into the table. 0 or -1 (malformed). */
+/*
+ * Reads n checkpoints of a record into the table (only checks them
+ * unless `store`). 0 or -1 (malformed).
+ */
 static int
 cps_read(struct spool *sp, const unsigned char **p, const unsigned char *end,
-    uint64_t n)
+    uint64_t n, int store)
 {
 	struct spool_cp	 cp;
 	uint64_t	 skip, plen;
@@ -194,7 +197,7 @@ cps_read(struct spool *sp, const unsigned char **p, const unsigned char *end,
 		*p += plen;
 		cp.skip = skip != 0;
 		cp.path = path;
-		if (cp_store(sp, &cp) == -1)
+		if (store && cp_store(sp, &cp) == -1)
 			return -1;
 	}
 	return 0;
@@ -398,10 +401,6 @@ seg_load(struct spool *sp, size_t si, int last)
 			why = "unreadable record";
 			break;
 		}
-		if (sum_fold(sum_update(0, body, len)) != (uint32_t)crc) {
-			why = "checksum mismatch";
-			break;
-		}
 		p = body;
 		end = body + len;
 		if (r_uint(&p, end, 8, &a) == -1 || r_uint(&p, end, 8, &b) == -1) {
@@ -411,18 +410,34 @@ seg_load(struct spool *sp, size_t si, int last)
 		id.ms = a;
 		id.seq = b;
 		if (type == REC_SNAP) {
+			if (sum_fold(sum_update(0, body, len)) != (uint32_t)crc) {
+				why = "checksum mismatch";
+				break;
+			}
 			if (r_uint(&p, end, 2, &n) == -1 ||
-			    cps_read(sp, &p, end, n) == -1) {
+			    cps_read(sp, &p, end, n, 1) == -1) {
 				why = "malformed snapshot";
 				break;
 			}
 		} else {
+			const unsigned char *cps;
+
 			if (r_uint(&p, end, 4, &ne) == -1 ||
 			    r_uint(&p, end, 2, &n) == -1 ||
-			    cps_read(sp, &p, end, n) == -1 ||
+			    (cps = p, cps_read(sp, &p, end, n, 0)) == -1 ||
 			    r_uint(&p, end, 4, &len) == -1 ||
 			    (uint64_t)(end - p) != len) {
 				why = "malformed frame record";
+				break;
+			}
+			/* Summed as written: the record's head, then the frame. */
+			if (sum_fold(sum_update(sum_update(0, body,
+			    (size_t)(p - body)), p, len)) != (uint32_t)crc) {
+				why = "checksum mismatch";
+				break;
+			}
+			if (cps_read(sp, &cps, end, n, 1) == -1) {
+				rc = -1;
 				break;
 			}
 			if (frame_index(sp, id, si, off + REC_HDR +
