@@ -32,7 +32,7 @@ PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
 TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
-UNIT	= conf netaddr text parse_syslog parse_sshd report event
+UNIT	= conf netaddr text parse_syslog parse_sshd report event event_json
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -40,6 +40,7 @@ UNIT_parse_syslog	= $(PARSERS)
 UNIT_parse_sshd		= $(PARSERS)
 UNIT_report		= $(READ) $(CORE)
 UNIT_event		= core/event.c
+UNIT_event_json		= core/event_json.c core/event.c core/text.c
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
