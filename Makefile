@@ -18,8 +18,8 @@ COLLECTOR = collector/main.c collector/batch.c collector/state.c \
 	  collector/publish.c collector/logfile.c $(PARSERS) $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
-VIGIE	= cli/main.c cli/report.c cli/incidents.c correlator/scan.c \
-	  $(CORE) $(READ)
+VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
+	  correlator/scan.c core/event_json.c $(CORE) $(READ)
 
 LIBS_COLLECTOR	= -lhiredis -linih
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
