@@ -66,6 +66,11 @@ $(BIN)/vigie: $(call obj,$(VIGIE))
 $(B)/tools/genlog: $(call obj,tools/genlog.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
+$(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
+	  core/event_json.c core/text.c core/redis.c core/log.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lhiredis -ljansson
+
 .SECONDEXPANSION:
 $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 	@mkdir -p $(dir $@)
@@ -78,8 +83,9 @@ deps:
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-integration: $(PROGS) $(TOOLS)
+integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/pipeline.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/events.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
