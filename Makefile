@@ -19,8 +19,8 @@ COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
-VIGIE	= cli/main.c cli/report.c cli/incidents.c correlator/scan.c \
-	  $(CORE) $(READ)
+VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
+	  correlator/scan.c core/event_json.c $(CORE) $(READ)
 
 LIBS_COLLECTOR	= -lhiredis -levent -linih
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
@@ -33,7 +33,8 @@ PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
 TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
-UNIT	= conf netaddr text parse_syslog parse_sshd report spool
+UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
+	  event_json
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -41,6 +42,8 @@ UNIT_parse_syslog	= $(PARSERS) core/event.c
 UNIT_parse_sshd		= $(PARSERS) core/event.c
 UNIT_report		= $(READ) $(CORE)
 UNIT_spool		= collector/spool.c collector/emit.c $(CORE)
+UNIT_event		= core/event.c
+UNIT_event_json		= core/event_json.c core/event.c core/text.c
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
@@ -66,6 +69,11 @@ $(BIN)/vigie: $(call obj,$(VIGIE))
 $(B)/tools/genlog: $(call obj,tools/genlog.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
+$(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
+	  core/event_json.c core/text.c core/redis.c core/log.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lhiredis -ljansson
+
 .SECONDEXPANSION:
 $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 	@mkdir -p $(dir $@)
@@ -78,8 +86,9 @@ deps:
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-integration: $(PROGS) $(TOOLS)
+integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/pipeline.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/events.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
