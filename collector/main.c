@@ -226,6 +226,15 @@ check_done(void *arg)
 		event_base_loopexit(c->base, NULL);
 }
 
+/* Bytes an input may read in one turn: a small part of the spool's room. */
+static size_t
+read_budget(const struct collector *c)
+{
+	uint64_t	 b = (uint64_t)c->conf->spool_max_bytes / 16;
+
+	return b < READ_BUDGET ? (size_t)b : READ_BUDGET;
+}
+
 /* One turn: read every input a little, seal, sync, send. */
 static void
 tick_cb(evutil_socket_t fd, short what, void *arg)
@@ -260,9 +269,9 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (!c->pub.ever_ready && (c->pub.state != PUB_DOWN ||
 	    now - c->started < LEASE_GRACE_S))
 		busy = 1;
-	else for (i = 0; i < c->ntails && !c->paused; i++) {
+	else for (i = 0; i < c->ntails && !spool_full(&c->spool); i++) {
 		if ((n = tail_read(&c->tails[i], &c->emit, &c->spool,
-		    READ_BUDGET, c->conf->once)) == -1) {
+		    read_budget(c), c->conf->once)) == -1) {
 			stop(c, 1);
 			return;
 		}

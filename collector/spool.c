@@ -620,6 +620,7 @@ spool_append(struct spool *sp, struct streamid id, const struct spool_cp *cp,
 		return -1;
 	if (streamid_cmp(id, sp->last) > 0)
 		sp->last = id;
+	sp->segs[sp->nsegs - 1].done_at = 0;	/* holds a frame to send */
 	return frame_index(sp, id, sp->nsegs - 1, off, (uint32_t)len, nevents);
 }
 
@@ -726,6 +727,11 @@ seg_drop_first(struct spool *sp)
 
 	while (nf < sp->nframes && sp->frames[nf].seg == 0)
 		nf++;
+	if (nf > sp->confirmed) {
+		log_warnx("%s: segment %016" PRIx64 " holds frames not in Redis",
+		    __func__, sp->segs[0].no);
+		return -1;
+	}
 	if (seg_path(sp, sp->segs[0].no, path, sizeof(path)) == -1)
 		return -1;
 	if (unlink(path) == -1) {

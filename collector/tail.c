@@ -261,8 +261,11 @@ tail_read(struct tail *t, struct emitter *e, const struct spool *sp,
 		return rc;
 	start = t->cp.off;
 	for (;;) {
-		n = read(t->fd, t->buf + t->have, READ_CHUNK + TAIL_LINE_MAX -
-		    t->have);
+		size_t	 want = READ_CHUNK + TAIL_LINE_MAX - t->have;
+
+		if (want > budget)
+			want = budget;	/* at least TAIL_LINE_MAX: t->have is less */
+		n = read(t->fd, t->buf + t->have, want);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
