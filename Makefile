@@ -117,15 +117,26 @@ demo-stop:
 bench: deps all
 	@sh bench/run.sh
 
+# make fuzz: each target (FUZZ) in turn, FUZZ_SECONDS shared equally
+# between them (default 600: 300 s each). New inputs go to
+# $(B)/fuzz/corpus/<target>; the seeds are tests/fuzz/corpus/<target>.
 FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+	     -D_GNU_SOURCE -Icore -Icollector
+FUZZ	= sshd frame
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
-	@mkdir -p $(B)/fuzz
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
-	    -D_GNU_SOURCE -Icore -Icollector tests/fuzz/fuzz_sshd.c $(PARSERS) \
+	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) \
 	    -o $(B)/fuzz/fuzz_sshd
-	$(B)/fuzz/fuzz_sshd -max_total_time=$${FUZZ_SECONDS:-300} \
-	    tests/fuzz/corpus/sshd
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
+	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
+	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
+	for t in $(FUZZ); do \
+		echo "== fuzz_$$t: $$s s"; \
+		$(B)/fuzz/fuzz_$$t -max_total_time=$$s $(B)/fuzz/corpus/$$t \
+		    tests/fuzz/corpus/$$t; \
+	done
 
 clean:
 	rm -rf build bin
