@@ -127,7 +127,7 @@ FUZZ	= sshd frame
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
-	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
 	    -o $(B)/fuzz/fuzz_sshd
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame

@@ -234,7 +234,8 @@ bytes_get(const unsigned char **pp, const unsigned char *end, uint64_t len,
 {
 	const unsigned char	*p = *pp;
 
-	if ((uint64_t)(end - p) < len + 1 || p[len] != '\0')
+	/* len >= room, not len + 1 > room: len may be near UINT64_MAX. */
+	if (len >= (uint64_t)(end - p) || p[len] != '\0')
 		return -1;
 	*out = (const char *)p;
 	*pp = p + len + 1;

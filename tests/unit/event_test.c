@@ -469,6 +469,25 @@ test_missing_nul(void **state)
 	assert_string_equal(refusal(&r), "truncated header");
 }
 
+/* A length of 2^64 - 1 must not wrap the bounds check (found by fuzzing). */
+static void
+test_huge_length_refused(void **state)
+{
+	struct raw	 r;
+	int		 i;
+
+	(void)state;
+	raw_header(&r, 1, "web1");
+	raw_byte(&r, 1);
+	raw_byte(&r, EV_USER);
+	for (i = 0; i < 9; i++)
+		raw_byte(&r, 0xff);
+	raw_byte(&r, 0x01);
+	raw_byte(&r, 'x');
+	raw_byte(&r, 0);
+	assert_string_equal(refusal(&r), "truncated field");
+}
+
 static void
 test_empty_field_refused(void **state)
 {
@@ -601,6 +620,7 @@ main(void)
 		cmocka_unit_test(test_trailing_bytes),
 		cmocka_unit_test(test_field_given_twice),
 		cmocka_unit_test(test_missing_nul),
+		cmocka_unit_test(test_huge_length_refused),
 		cmocka_unit_test(test_empty_field_refused),
 		cmocka_unit_test(test_too_many_fields),
 		cmocka_unit_test(test_unknown_field_skipped),
