@@ -32,13 +32,14 @@ PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
 TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
-UNIT	= conf netaddr text parse_syslog parse_sshd report
+UNIT	= conf netaddr text parse_syslog parse_sshd report tally
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
 UNIT_parse_syslog	= $(PARSERS)
 UNIT_parse_sshd		= $(PARSERS)
 UNIT_report		= $(READ) $(CORE)
+UNIT_tally		= correlator/tally.c correlator/fargs.c core/log.c
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
