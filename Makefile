@@ -17,6 +17,8 @@ PARSERS	= collector/parse_syslog.c collector/parse_sshd.c
 COLLECTOR = collector/main.c collector/batch.c collector/state.c \
 	  collector/publish.c collector/logfile.c $(PARSERS) $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
+	  correlator/record.c correlator/detect.c correlator/tally.c \
+	  correlator/fargs.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c correlator/scan.c \
 	  $(CORE) $(READ)
