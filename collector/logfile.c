@@ -429,8 +429,21 @@ logfile_replay(struct collector *c)
 	if (rc == -1)
 		return -1;
 	if (c->batch.n > 0) {
+		size_t	 held = 0;
+
 		batch_number(c, in->first);
-		if (publish_batch(&c->pub, &c->batch) == -1)
+		/*
+		 * Events Redis already holds (a frame's id is its first
+		 * event's, so frames cut anew would collide): not re-sent.
+		 */
+		while (held < c->batch.n &&
+		    streamid_cmp(c->batch.ev[held].id, c->pub.top) <= 0)
+			held++;
+		memmove(c->batch.ev, c->batch.ev + held,
+		    (c->batch.n - held) * sizeof(*c->batch.ev));
+		c->batch.n -= held;
+		c->pub.dups += held;
+		if (c->batch.n > 0 && publish_batch(&c->pub, &c->batch) == -1)
 			return -1;
 	}
 	log_info("%s: re-sent %zu events left in flight (%llu already in "

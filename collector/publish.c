@@ -38,6 +38,29 @@ publish_open(struct publisher *p, const char *addr, const char *prefix,
 	return 0;
 }
 
+/*
+ * The events after the first in a stored frame (its events have
+ * consecutive ids from the frame's); 0 when it cannot be read.
+ */
+static uint64_t
+publish_top_events(const redisReply *fields)
+{
+	struct frame_dec	 fd;
+	const char		*why;
+	size_t			 i;
+
+	if (fields->type != REDIS_REPLY_ARRAY)
+		return 0;
+	for (i = 0; i + 1 < fields->elements; i += 2)
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    fields->element[i + 1]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, "frame") == 0 &&
+		    frame_open(&fd, fields->element[i + 1]->str,
+		    fields->element[i + 1]->len, &why) == 0 && fd.n > 0)
+			return fd.n - 1;
+	return 0;
+}
+
 int
 publish_top(struct publisher *p, struct streamid *id)
 {
@@ -58,9 +81,11 @@ publish_top(struct publisher *p, struct streamid *id)
 			log_warnx("redis: %s: unexpected id \"%s\"", p->key,
 			    r->element[0]->element[0]->str);
 			rc = -1;
-		}
+		} else
+			id->seq += publish_top_events(r->element[0]->element[1]);
 	}
 	freeReplyObject(r);
+	p->top = *id;
 	return rc;
 }
 

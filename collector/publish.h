@@ -20,13 +20,17 @@ struct publisher {
 	uint64_t	 stored;	/* events Redis accepted */
 	uint64_t	 dups;		/* ids Redis already held */
 	size_t		 unread;	/* XADDs sent, replies not read yet */
+	struct streamid	 top;		/* last event id, from publish_top() */
 	struct frame_enc fe;
 };
 
 /* Connects, registers the sensor. Returns 0 or -1 (logged). */
 int	publish_open(struct publisher *, const char *addr, const char *prefix,
 	    const char *sensor);
-/* The stream's last id (0-0 when empty) into *id. Returns 0 or -1. */
+/*
+ * The id of the stream's last event (0-0 when empty) into *id and
+ * p->top: its last frame's id plus the frame's other events. 0 or -1.
+ */
 int	publish_top(struct publisher *, struct streamid *id);
 /*
  * Sends every event of the batch. An id Redis already holds counts as
