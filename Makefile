@@ -34,14 +34,24 @@ PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
 TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
-UNIT	= conf netaddr text parse_syslog parse_sshd report tally
+UNIT	= conf netaddr text parse_syslog parse_sshd report scan detect tally \
+	  record
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
 UNIT_parse_syslog	= $(PARSERS)
 UNIT_parse_sshd		= $(PARSERS)
 UNIT_report		= $(READ) $(CORE)
+UNIT_scan		= correlator/scan.c core/event.c core/log.c
+UNIT_detect		= correlator/detect.c correlator/scan.c \
+			  correlator/geo.c $(CORE)
 UNIT_tally		= correlator/tally.c correlator/fargs.c core/log.c
+UNIT_record		= correlator/record.c correlator/detect.c \
+			  correlator/tally.c correlator/fargs.c correlator/scan.c \
+			  correlator/geo.c $(CORE)
+LIBS_scan		= -lyara
+LIBS_detect		= -lyara -lmaxminddb
+LIBS_record		= -lyara -lmaxminddb
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
@@ -70,8 +80,8 @@ $(B)/tools/genlog: $(call obj,tools/genlog.c)
 .SECONDEXPANSION:
 $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lcmocka -lhiredis -linih \
-	    -ljansson -lm
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LIBS_$*) -lcmocka -lhiredis \
+	    -linih -ljansson -lm
 
 deps:
 	@sh scripts/deps.sh
