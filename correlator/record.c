@@ -8,14 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "daytime.h"
 #include "log.h"
 #include "record.h"
 #include "text.h"
 
-#define DET_GROUP_MAX	256	/* bytes of a group key in det:<d> */
+#define DET_TEXT_MAX	256	/* bytes of a group or sensor in det:<d> */
+
+/* A JSON text being written. */
+struct jbuf {
+	char		*s;
+	size_t		 len, cap;
+};
 
 /* The keys of one day in the frame being summed, and its sums. */
 struct frameday {
@@ -24,7 +28,7 @@ struct frameday {
 	size_t		 uniq, uniq_foreign;
 	int64_t		 events, detections, external, extraterritorial;
 	int64_t		 unknown_country;
-	json_t		*dets;		/* the detections, for det:<d> */
+	struct jbuf	 dets;		/* its detections, for det:<d> */
 };
 
 void
@@ -40,6 +44,10 @@ record_init(struct recorder *rec, const struct detector *d)
 void
 record_free(struct recorder *rec)
 {
+	size_t	 i;
+
+	for (i = 0; i < rec->capdays; i++)
+		free(rec->days[i].dets.s);
 	fargs_free(&rec->body);
 	fargs_free(&rec->dets);
 	tally_free(&rec->tally);
@@ -78,11 +86,15 @@ frame_day(struct recorder *rec, const char *day)
 		if ((rec->days = realloc(rec->days, ncap * sizeof(*rec->days))) ==
 		    NULL)
 			fatalx("%s: out of memory", __func__);
+		memset(rec->days + rec->capdays, 0,
+		    (ncap - rec->capdays) * sizeof(*rec->days));
 		rec->capdays = ncap;
 	}
 	d = &rec->days[rec->ndays++];
-	memset(d, 0, sizeof(*d));
 	memcpy(d->day, day, sizeof(d->day));
+	d->events = d->detections = d->external = 0;
+	d->extraterritorial = d->unknown_country = 0;
+	d->dets.len = 0;
 #define DAYKEY(op, suffix) \
 	(snprintf(k, sizeof(k), "day:%s:%s", day, suffix), tally_key(t, op, k))
 	d->country = DAYKEY(TALLY_HINCRBY, "country");
@@ -94,8 +106,6 @@ frame_day(struct recorder *rec, const char *day)
 	d->uniq = DAYKEY(TALLY_PFADD, "uniq");
 	d->uniq_foreign = DAYKEY(TALLY_PFADD, "uniq_foreign");
 #undef DAYKEY
-	if ((d->dets = json_array()) == NULL)
-		fatalx("%s: out of memory", __func__);
 	return d;
 }
 
@@ -110,47 +120,113 @@ rule_slot(struct recorder *rec, uint32_t r)
 	return rec->rslot[r];
 }
 
-static json_t *
-json_text(const char *s, size_t len)
+static void
+jb_put(struct jbuf *b, const char *s, size_t len)
 {
-	char	 buf[DET_GROUP_MAX * 3 + 4];
+	if (b->len + len + 1 > b->cap) {
+		size_t	 ncap = b->cap ? b->cap : 4096;
 
-	text_utf8_clean(s, len < DET_GROUP_MAX ? len : DET_GROUP_MAX, buf,
-	    sizeof(buf));
-	return json_string(buf);
+		while (b->len + len + 1 > ncap)
+			ncap *= 2;
+		if ((b->s = realloc(b->s, ncap)) == NULL)
+			fatalx("%s: out of memory", __func__);
+		b->cap = ncap;
+	}
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
 }
 
-/* One detection for det:<d>: compact, for drill-down. */
+/* A JSON string of the first DET_TEXT_MAX bytes of s, as valid UTF-8. */
 static void
-frame_det_json(struct frameday *d, const struct rulemeta *m, const char *evid,
+jb_str(struct jbuf *b, const char *s, size_t len)
+{
+	char		 clean[DET_TEXT_MAX * 3 + 4], esc[8];
+	const char	*p, *run;
+
+	text_utf8_clean(s, len < DET_TEXT_MAX ? len : DET_TEXT_MAX, clean,
+	    sizeof(clean));
+	jb_put(b, "\"", 1);
+	for (p = run = clean; *p != '\0'; p++) {
+		if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+			continue;
+		jb_put(b, run, (size_t)(p - run));
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = *p;
+			jb_put(b, esc, 2);
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04x",
+			    (unsigned int)(unsigned char)*p);
+			jb_put(b, esc, 6);
+		}
+		run = p + 1;
+	}
+	jb_put(b, run, (size_t)(p - run));
+	jb_put(b, "\"", 1);
+}
+
+/* `{"key":` opening an object, `,"key":` after its first member. */
+static void
+jb_key(struct jbuf *b, const char *key, int first)
+{
+	jb_put(b, first ? "{\"" : ",\"", 2);
+	jb_put(b, key, strlen(key));
+	jb_put(b, "\":", 2);
+}
+
+static void
+jb_int(struct jbuf *b, int64_t v)
+{
+	char	 num[32];
+	int	 n;
+
+	n = snprintf(num, sizeof(num), "%" PRId64, v);
+	jb_put(b, num, (size_t)n);
+}
+
+/*
+ * One detection for det:<d>, compact, for drill-down: the event's index
+ * in the frame, the rule, the source, the group and the time; the
+ * event's sensor only when it is not the frame's.
+ */
+static void
+frame_det_json(struct frameday *d, const struct rulemeta *m, uint32_t index,
     const struct event *ev, const struct verdict *v, const char *g,
-    size_t glen)
+    size_t glen, int own_sensor)
 {
 	const struct evval	*sensor = &ev->f[EV_SENSOR];
-	json_t			*o;
+	struct jbuf		*b = &d->dets;
 
-	if ((o = json_object()) == NULL ||
-	    json_object_set_new(o, "event", json_string(evid)) == -1 ||
-	    json_object_set_new(o, "rule", json_string(m->name)) == -1 ||
-	    json_object_set_new(o, "category", json_text(m->category,
-	    strlen(m->category))) == -1 ||
-	    json_object_set_new(o, "severity", json_string(m->severity)) == -1 ||
-	    json_object_set_new(o, ev_fields[EV_SRC_IP].name,
-	    json_string(v->src)) == -1 ||
-	    json_object_set_new(o, "country", json_string(v->cc)) == -1 ||
-	    json_object_set_new(o, "group", json_text(g, glen)) == -1 ||
-	    json_object_set_new(o, ev_fields[EV_SENSOR].name,
-	    json_text(sensor->v, sensor->len)) == -1 ||
-	    json_object_set_new(o, ev_fields[EV_TS].name,
-	    json_integer(v->ts)) == -1 ||
-	    json_array_append_new(d->dets, o) == -1)
-		fatalx("%s: out of memory", __func__);
+	jb_put(b, b->len == 0 ? "[" : ",", 1);
+	jb_key(b, "index", 1);
+	jb_int(b, index);
+	jb_key(b, "rule", 0);
+	jb_str(b, m->name, strlen(m->name));
+	jb_key(b, "category", 0);
+	jb_str(b, m->category, strlen(m->category));
+	jb_key(b, "severity", 0);
+	jb_str(b, m->severity, strlen(m->severity));
+	jb_key(b, ev_fields[EV_SRC_IP].name, 0);
+	jb_str(b, v->src, strlen(v->src));
+	jb_key(b, "country", 0);
+	jb_str(b, v->cc, strlen(v->cc));
+	jb_key(b, "group", 0);
+	jb_str(b, g, glen);
+	if (own_sensor) {
+		jb_key(b, ev_fields[EV_SENSOR].name, 0);
+		jb_str(b, sensor->v, sensor->len);
+	}
+	jb_key(b, ev_fields[EV_TS].name, 0);
+	jb_int(b, v->ts);
+	jb_put(b, "}", 1);
 }
 
 /* Sums one event's verdict into the frame and adds its detections. */
 static void
-frame_event(struct recorder *rec, const char *evid, const struct event *ev,
-    const struct verdict *v, size_t stats_hits, size_t stats_last)
+frame_event(struct recorder *rec, const char *evid, uint32_t index,
+    const struct event *ev, const struct verdict *v, int own_sensor,
+    size_t stats_hits, size_t stats_last)
 {
 	const struct ruleset	*rs = rec->det.rs;
 	struct tally		*t = &rec->tally;
@@ -195,7 +271,7 @@ frame_event(struct recorder *rec, const char *evid, const struct event *ev,
 				tally_add(t, d->uniq_foreign, v->src, srclen, 1);
 		}
 		g = detect_group(m, ev, v, &glen);
-		frame_det_json(d, m, evid, ev, v, g, glen);
+		frame_det_json(d, m, index, ev, v, g, glen, own_sensor);
 		fargs_addf(&rec->dets, "%d", rule_slot(rec, v->hits[h]));
 		fargs_add(&rec->dets, v->day);
 		fargs_addn(&rec->dets, g, glen);
@@ -217,7 +293,7 @@ frame_days(struct recorder *rec, const char *id)
 	struct tally	*t = &rec->tally;
 	struct frameday	*d;
 	size_t		 i, k;
-	char		 key[64], *s;
+	char		 key[64];
 
 	for (i = 0; i < rec->ndays; i++) {
 		d = &rec->days[i];
@@ -231,16 +307,14 @@ frame_days(struct recorder *rec, const char *id)
 		TOTAL(extraterritorial);
 		TOTAL(unknown_country);
 #undef TOTAL
-		if (json_array_size(d->dets) > 0) {
-			if ((s = json_dumps(d->dets, JSON_COMPACT)) == NULL)
-				fatalx("%s: out of memory", __func__);
+		if (d->dets.len > 0) {
+			jb_put(&d->dets, "]", 1);
 			snprintf(key, sizeof(key), "det:%s", d->day);
 			k = tally_key(t, TALLY_XADD, key);
 			tally_set(t, k, "frame", 5, id, strlen(id));
-			tally_set(t, k, "detections", 10, s, strlen(s));
-			free(s);
+			tally_set(t, k, "detections", 10, d->dets.s,
+			    d->dets.len);
 		}
-		json_decref(d->dets);
 	}
 	rec->ndays = 0;
 }
@@ -258,7 +332,7 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 	uint32_t		 i;
 	size_t			 stats_hits, stats_last, ngroups;
 	int64_t			 t0;
-	int			 rc;
+	int			 rc, own;
 
 	/* Checked whole first: a frame counts whole or not at all. */
 	if (frame_open(&fd, buf, len, why) == -1)
@@ -280,8 +354,10 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 	t0 = daytime_now_us();
 	for (i = 0; frame_next(&fd, &ev, why) == 1; i++) {
 		snprintf(evid, sizeof(evid), "%s/%" PRIu32, id, i);
+		own = ev.f[EV_SENSOR].v != fd.sensor;
 		(void)detect_event(&rec->det, &ev, ms, &v);	/* logged */
-		frame_event(rec, evid, &ev, &v, stats_hits, stats_last);
+		frame_event(rec, evid, i, &ev, &v, own, stats_hits,
+		    stats_last);
 	}
 	rec->judge_us += (uint64_t)(daytime_now_us() - t0);
 	frame_days(rec, id);

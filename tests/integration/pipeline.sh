@@ -332,7 +332,9 @@ check "det:<d> holds one entry per frame, not one per detection" \
     test "$(rcli XLEN vigie:det:2026-12-01)" = 3
 check "each carrying its frame's detections" sh -c \
     "redis-cli -s '$sock' --raw XRANGE vigie:det:2026-12-01 - + | grep '^\[' |
-    jq -s -e 'map(length) == [1, 2, 2] and .[1][1].event == \"$base-4/1\"'"
+    jq -s -e 'map(length) == [1, 2, 2] and .[1][1].index == 1 and
+        .[1][1].src_ip == \"92.255.85.7\" and .[1][1].country == \"RU\" and
+        .[1][1].rule == \"ssh_password_guessing\"'"
 
 echo "# bad input: exit 2, file and line named"
 printf '[redis]\naddress = 127.0.0.1:6379\n[correlator]\nworkers = zero\n' >"$tmp/bad.conf"
