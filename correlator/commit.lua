@@ -88,7 +88,7 @@ local function commit(keys, args)
 	for r = 1, nrules do
 		rules[r] = { name = args[i], cat = args[i + 1], sev = args[i + 2],
 		    threshold = tonumber(args[i + 3]), window = tonumber(args[i + 4]),
-		    gby = args[i + 5], bysrc = args[i + 6] == '1' }
+		    gby = args[i + 5], bysrc = args[i + 6] == '1', incs = {} }
 		i = i + 7
 	end
 	commit_check(args, i, nrules)
@@ -100,7 +100,7 @@ local function commit(keys, args)
 	local zincr = {}	-- key -> member -> delta
 	local pfadd = {}	-- key -> { members }
 	local expire = {}	-- day keys -> true
-	local incs = {}		-- rule \0 group -> cached incident state
+	local incs = {}		-- every cached incident state (also in rules[r].incs)
 
 	local function add(t, k, f, n)
 		local m = t[k]
@@ -134,34 +134,45 @@ local function commit(keys, args)
 			redis.call('ZADD', P .. 'incidents:open', ms, s.id)
 			s.moved = false
 		end
-		if #s.evs > 0 then
-			redis.call('LPUSH', ik .. ':ev', unpack(s.evs))
+		if s.nev > 0 then
+			redis.call('LPUSH', ik .. ':ev',
+			    unpack(s.evs, math.max(1, s.nev - evkeep + 1), s.nev))
 			redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
-			s.evs = {}
+			s.evs, s.nev = {}, 0
 		end
 	end
 
-	local function inc_state(rule, gval)
-		local ck = rule .. '\0' .. gval
-		local s = incs[ck]
+	-- Keeps the last evkeep pieces of evidence, in order.
+	local function inc_evidence(s, evidence)
+		local n = s.nev + 1
+		s.evs[n] = evidence
+		if n >= 2 * evkeep + 16 then
+			local evs, from = {}, n - evkeep
+			for j = 1, evkeep do evs[j] = s.evs[from + j] end
+			s.evs, n = evs, evkeep
+		end
+		s.nev = n
+	end
+
+	local function inc_state(r, gval)
+		local s = r.incs[gval]
 		if s ~= nil then return s end
-		s = { openk = P .. 'inc:open:' .. rule .. ':' .. gval, id = false,
-		    dcount = 0, evs = {}, moved = false }
+		s = { openk = P .. 'inc:open:' .. r.name .. ':' .. gval, id = false,
+		    dcount = 0, evs = {}, nev = 0, moved = false }
 		local id = redis.call('GET', s.openk)
 		if id then
 			local st = redis.call('HMGET', P .. 'inc:' .. id, 'status', 'last_seen')
 			s.id, s.status, s.last = id, st[1], tonumber(st[2] or 0)
 		end
-		incs[ck] = s
+		r.incs[gval] = s
+		incs[#incs + 1] = s
 		return s
 	end
 
 	-- One detection: its threshold window and its incident.
 	local function detection(r, day, gval, ts, src, cc, sensor, evidence)
-		local rule, gby = r.name, r.gby
 		local ts_n = tonumber(ts)
-		local ts_ms = math.floor(ts_n / 1000)
-		local s = inc_state(rule, gval)
+		local s = inc_state(r, gval)
 		if s.id and (s.status ~= 'open' and s.status ~= 'acknowledged' or
 		    ts_n - s.last > quiet_us) then
 			inc_flush(s)
@@ -176,10 +187,11 @@ local function commit(keys, args)
 		if s.id then
 			s.dcount = s.dcount + 1
 			if ts_n > s.last then s.last = ts_n; s.moved = true end
-			table.insert(s.evs, evidence)
-			if #s.evs > evkeep then table.remove(s.evs, 1) end
+			inc_evidence(s, evidence)
 			return
 		end
+		local rule, gby = r.name, r.gby
+		local ts_ms = math.floor(ts_n / 1000)
 		local wk = P .. 'win:' .. rule .. ':' .. gval
 		local window, threshold = r.window, r.threshold
 		redis.call('ZADD', wk, ts_ms, evidence)
@@ -293,7 +305,7 @@ local function commit(keys, args)
 		end
 	end
 
-	for _, s in pairs(incs) do inc_flush(s) end
+	for _, s in ipairs(incs) do inc_flush(s) end
 	if dead > 0 then add(hincr, P .. 'stats', 'dead', dead) end
 	for k, m in pairs(hincr) do
 		for f, n in pairs(m) do redis.call('HINCRBY', k, f, n) end
