@@ -20,8 +20,8 @@ CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
 	  correlator/fargs.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
-VIGIE	= cli/main.c cli/report.c cli/incidents.c correlator/scan.c \
-	  $(CORE) $(READ)
+VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
+	  correlator/scan.c core/event_json.c $(CORE) $(READ)
 
 LIBS_COLLECTOR	= -lhiredis -linih
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
@@ -34,14 +34,16 @@ PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
 TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
-UNIT	= conf netaddr text parse_syslog parse_sshd report scan detect tally \
-	  record
+UNIT	= conf netaddr text parse_syslog parse_sshd report event event_json \
+	  scan detect tally record
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
 UNIT_parse_syslog	= $(PARSERS)
 UNIT_parse_sshd		= $(PARSERS)
 UNIT_report		= $(READ) $(CORE)
+UNIT_event		= core/event.c
+UNIT_event_json		= core/event_json.c core/event.c core/text.c
 UNIT_scan		= correlator/scan.c core/event.c core/log.c
 UNIT_detect		= correlator/detect.c correlator/scan.c \
 			  correlator/geo.c $(CORE)
@@ -77,6 +79,11 @@ $(BIN)/vigie: $(call obj,$(VIGIE))
 $(B)/tools/genlog: $(call obj,tools/genlog.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
+$(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
+	  core/event_json.c core/text.c core/redis.c core/log.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lhiredis -ljansson
+
 .SECONDEXPANSION:
 $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 	@mkdir -p $(dir $@)
@@ -89,8 +96,9 @@ deps:
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-integration: $(PROGS) $(TOOLS)
+integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/pipeline.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/events.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
@@ -119,15 +127,26 @@ demo-stop:
 bench: deps all
 	@sh bench/run.sh
 
+# make fuzz: each target (FUZZ) in turn, FUZZ_SECONDS shared equally
+# between them (default 600: 300 s each). New inputs go to
+# $(B)/fuzz/corpus/<target>; the seeds are tests/fuzz/corpus/<target>.
 FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+	     -D_GNU_SOURCE -Icore -Icollector
+FUZZ	= sshd frame
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
-	@mkdir -p $(B)/fuzz
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
-	    -D_GNU_SOURCE -Icore -Icollector tests/fuzz/fuzz_sshd.c $(PARSERS) \
+	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) \
 	    -o $(B)/fuzz/fuzz_sshd
-	$(B)/fuzz/fuzz_sshd -max_total_time=$${FUZZ_SECONDS:-300} \
-	    tests/fuzz/corpus/sshd
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
+	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
+	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
+	for t in $(FUZZ); do \
+		echo "== fuzz_$$t: $$s s"; \
+		$(B)/fuzz/fuzz_$$t -max_total_time=$$s $(B)/fuzz/corpus/$$t \
+		    tests/fuzz/corpus/$$t; \
+	done
 
 clean:
 	rm -rf build bin

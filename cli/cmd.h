@@ -17,6 +17,11 @@ int	cmd_report(const struct conf *, int argc, char **argv);
  * vigie incidents show ID [--format text|json]
  */
 int	cmd_incidents(const struct conf *, int argc, char **argv);
+/*
+ * vigie events [--sensor NAME] [--since ID] [--count N] [--format text|json]
+ * Exit 1 when an entry could not be decoded (the others are shown).
+ */
+int	cmd_events(const struct conf *, int argc, char **argv);
 /* Connects to conf's Redis once the command's arguments are valid. */
 redisContext	*cli_connect(const struct conf *);
 

@@ -24,7 +24,9 @@ usage(void)
 	    "       vigie report [--day YYYY-MM-DD | --days N] "
 	    "[--format text|json|csv]\n"
 	    "       vigie incidents list [--status S] [--format text|json]\n"
-	    "       vigie incidents show ID\n");
+	    "       vigie incidents show ID\n"
+	    "       vigie events [--sensor NAME] [--since ID] [--count N] "
+	    "[--format text|json]\n");
 	exit(2);
 }
 
@@ -129,7 +131,8 @@ main(int argc, char *argv[])
 		return cmd_config(argc, argv);
 	if (!strcmp(argv[0], "rules"))
 		return cmd_rules(argc, argv);
-	if (strcmp(argv[0], "report") && strcmp(argv[0], "incidents"))
+	if (strcmp(argv[0], "report") && strcmp(argv[0], "incidents") &&
+	    strcmp(argv[0], "events"))
 		usage();
 
 	if (conf_init(&conf) == -1)
@@ -147,6 +150,8 @@ main(int argc, char *argv[])
 	optind = 1;	/* the command parses its own options */
 	if (!strcmp(argv[0], "report"))
 		status = cmd_report(&conf, argc, argv);
+	else if (!strcmp(argv[0], "events"))
+		status = cmd_events(&conf, argc, argv);
 	else
 		status = cmd_incidents(&conf, argc, argv);
 	conf_free(&conf);

@@ -69,9 +69,10 @@ event_int(const struct event *ev, enum ev_field f)
 			return 0;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	if (v > INT64_MAX)
+	if (v > (uint64_t)INT64_MAX + (uint64_t)neg)
 		return 0;
-	return neg ? -(int64_t)v : (int64_t)v;
+	/* -(v - 1) - 1: INT64_MIN without overflowing on the way. */
+	return neg ? -(int64_t)(v - 1) - 1 : (int64_t)v;
 }
 
 /* ---- encoder ---- */

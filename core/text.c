@@ -38,6 +38,26 @@ utf8_seq(const unsigned char *s, size_t n)
 }
 
 size_t
+text_utf8_char(const char *src, size_t n)
+{
+	return utf8_seq((const unsigned char *)src, n);
+}
+
+int
+text_utf8_valid(const char *src, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 i = 0, n;
+
+	while (i < len) {
+		if ((n = utf8_seq(s + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+size_t
 text_utf8_clean(const char *src, size_t len, char *dst, size_t dstlen)
 {
 	const unsigned char	*s = (const unsigned char *)src;

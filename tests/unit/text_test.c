@@ -48,6 +48,22 @@ test_truncates_on_boundary(void **state)
 	assert_string_equal(out, "ab");
 }
 
+static void
+test_valid_check(void **state)
+{
+	(void)state;
+	assert_true(text_utf8_valid("", 0));
+	assert_true(text_utf8_valid("caf\xc3\xa9 \xf0\x9f\x94\x91", 10));
+	assert_true(text_utf8_valid("\x1b[31m", 5));	/* valid, if unsafe */
+	assert_false(text_utf8_valid("a\0b", 3));
+	assert_false(text_utf8_valid("\xff", 1));
+	assert_false(text_utf8_valid("\xc0\xaf", 2));	/* overlong */
+	assert_false(text_utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
+	assert_false(text_utf8_valid("\xe2\x82", 2));	/* cut short */
+	assert_int_equal(text_utf8_char("\xe2\x82\xac!", 4), 3);
+	assert_int_equal(text_utf8_char("\x80", 1), 0);
+}
+
 int
 main(void)
 {
@@ -55,6 +71,7 @@ main(void)
 		cmocka_unit_test(test_valid_passes),
 		cmocka_unit_test(test_invalid_replaced),
 		cmocka_unit_test(test_truncates_on_boundary),
+		cmocka_unit_test(test_valid_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
