@@ -51,8 +51,8 @@ local function commit_check(args, i, nrules)
 			i = i + 5
 			for _ = 1, ng do
 				local op, c = args[i], tonumber(args[i + 2])
-				if not c or not string.find('HZSMPX', op or '?', 1, true) or
-				    #op ~= 1 then
+				if not c or type(op) ~= 'string' or #op ~= 1 or
+				    not string.find('HZSMPX', op, 1, true) then
 					error('vigie_commit_v2: bad key group at ' .. i)
 				end
 				i = i + 3 + (op == 'P' and c or 2 * c)

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "correlator.h"
-#include "daytime.h"
 #include "log.h"
 #include "redis.h"
 
@@ -61,8 +60,6 @@ entry_field(const redisReply *fields, const char *name)
 			return fields->element[i + 1];
 	return NULL;
 }
-
-/* ---- Redis side ---- */
 
 static int
 worker_connect(struct worker *w)

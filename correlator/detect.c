@@ -33,7 +33,9 @@ detect_source(const struct detector *d, const struct event *ev,
 	struct netaddr		 na;
 	size_t			 i;
 
+	/* A NUL inside the value would cut it to something else. */
 	if (ev->f[EV_SRC_IP].len == 0 ||
+	    memchr(ev->f[EV_SRC_IP].v, '\0', ev->f[EV_SRC_IP].len) != NULL ||
 	    netaddr_parse(event_str(ev, EV_SRC_IP), &na) == -1)
 		return;
 	netaddr_format(&na, v->src, sizeof(v->src));

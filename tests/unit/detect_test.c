@@ -202,6 +202,14 @@ test_source(void **state)
 	assert_string_equal(v.src, "");
 	assert_true(!v.internal && !v.external);
 	assert_int_equal(v.nhits, 5);		/* all but abroad */
+
+	/* A NUL inside does not make the part before it the source. */
+	auth_fail(&ev, "61.177.172.5");
+	ev.f[EV_SRC_IP].v = "61.177.172.5\0x";
+	ev.f[EV_SRC_IP].len = 14;
+	assert_int_equal(detect_event(&f->d, &ev, 1, &v), 0);
+	assert_string_equal(v.src, "");
+	assert_true(!v.external);
 }
 
 static void
