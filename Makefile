@@ -18,6 +18,8 @@ COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
 	  $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
+	  correlator/record.c correlator/detect.c correlator/tally.c \
+	  correlator/fargs.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
 	  correlator/scan.c core/event_json.c $(CORE) $(READ)
@@ -34,7 +36,7 @@ TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
-	  event_json
+	  event_json scan detect tally record
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -44,6 +46,16 @@ UNIT_report		= $(READ) $(CORE)
 UNIT_spool		= collector/spool.c collector/emit.c $(CORE)
 UNIT_event		= core/event.c
 UNIT_event_json		= core/event_json.c core/event.c core/text.c
+UNIT_scan		= correlator/scan.c core/event.c core/log.c
+UNIT_detect		= correlator/detect.c correlator/scan.c \
+			  correlator/geo.c $(CORE)
+UNIT_tally		= correlator/tally.c correlator/fargs.c core/log.c
+UNIT_record		= correlator/record.c correlator/detect.c \
+			  correlator/tally.c correlator/fargs.c correlator/scan.c \
+			  correlator/geo.c $(CORE)
+LIBS_scan		= -lyara
+LIBS_detect		= -lyara -lmaxminddb
+LIBS_record		= -lyara -lmaxminddb
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
@@ -77,8 +89,8 @@ $(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
 .SECONDEXPANSION:
 $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lcmocka -lhiredis -linih \
-	    -ljansson -lm
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LIBS_$*) -lcmocka -lhiredis \
+	    -linih -ljansson -lm
 
 deps:
 	@sh scripts/deps.sh

@@ -49,12 +49,17 @@ run_timed "$tmp/collector.time" "$BIN/vigie-collector" --redis "unix:$sock" \
     --sensor bench --state-dir "$tmp/state" --log "$tmp/auth.log:sshd" \
     --once 2>"$tmp/collector.log"
 r1=$(cpu "$redis_pid")
+# The stream holds frames of events: count the events, before the trim
+# (and outside the correlator's Redis CPU).
+stored=$("$BIN/vigie" --redis "unix:$sock" events --sensor bench --count 0 \
+    --format json | wc -l)
+r1b=$(cpu "$redis_pid")
 run_timed "$tmp/correlator.time" "$BIN/vigie-correlator" --redis "unix:$sock" \
     --rules rules --geoip "$tmp/geo.mmdb" --home-countries FR \
     --workers "$WORKERS" --drain 2>"$tmp/correlator.log"
 r2=$(cpu "$redis_pid")
 
-stored=$(redis-cli -s "$sock" XINFO STREAM 'vigie:ev:{bench}' | awk '/^entries-added$/ { getline; print }')
+frames=$(redis-cli -s "$sock" XINFO STREAM 'vigie:ev:{bench}' | awk '/^entries-added$/ { getline; print }')
 kept=$(redis-cli -s "$sock" XLEN 'vigie:ev:{bench}')
 counted=$("$BIN/vigie" --redis "unix:$sock" report --days 9 --format json | jq '[.[].totals.events] | add')
 used=$(redis-cli -s "$sock" INFO memory | awk -F: '/^used_memory_human/ { print $2 }' | tr -d '\r')
@@ -73,8 +78,8 @@ echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /p
 echo "input:   $n lines of auth.log ($size MiB), generated in $(echo "$t1 - $t0" | bc) s"
 echo "command: LINES=$LINES WORKERS=$WORKERS make bench"
 report vigie-collector "$tmp/collector.time" "$(echo "$r1 - $r0" | bc)"
-report vigie-correlator "$tmp/correlator.time" "$(echo "$r2 - $r1" | bc)"
-echo "stream:  $stored events stored, $counted counted; $kept kept after the trim; Redis used_memory $used"
+report vigie-correlator "$tmp/correlator.time" "$(echo "$r2 - $r1b" | bc)"
+echo "stream:  $stored events stored in $frames frames, $counted counted; $kept frames kept after the trim; Redis used_memory $used"
 tail -n 1 "$tmp/collector.log"
 tail -n 1 "$tmp/correlator.log"
 [ "$stored" = "$n" ] && [ "$counted" = "$n" ]

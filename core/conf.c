@@ -100,7 +100,7 @@ conf_init(struct conf *c)
 	c->http = xstrdup("127.0.0.1:8080");
 	c->timezone = xstrdup("UTC");
 	c->retention_days = 90;
-	c->stream_keep = 100000;
+	c->stream_keep = 400;		/* frames: about 100,000 events */
 	c->incident_quiet = 86400;
 	c->evidence_keep = 20;
 	return 0;

@@ -26,6 +26,12 @@ commit_load(redisContext *rc)
 	redisReply	*r;
 	int		 rc_ = 0;
 
+	/* The library of the first layout: its callers are gone. */
+	if ((r = redisCommand(rc, "FUNCTION DELETE vigie_v1")) == NULL) {
+		log_warnx("redis: FUNCTION DELETE: %s", rc->errstr);
+		return -1;
+	}
+	freeReplyObject(r);	/* an error: not there, which is what we want */
 	r = redisCommand(rc, "FUNCTION LOAD REPLACE %s", vigie_commit_lua);
 	if (r == NULL) {
 		log_warnx("redis: FUNCTION LOAD: %s", rc->errstr);

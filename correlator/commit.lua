@@ -1,22 +1,77 @@
-#!lua name=vigie_v1
+#!lua name=vigie
 --
--- correlator/commit.lua - the one atomic step of a batch: acknowledge each
--- event and count it (day counters, windows, detections, incidents) only
--- where its XACK returned 1, so an entry claimed twice is counted once.
--- Counters are summed over the batch and written once per key and field.
+-- correlator/commit.lua - the one atomic step of a batch of frames:
+-- acknowledge each frame and count it (day counters, detections, windows,
+-- incidents) only where its XACK returned 1, so a frame claimed twice is
+-- counted once; a frame that could not be decoded is acknowledged and
+-- copied to the dead-letter stream in the same step, so once too.
+-- The correlator sums each frame's counters; the function adds up the
+-- frames it acknowledged and writes each key and field once per call.
 -- Loaded by the correlator with FUNCTION LOAD REPLACE; the function name
 -- carries the version of the argument layout.
 --
--- FCALL vigie_commit_v1 1 <stream> <group> <prefix> <retention_s>
---       <quiet_us> <evidence_keep> <det_maxlen>
---       then per event:  id day ndet
---       and, when ndet > 0: hour ts_us src_ip country flags sensor evidence
---       then per detection of that event:
---                        rule category severity threshold window_s
---                        group_by group
--- flags: "E" external, "X" extraterritorial, "U" external, country unknown
--- (any subset, "-" for none).
--- Returns { events acknowledged and counted, events already acknowledged }.
+-- FCALL vigie_commit_v2 1 <stream> <group> <prefix> <retention_s>
+--       <quiet_us> <evidence_keep> <det_maxlen> <dead_maxlen> <nrules>
+--   then nrules rules, numbered from 1 in this call:
+--       name category severity threshold window_s group_by by_source
+--   then per frame, one of:
+--       <id> F <nevents> <ngroups> <ndet>
+--           then ngroups key groups:  op key n, and n field value pairs
+--                                     (for op P: n members)
+--           then ndet detections:     rule# day group ts_us src_ip
+--                                     country sensor evidence
+--       <id> D <reason> <frame bytes>       (a frame that was not decoded)
+-- Key groups, keys relative to the prefix, one per key and op in a frame:
+--   H  HINCRBY key field delta      (pairs: field delta)
+--   Z  ZINCRBY key delta member     (pairs: member delta)
+--   S  HSET key field value         (pairs: field value)
+--   M  HSET key field value         (pairs: field value; the largest
+--                                    value of the call, as a number)
+--   P  PFADD key members            (n members)
+--   X  XADD key MAXLEN ~ det_maxlen * field value ...   (pairs)
+-- Keys under day: and det: expire after retention_s.
+-- by_source is 1 when the group is the source address: the incident then
+-- records src_ip and country. A detection's evidence is a JSON object.
+-- A D frame goes to <prefix>dead (MAXLEN ~ dead_maxlen) with fields
+-- stream, id, reason, frame, and counts in HINCRBY <prefix>stats dead.
+-- The layout is checked whole before anything is written.
+-- Returns { events counted, events of frames already acknowledged,
+--           frames dead-lettered }.
+
+-- Walks the arguments without writing; errors out on a bad layout.
+local function commit_check(args, i, nrules)
+	local n = #args
+	while i <= n do
+		local kind = args[i + 1]
+		if kind == 'F' then
+			local ng, nd = tonumber(args[i + 3]), tonumber(args[i + 4])
+			if not tonumber(args[i + 2]) or not ng or not nd then
+				error('vigie_commit_v2: bad frame header at ' .. i)
+			end
+			i = i + 5
+			for _ = 1, ng do
+				local op, c = args[i], tonumber(args[i + 2])
+				if not c or type(op) ~= 'string' or #op ~= 1 or
+				    not string.find('HZSMPX', op, 1, true) then
+					error('vigie_commit_v2: bad key group at ' .. i)
+				end
+				i = i + 3 + (op == 'P' and c or 2 * c)
+			end
+			for _ = 1, nd do
+				local r = tonumber(args[i])
+				if not r or r < 1 or r > nrules or not tonumber(args[i + 3]) then
+					error('vigie_commit_v2: bad detection at ' .. i)
+				end
+				i = i + 8
+			end
+		elseif kind == 'D' then
+			i = i + 4
+		else
+			error('vigie_commit_v2: bad frame kind at ' .. i)
+		end
+	end
+	if i ~= n + 1 then error('vigie_commit_v2: truncated arguments') end
+end
 
 local function commit(keys, args)
 	local stream = keys[1]
@@ -24,18 +79,28 @@ local function commit(keys, args)
 	local retention = tonumber(args[3])
 	local quiet_us = tonumber(args[4])
 	local evkeep = tonumber(args[5])
-	local det_maxlen = args[6]
-	local counted, skipped = 0, 0
-	local i = 7
-	local stats = P .. 'rules:stats'
+	local det_maxlen, dead_maxlen = args[6], args[7]
+	local nrules = tonumber(args[8])
+	local counted, skipped, dead = 0, 0, 0
+	local rules = {}
+	local i = 9
 
-	-- Per-batch sums, written once at the end.
+	for r = 1, nrules do
+		rules[r] = { name = args[i], cat = args[i + 1], sev = args[i + 2],
+		    threshold = tonumber(args[i + 3]), window = tonumber(args[i + 4]),
+		    gby = args[i + 5], bysrc = args[i + 6] == '1', incs = {} }
+		i = i + 7
+	end
+	commit_check(args, i, nrules)
+
+	-- Per-call sums, written once at the end.
 	local hincr = {}	-- key -> field -> delta
 	local hset = {}		-- key -> field -> value
+	local hmax = {}		-- key -> field -> value (the largest)
 	local zincr = {}	-- key -> member -> delta
 	local pfadd = {}	-- key -> { members }
 	local expire = {}	-- day keys -> true
-	local incs = {}		-- rule \0 group -> cached incident state
+	local incs = {}		-- every cached incident state (also in rules[r].incs)
 
 	local function add(t, k, f, n)
 		local m = t[k]
@@ -48,13 +113,12 @@ local function commit(keys, args)
 			redis.call(cmd, key, unpack(list, j, math.min(j + 999, #list)))
 		end
 	end
-	local function dkey(day, suffix)
-		local k = P .. 'day:' .. day .. suffix
-		expire[k] = true
-		return k
+	local function expiring(k)
+		local head = string.sub(k, 1, 4)
+		return head == 'day:' or head == 'det:'
 	end
 
-	-- Writes what the batch added to an incident: count, last_seen,
+	-- Writes what the call added to an incident: count, last_seen,
 	-- evidence (oldest first, so the newest ends at the head).
 	local function inc_flush(s)
 		if not s.id then return end
@@ -70,171 +134,198 @@ local function commit(keys, args)
 			redis.call('ZADD', P .. 'incidents:open', ms, s.id)
 			s.moved = false
 		end
-		if #s.evs > 0 then
-			redis.call('LPUSH', ik .. ':ev', unpack(s.evs))
+		if s.nev > 0 then
+			redis.call('LPUSH', ik .. ':ev',
+			    unpack(s.evs, math.max(1, s.nev - evkeep + 1), s.nev))
 			redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
-			s.evs = {}
+			s.evs, s.nev = {}, 0
 		end
 	end
 
-	local function inc_state(rule, gval)
-		local ck = rule .. '\0' .. gval
-		local s = incs[ck]
+	-- Keeps the last evkeep pieces of evidence, in order.
+	local function inc_evidence(s, evidence)
+		local n = s.nev + 1
+		s.evs[n] = evidence
+		if n >= 2 * evkeep + 16 then
+			local evs, from = {}, n - evkeep
+			for j = 1, evkeep do evs[j] = s.evs[from + j] end
+			s.evs, n = evs, evkeep
+		end
+		s.nev = n
+	end
+
+	local function inc_state(r, gval)
+		local s = r.incs[gval]
 		if s ~= nil then return s end
-		s = { openk = P .. 'inc:open:' .. rule .. ':' .. gval, id = false,
-		    dcount = 0, evs = {}, moved = false }
+		s = { openk = P .. 'inc:open:' .. r.name .. ':' .. gval, id = false,
+		    dcount = 0, evs = {}, nev = 0, moved = false }
 		local id = redis.call('GET', s.openk)
 		if id then
 			local st = redis.call('HMGET', P .. 'inc:' .. id, 'status', 'last_seen')
 			s.id, s.status, s.last = id, st[1], tonumber(st[2] or 0)
 		end
-		incs[ck] = s
+		r.incs[gval] = s
+		incs[#incs + 1] = s
 		return s
 	end
 
-	while i <= #args do
-		local id, day, ndet = args[i], args[i + 1], tonumber(args[i + 2])
-		local hour, ts, src, cc, flags, sensor, evidence
-		i = i + 3
-		if ndet > 0 then
-			hour, ts, src, cc = args[i], args[i + 1], args[i + 2], args[i + 3]
-			flags, sensor, evidence = args[i + 4], args[i + 5], args[i + 6]
-			i = i + 7
+	-- One detection: its threshold window and its incident.
+	local function detection(r, day, gval, ts, src, cc, sensor, evidence)
+		local ts_n = tonumber(ts)
+		local s = inc_state(r, gval)
+		if s.id and (s.status ~= 'open' and s.status ~= 'acknowledged' or
+		    ts_n - s.last > quiet_us) then
+			inc_flush(s)
+			if s.status == 'open' or s.status == 'acknowledged' then
+				redis.call('HSET', P .. 'inc:' .. s.id, 'status',
+				    'closed', 'closed_by', 'quiet period')
+			end
+			redis.call('DEL', s.openk)
+			redis.call('ZREM', P .. 'incidents:open', s.id)
+			s.id = false
 		end
-		if redis.call('XACK', stream, group, id) ~= 1 then
-			skipped = skipped + 1
-			i = i + 7 * ndet
-		elseif ndet == 0 then
-			counted = counted + 1
-			add(hincr, dkey(day, ':totals'), 'events', 1)
+		if s.id then
+			s.dcount = s.dcount + 1
+			if ts_n > s.last then s.last = ts_n; s.moved = true end
+			inc_evidence(s, evidence)
+			return
+		end
+		local rule, gby = r.name, r.gby
+		local ts_ms = math.floor(ts_n / 1000)
+		local wk = P .. 'win:' .. rule .. ':' .. gval
+		local window, threshold = r.window, r.threshold
+		redis.call('ZADD', wk, ts_ms, evidence)
+		redis.call('ZREMRANGEBYSCORE', wk, '-inf',
+		    '(' .. (ts_ms - window * 1000))
+		local n = redis.call('ZCARD', wk)
+		if n < threshold then
+			redis.call('PEXPIRE', wk, window * 1000 + 60000)
+			return
+		end
+		local inc = redis.call('INCR', P .. 'inc:seq')
+		local ik = P .. 'inc:' .. inc
+		local first = redis.call('ZRANGE', wk, 0, 0, 'WITHSCORES')
+		local first_us = tonumber(first[2]) * 1000
+		local isrc, icc = '', ''
+		if r.bysrc then isrc, icc = src, cc end
+		redis.call('HSET', ik, 'id', inc, 'rule', rule,
+		    'category', r.cat, 'severity', r.sev,
+		    'group_by', gby, 'group', gval,
+		    'src_ip', isrc, 'country', icc,
+		    'sensor', sensor, 'count', n,
+		    'status', 'open', 'first_seen', first_us,
+		    'last_seen', ts, 'threshold', threshold,
+		    'window', window)
+		-- The events that reached the threshold are its first
+		-- evidence, newest at the head.
+		local evs = redis.call('ZRANGE', wk, -evkeep, -1)
+		redis.call('LPUSH', ik .. ':ev', unpack(evs))
+		redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
+		redis.call('DEL', wk)
+		redis.call('SET', s.openk, inc)
+		redis.call('ZADD', P .. 'incidents', ts_ms, inc)
+		redis.call('ZADD', P .. 'incidents:open', ts_ms, inc)
+		local totals = P .. 'day:' .. day .. ':totals'
+		expire[totals] = true
+		add(hincr, totals, 'incidents_opened', 1)
+		s.id, s.status, s.last = tostring(inc), 'open', ts_n
+	end
+
+	-- A frame's key groups, added to the call's sums.
+	local function groups(ng)
+		for _ = 1, ng do
+			local op, rk, n = args[i], args[i + 1], tonumber(args[i + 2])
+			local k = P .. rk
+			i = i + 3
+			if expiring(rk) then expire[k] = true end
+			if op == 'P' then
+				local m = pfadd[k]
+				if m == nil then m = {}; pfadd[k] = m end
+				for j = i, i + n - 1 do m[#m + 1] = args[j] end
+				i = i + n
+			elseif op == 'X' then
+				redis.call('XADD', k, 'MAXLEN', '~', det_maxlen, '*',
+				    unpack(args, i, i + 2 * n - 1))
+				i = i + 2 * n
+			else
+				for j = i, i + 2 * n - 2, 2 do
+					local f, v = args[j], args[j + 1]
+					if op == 'H' then
+						add(hincr, k, f, tonumber(v))
+					elseif op == 'Z' then
+						add(zincr, k, f, tonumber(v))
+					elseif op == 'S' then
+						local m = hset[k]
+						if m == nil then m = {}; hset[k] = m end
+						m[f] = v
+					else
+						local m = hmax[k]
+						if m == nil then m = {}; hmax[k] = m end
+						if (tonumber(m[f]) or 0) < tonumber(v) then m[f] = v end
+					end
+				end
+				i = i + 2 * n
+			end
+		end
+	end
+
+	local nargs = #args
+	while i <= nargs do
+		local id, kind = args[i], args[i + 1]
+		local acked = redis.call('XACK', stream, group, id) == 1
+		if kind == 'D' then
+			if acked then
+				redis.call('XADD', P .. 'dead', 'MAXLEN', '~', dead_maxlen,
+				    '*', 'stream', stream, 'id', id, 'reason', args[i + 2],
+				    'frame', args[i + 3])
+				dead = dead + 1
+			end
+			i = i + 4
 		else
-			counted = counted + 1
-			local totals = dkey(day, ':totals')
-			local ext = string.find(flags, 'E', 1, true) ~= nil
-			local foreign = string.find(flags, 'X', 1, true) ~= nil
-			local unknown = string.find(flags, 'U', 1, true) ~= nil
-			local ts_n = tonumber(ts)
-			local ts_ms = math.floor(ts_n / 1000)
-			add(hincr, totals, 'events', 1)
-			for _ = 1, ndet do
-				local rule, cat, sev = args[i], args[i + 1], args[i + 2]
-				local threshold, window = tonumber(args[i + 3]), tonumber(args[i + 4])
-				local gby, gval = args[i + 5], args[i + 6]
-				i = i + 7
-
-				add(hincr, totals, 'detections', 1)
-				add(hincr, stats, rule .. ':hits', 1)
-				local lh = hset[stats]
-				if lh == nil then lh = {}; hset[stats] = lh end
-				local lk = rule .. ':last_hit'
-				if (tonumber(lh[lk]) or 0) < ts_n then lh[lk] = ts end
-				if ext then
-					add(hincr, totals, 'external', 1)
-					if foreign then add(hincr, totals, 'extraterritorial', 1) end
-					if unknown then
-						add(hincr, totals, 'unknown_country', 1)
-					else
-						add(hincr, dkey(day, ':country'), cc, 1)
-					end
-					add(hincr, dkey(day, ':category'), cat, 1)
-					add(hincr, dkey(day, ':rule'), rule, 1)
-					add(hincr, dkey(day, ':hour'), hour, 1)
-					add(zincr, dkey(day, ':sources'), src, 1)
-					local sc = dkey(day, ':source_country')
-					if hset[sc] == nil then hset[sc] = {} end
-					hset[sc][src] = cc
-					local u = dkey(day, ':uniq')
-					if pfadd[u] == nil then pfadd[u] = {} end
-					table.insert(pfadd[u], src)
-					if foreign then
-						local uf = dkey(day, ':uniq_foreign')
-						if pfadd[uf] == nil then pfadd[uf] = {} end
-						table.insert(pfadd[uf], src)
-					end
+			local nev, ng = tonumber(args[i + 2]), tonumber(args[i + 3])
+			local nd = tonumber(args[i + 4])
+			i = i + 5
+			if not acked then
+				skipped = skipped + nev
+				for _ = 1, ng do
+					local op, n = args[i], tonumber(args[i + 2])
+					i = i + 3 + (op == 'P' and n or 2 * n)
 				end
-				local dk = P .. 'det:' .. day
-				expire[dk] = true
-				redis.call('XADD', dk, 'MAXLEN', '~',
-				    det_maxlen, '*', 'rule', rule, 'category', cat,
-				    'severity', sev, 'src_ip', src, 'country', cc,
-				    'group', gval, 'event', id, 'sensor', sensor, 'ts', ts)
-
-				-- Threshold window and incident for (rule, group).
-				local s = inc_state(rule, gval)
-				if s.id and (s.status ~= 'open' and s.status ~= 'acknowledged' or
-				    ts_n - s.last > quiet_us) then
-					inc_flush(s)
-					if s.status == 'open' or s.status == 'acknowledged' then
-						redis.call('HSET', P .. 'inc:' .. s.id, 'status',
-						    'closed', 'closed_by', 'quiet period')
-					end
-					redis.call('DEL', s.openk)
-					redis.call('ZREM', P .. 'incidents:open', s.id)
-					s.id = false
-				end
-				if s.id then
-					s.dcount = s.dcount + 1
-					if ts_n > s.last then s.last = ts_n; s.moved = true end
-					table.insert(s.evs, evidence)
-					if #s.evs > evkeep then table.remove(s.evs, 1) end
-				else
-					local wk = P .. 'win:' .. rule .. ':' .. gval
-					redis.call('ZADD', wk, ts_ms, evidence)
-					redis.call('ZREMRANGEBYSCORE', wk, '-inf',
-					    '(' .. (ts_ms - window * 1000))
-					local n = redis.call('ZCARD', wk)
-					if n >= threshold then
-						local inc = redis.call('INCR', P .. 'inc:seq')
-						local ik = P .. 'inc:' .. inc
-						local first = redis.call('ZRANGE', wk, 0, 0, 'WITHSCORES')
-						local first_us = tonumber(first[2]) * 1000
-						local isrc, icc = '', ''
-						if gby == 'src_ip' then isrc, icc = src, cc end
-						redis.call('HSET', ik, 'id', inc, 'rule', rule,
-						    'category', cat, 'severity', sev,
-						    'group_by', gby, 'group', gval,
-						    'src_ip', isrc, 'country', icc,
-						    'sensor', sensor, 'count', n,
-						    'status', 'open', 'first_seen', first_us,
-						    'last_seen', ts, 'threshold', threshold,
-						    'window', window)
-						-- The events that reached the threshold are its
-						-- first evidence, newest at the head.
-						local evs = redis.call('ZRANGE', wk, -evkeep, -1)
-						redis.call('LPUSH', ik .. ':ev', unpack(evs))
-						redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
-						redis.call('DEL', wk)
-						redis.call('SET', s.openk, inc)
-						redis.call('ZADD', P .. 'incidents', ts_ms, inc)
-						redis.call('ZADD', P .. 'incidents:open', ts_ms, inc)
-						add(hincr, totals, 'incidents_opened', 1)
-						s.id, s.status, s.last = tostring(inc), 'open', ts_n
-					else
-						redis.call('PEXPIRE', wk, window * 1000 + 60000)
-					end
+				i = i + 8 * nd
+			else
+				counted = counted + nev
+				groups(ng)
+				for _ = 1, nd do
+					detection(rules[tonumber(args[i])], args[i + 1],
+					    args[i + 2], args[i + 3], args[i + 4],
+					    args[i + 5], args[i + 6], args[i + 7])
+					i = i + 8
 				end
 			end
 		end
 	end
 
-	for _, s in pairs(incs) do inc_flush(s) end
+	for _, s in ipairs(incs) do inc_flush(s) end
+	if dead > 0 then add(hincr, P .. 'stats', 'dead', dead) end
 	for k, m in pairs(hincr) do
 		for f, n in pairs(m) do redis.call('HINCRBY', k, f, n) end
 	end
 	for k, m in pairs(zincr) do
 		for f, n in pairs(m) do redis.call('ZINCRBY', k, n, f) end
 	end
-	for k, m in pairs(hset) do
-		local kv = {}
-		for f, v in pairs(m) do
-			table.insert(kv, f)
-			table.insert(kv, v)
+	for _, t in ipairs({ hset, hmax }) do
+		for k, m in pairs(t) do
+			local kv = {}
+			for f, v in pairs(m) do
+				kv[#kv + 1] = f
+				kv[#kv + 1] = v
+			end
+			call_list('HSET', k, kv)
 		end
-		call_list('HSET', k, kv)
 	end
 	for k, m in pairs(pfadd) do call_list('PFADD', k, m) end
 	for k in pairs(expire) do redis.call('EXPIRE', k, retention) end
-	return { counted, skipped }
+	return { counted, skipped, dead }
 end
 
 -- FCALL vigie_sweep_v1 0 <prefix> <now_us> <quiet_us> <max>
@@ -264,5 +355,5 @@ local function sweep(keys, args)
 	return #ids
 end
 
-redis.register_function('vigie_commit_v1', commit)
+redis.register_function('vigie_commit_v2', commit)
 redis.register_function('vigie_sweep_v1', sweep)

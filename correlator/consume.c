@@ -1,352 +1,65 @@
 /*
- * correlator/consume.c - a worker: read events from the group, give each
- * its geo and YARA verdict, and commit the batch in one FCALL.
- * Owns the worker's Redis connection, scanner and argument buffers.
+ * correlator/consume.c - a worker: read frames from the group, have them
+ * judged into one FCALL per stream (record.c) and commit each batch in
+ * one atomic step (commit.lua), including the frames that cannot be
+ * decoded. Owns the worker's Redis connection, scanner and calls.
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "correlator.h"
-#include "daytime.h"
 #include "log.h"
-#include "netaddr.h"
 #include "redis.h"
-#include "text.h"
 
-#define READ_COUNT	500
+#define READ_COUNT	16	/* frames per stream and read */
 #define BLOCK_MS	1000
 #define CLAIM_IDLE_MS	60000
 #define CLAIM_EVERY_S	30
 #define SWEEP_EVERY_S	60
 #define TRIM_EVERY_S	10
 #define TRIM_SPAN_MAX	5000	/* pending span we measure before giving up */
-#define MAX_HITS	64
-#define EVIDENCE_LINE	512
-#define DET_MAXLEN	"100000"
+#define DEAD_LOG_EVERY_S 60
+#define FRAME_FIELD	"frame"
 #define REDIS_TIMEOUT_MS 30000
 
-/* One stream entry, fields borrowed from the reply. */
-struct evview {
-	const char	*id;
-	const char	*kind, *ts, *sensor, *src_ip, *src_port, *dest_port;
-	const char	*proto, *program, *action, *user, *line, *payload;
-	const char	*http_method, *url, *status, *bytes_toserver, *state;
-	size_t		 line_len, payload_len;
-};
-
-/* ---- FCALL arguments ---- */
-
+/* Logs an undecodable frame, at most once a minute with a count. */
 static void
-fargs_reset(struct fargs *a)
+worker_dead_note(struct worker *w, const char *stream, const char *id,
+    const char *why)
 {
-	a->n = 0;
-	a->used = 0;
-}
+	time_t	 now = time(NULL);
 
-static void
-fargs_addn(struct fargs *a, const char *s, size_t len)
-{
-	if (a->n == a->cap) {
-		size_t	 ncap = a->cap ? a->cap * 2 : 4096;
-
-		if ((a->off = realloc(a->off, ncap * sizeof(*a->off))) == NULL ||
-		    (a->len = realloc(a->len, ncap * sizeof(*a->len))) == NULL)
-			fatalx("%s: out of memory", __func__);
-		a->cap = ncap;
+	if (w->dead_logged != 0 && now - w->dead_logged < DEAD_LOG_EVERY_S) {
+		w->dead_quiet++;
+		return;
 	}
-	if (a->used + len + 1 > a->size) {
-		size_t	 nsize = a->size ? a->size : 1 << 16;
-
-		while (a->used + len + 1 > nsize)
-			nsize *= 2;
-		if ((a->arena = realloc(a->arena, nsize)) == NULL)
-			fatalx("%s: out of memory", __func__);
-		a->size = nsize;
-	}
-	memcpy(a->arena + a->used, s, len);
-	a->arena[a->used + len] = '\0';
-	a->off[a->n] = a->used;
-	a->len[a->n++] = len;
-	a->used += len + 1;
+	if (w->dead_quiet > 0)
+		log_warnx("%s %s: cannot decode frame: %s; to %sdead, with "
+		    "%" PRIu64 " more since the last report", stream, id, why,
+		    w->cor->conf->redis_prefix, w->dead_quiet);
+	else
+		log_warnx("%s %s: cannot decode frame: %s; to %sdead", stream,
+		    id, why, w->cor->conf->redis_prefix);
+	w->dead_logged = now;
+	w->dead_quiet = 0;
 }
 
-static void
-fargs_add(struct fargs *a, const char *s)
-{
-	fargs_addn(a, s ? s : "", s ? strlen(s) : 0);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-fargs_addf(struct fargs *a, const char *fmt, ...)
-{
-	char	 buf[64];
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		fatalx("%s: argument too long", __func__);
-	fargs_addn(a, buf, (size_t)n);
-}
-
-static void
-fargs_argv(struct fargs *a)
+/* The value of `name` in an entry's flat field list, or NULL. */
+static const redisReply *
+entry_field(const redisReply *fields, const char *name)
 {
 	size_t	 i;
 
-	if (a->acap < a->n) {
-		if ((a->argv = realloc(a->argv, a->n * sizeof(*a->argv))) ==
-		    NULL ||
-		    (a->argl = realloc(a->argl, a->n * sizeof(*a->argl))) == NULL)
-			fatalx("%s: out of memory", __func__);
-		a->acap = a->n;
-	}
-	for (i = 0; i < a->n; i++) {
-		a->argv[i] = a->arena + a->off[i];
-		a->argl[i] = a->len[i];
-	}
+	for (i = 0; i + 1 < fields->elements; i += 2)
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, name) == 0)
+			return fields->element[i + 1];
+	return NULL;
 }
-
-static void
-fargs_free(struct fargs *a)
-{
-	free(a->off);
-	free(a->len);
-	free(a->arena);
-	free(a->argv);
-	free(a->argl);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- events ---- */
-
-static void
-evview_fill(struct evview *ev, const redisReply *entry)
-{
-	const redisReply	*f;
-	size_t			 i;
-
-	memset(ev, 0, sizeof(*ev));
-	ev->id = entry->element[0]->str;
-	f = entry->element[1];
-	if (f->type != REDIS_REPLY_ARRAY)
-		return;
-	for (i = 0; i + 1 < f->elements; i += 2) {
-		const char	*k = f->element[i]->str;
-		const char	*v = f->element[i + 1]->str;
-		size_t		 vl = f->element[i + 1]->len;
-
-		if (f->element[i]->type != REDIS_REPLY_STRING ||
-		    f->element[i + 1]->type != REDIS_REPLY_STRING)
-			continue;
-#define M(name) else if (!strcmp(k, #name)) ev->name = v;
-		if (!strcmp(k, "line")) {
-			ev->line = v;
-			ev->line_len = vl;
-		} else if (!strcmp(k, "payload")) {
-			ev->payload = v;
-			ev->payload_len = vl;
-		}
-		M(kind) M(ts) M(sensor) M(src_ip) M(src_port) M(dest_port)
-		M(proto) M(program) M(action) M(user) M(http_method) M(url)
-		M(status) M(bytes_toserver) M(state)
-#undef M
-	}
-}
-
-static int64_t
-num(const char *s)
-{
-	char	*end;
-	long long v;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return 0;
-	return v;
-}
-
-static const char *
-group_value(const struct rulemeta *m, const struct evview *ev,
-    const char *src)
-{
-	const char	*v = NULL;
-
-	switch (m->group_by) {
-	case G_SRC_IP:	v = src; break;
-	case G_DEST_IP:	v = NULL; break;
-	case G_USER:	v = ev->user; break;
-	case G_HOST:	v = ev->sensor; break;
-	case G_SENSOR:	v = ev->sensor; break;
-	case G_RULE:	v = m->name; break;
-	}
-	return v && *v ? v : "-";
-}
-
-static char *
-evidence_json(const struct evview *ev, const char *src, int64_t ts)
-{
-	char	 line[EVIDENCE_LINE * 3 + 4], user[256];
-	json_t	*o;
-	char	*s;
-
-	o = json_object();
-	if (o == NULL)
-		return NULL;
-	json_object_set_new(o, "id", json_string(ev->id));
-	if (ev->sensor != NULL) {
-		text_utf8_clean(ev->sensor, strlen(ev->sensor), user,
-		    sizeof(user));
-		json_object_set_new(o, "sensor", json_string(user));
-	}
-	json_object_set_new(o, "ts", json_integer(ts));
-	if (*src)
-		json_object_set_new(o, "src_ip", json_string(src));
-	if (ev->action != NULL) {
-		text_utf8_clean(ev->action, strlen(ev->action), user,
-		    sizeof(user));
-		json_object_set_new(o, "action", json_string(user));
-	}
-	if (ev->user != NULL) {
-		text_utf8_clean(ev->user, strlen(ev->user), user, sizeof(user));
-		json_object_set_new(o, "user", json_string(user));
-	}
-	if (ev->line != NULL) {
-		text_utf8_clean(ev->line, ev->line_len < EVIDENCE_LINE ?
-		    ev->line_len : EVIDENCE_LINE, line, sizeof(line));
-		json_object_set_new(o, "line", json_string(line));
-	} else if (ev->payload != NULL) {
-		text_utf8_clean(ev->payload, ev->payload_len < EVIDENCE_LINE ?
-		    ev->payload_len : EVIDENCE_LINE, line, sizeof(line));
-		json_object_set_new(o, "payload", json_string(line));
-	}
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
-}
-
-/* Appends one event's record and its detections to the FCALL. */
-static void
-worker_event(struct worker *w, struct fargs *fa, const struct evview *ev)
-{
-	const struct conf	*conf = w->cor->conf;
-	const struct ruleset	*rs = &w->cor->rules;
-	struct scanctx		 x;
-	struct netaddr		 na;
-	uint32_t		 hits[MAX_HITS];
-	char			 day[11], src[64] = "", cc[3] = "", flags[4];
-	char			*evj = NULL;
-	const void		*data;
-	size_t			 dlen, i;
-	int64_t			 ts, t0;
-	int			 hour, nhits, external = 0, foreign = 0;
-	int			 internal = 0, fl = 0;
-
-	ts = num(ev->ts);
-	if (ts <= 0)
-		ts = (int64_t)strtoull(ev->id, NULL, 10) * 1000;
-	daytime_day((time_t)(ts / 1000000), day, &hour);
-	if (ev->src_ip != NULL && netaddr_parse(ev->src_ip, &na) == 0) {
-		netaddr_format(&na, src, sizeof(src));
-		internal = cidrset_contains(conf->internal, &na);
-		if (!internal) {
-			external = 1;
-			if (geo_country(&w->cor->geo, &na, cc) == -1)
-				cc[0] = '\0';
-			if (cc[0] != '\0') {
-				foreign = 1;
-				for (i = 0; i < conf->home_countries.n; i++)
-					if (!strcmp(cc, conf->home_countries.v[i]))
-						foreign = 0;
-			}
-		}
-	}
-
-	memset(&x, 0, sizeof(x));
-	x.event_kind = ev->kind;
-	x.program = ev->program;
-	x.action = ev->action;
-	x.proto = ev->proto;
-	x.src_ip = src;
-	x.src_country = cc;
-	x.user = ev->user;
-	x.http_method = ev->http_method;
-	x.url = ev->url;
-	x.state = ev->state;
-	x.src_port = num(ev->src_port);
-	x.dest_port = num(ev->dest_port);
-	x.hour = hour;
-	x.status = num(ev->status);
-	x.bytes_toserver = num(ev->bytes_toserver);
-	x.src_internal = internal;
-	x.extraterritorial = foreign;
-	if (ev->kind != NULL && !strcmp(ev->kind, "flow")) {
-		data = ev->payload ? ev->payload : "";
-		dlen = ev->payload_len;
-	} else {
-		data = ev->line ? ev->line : "";
-		dlen = ev->line_len;
-	}
-	t0 = daytime_now_us();
-	nhits = scanner_scan(w->sc, &x, data, dlen, hits, MAX_HITS);
-	w->scan_us += (uint64_t)(daytime_now_us() - t0);
-	if (nhits < 0)
-		nhits = 0;	/* logged; the event still counts */
-	if (nhits > 0 && (evj = evidence_json(ev, src, ts)) == NULL)
-		fatalx("%s: out of memory", __func__);
-
-	if (external)
-		flags[fl++] = 'E';
-	if (foreign)
-		flags[fl++] = 'X';
-	if (external && cc[0] == '\0')
-		flags[fl++] = 'U';
-	if (fl == 0)
-		flags[fl++] = '-';
-	flags[fl] = '\0';
-
-	/* Most events match nothing: then id, day and 0 are all it takes. */
-	fargs_add(fa, ev->id);
-	fargs_add(fa, day);
-	fargs_addf(fa, "%d", nhits);
-	if (nhits == 0)
-		return;
-	fargs_addf(fa, "%d", hour);
-	fargs_addf(fa, "%" PRId64, ts);
-	fargs_add(fa, src);
-	fargs_add(fa, cc);
-	fargs_add(fa, flags);
-	fargs_add(fa, ev->sensor);
-	fargs_add(fa, evj);
-	for (i = 0; i < (size_t)nhits; i++) {
-		const struct rulemeta *m = &rs->meta[hits[i]];
-
-		fargs_add(fa, m->name);
-		fargs_add(fa, m->category);
-		fargs_add(fa, m->severity);
-		fargs_addf(fa, "%d", m->threshold);
-		fargs_addf(fa, "%d", m->window);
-		fargs_add(fa, group_by_name(m->group_by));
-		fargs_add(fa, group_value(m, ev, src));
-	}
-	w->detections += (uint64_t)nhits;
-	free(evj);
-}
-
-/* ---- Redis side ---- */
 
 static int
 worker_connect(struct worker *w)
@@ -443,59 +156,54 @@ worker_call(struct worker *w)
 }
 
 /*
- * Scans one stream's entries and prepares their FCALL (and an XACK for
+ * Judges one stream's entries and prepares their FCALL (and an XACK for
  * entries that were pending but are gone from the stream) for the next
  * round trip.
  */
 static void
 worker_prepare(struct worker *w, const char *stream, const redisReply *entries)
 {
-	const struct conf	*conf = w->cor->conf;
-	struct fargs		*fa, *gone = NULL;
-	struct evview		 ev;
-	size_t			 i, nlive = 0;
+	const redisReply	*raw;
+	struct fargs		*fa;
+	const char		*id, *why;
+	size_t			 i, gone = SIZE_MAX;
 
-	fa = worker_call(w);
-	fargs_add(fa, "FCALL");
-	fargs_add(fa, "vigie_commit_v1");
-	fargs_add(fa, "1");
-	fargs_add(fa, stream);
-	fargs_add(fa, CORRELATOR_GROUP);
-	fargs_add(fa, conf->redis_prefix);
-	fargs_addf(fa, "%lld", (long long)conf->retention_days * 86400);
-	fargs_addf(fa, "%lld", (long long)conf->incident_quiet * 1000000);
-	fargs_addf(fa, "%d", conf->evidence_keep);
-	fargs_add(fa, DET_MAXLEN);
+	record_begin(&w->rec);
 	for (i = 0; i < entries->elements; i++) {
 		const redisReply *e = entries->element[i];
 
 		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
 		    e->element[0]->type != REDIS_REPLY_STRING)
 			continue;
+		id = e->element[0]->str;
 		if (e->element[1]->type != REDIS_REPLY_ARRAY) {
 			/* Pending, but trimmed or deleted: nothing to count. */
 			log_warnx("%s %s: entry gone from the stream; "
-			    "acknowledged uncounted", stream, e->element[0]->str);
-			if (gone == NULL) {
-				gone = worker_call(w);
-				fa = &w->next[w->nnext - 2];	/* may have moved */
-				fargs_add(gone, "XACK");
-				fargs_add(gone, stream);
-				fargs_add(gone, CORRELATOR_GROUP);
+			    "acknowledged uncounted", stream, id);
+			if (gone == SIZE_MAX) {
+				fa = worker_call(w);
+				gone = (size_t)(fa - w->next);
+				fargs_add(fa, "XACK");
+				fargs_add(fa, stream);
+				fargs_add(fa, CORRELATOR_GROUP);
 			}
-			fargs_add(gone, e->element[0]->str);
+			fargs_add(&w->next[gone], id);
 			continue;
 		}
-		evview_fill(&ev, e);
-		worker_event(w, fa, &ev);
-		nlive++;
-	}
-	if (nlive == 0) {
-		if (gone == NULL)
-			w->nnext--;		/* nothing to commit */
+		raw = entry_field(e->element[1], FRAME_FIELD);
+		if (raw == NULL || raw->type != REDIS_REPLY_STRING) {
+			why = "no frame field";
+			record_dead(&w->rec, id, why, "", 0);
+		} else if (record_frame(&w->rec, id, raw->str, raw->len,
+		    &why) == -1)
+			record_dead(&w->rec, id, why, raw->str, raw->len);
 		else
-			fargs_reset(fa);	/* skipped when sending */
+			continue;
+		worker_dead_note(w, stream, id, why);
 	}
+	if (w->rec.nframes > 0)
+		record_call(&w->rec, worker_call(w), w->cor->conf, stream,
+		    CORRELATOR_GROUP);
 }
 
 /* Appends every ready call to the output buffer. Returns 0 or -1. */
@@ -561,9 +269,10 @@ worker_read_results(struct worker *w)
 				w->reload = 1;	/* Redis lost its functions */
 			rc = -1;
 		} else if (strcmp(fa->argv[0], "FCALL") == 0 &&
-		    r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+		    r->type == REDIS_REPLY_ARRAY && r->elements == 3) {
 			w->events += (uint64_t)r->element[0]->integer;
 			w->skipped += (uint64_t)r->element[1]->integer;
+			w->dead += (uint64_t)r->element[2]->integer;
 		}
 		freeReplyObject(r);
 	}
@@ -826,6 +535,7 @@ worker_main(void *arg)
 {
 	struct worker		*w = arg;
 	const struct conf	*conf = w->cor->conf;
+	struct detector		 det;
 	time_t			 last_claim = 0, last_sweep = 0, last_trim = 0;
 	long			 n;
 	int			 drain = conf->drain, history = 1;
@@ -835,6 +545,11 @@ worker_main(void *arg)
 		w->failed = 1;
 		return NULL;
 	}
+	det.conf = conf;
+	det.geo = &w->cor->geo;
+	det.rs = &w->cor->rules;
+	det.sc = w->sc;
+	record_init(&w->rec, &det);
 	snprintf(w->consumer, sizeof(w->consumer), "%s-%ld-%d", w->cor->host,
 	    (long)getpid(), w->idx);
 	while (!*w->cor->stop) {
@@ -935,6 +650,7 @@ worker_free(struct worker *w)
 	}
 	free(w->ready);
 	free(w->next);
+	record_free(&w->rec);
 	for (i = 0; i < w->nstreams; i++)
 		free(w->streams[i]);
 	free(w->streams);

@@ -12,7 +12,9 @@
 #include <hiredis/hiredis.h>
 
 #include "conf.h"
+#include "fargs.h"
 #include "geo.h"
+#include "record.h"
 #include "scan.h"
 
 #define CORRELATOR_GROUP	"correlators"
@@ -24,17 +26,6 @@ struct correlator {
 	volatile sig_atomic_t	*stop;
 	char			 host[64];	/* for consumer names */
 	int			 crash_before;	/* VIGIE_TEST_CRASH_BEFORE: tests */
-};
-
-/* Arguments of one FCALL, kept as offsets into one growing arena. */
-struct fargs {
-	size_t		*off, *len;
-	size_t		 n, cap;
-	char		*arena;
-	size_t		 used, size;
-	const char	**argv;		/* built by fargs_argv() */
-	size_t		*argl;
-	size_t		 acap;
 };
 
 struct worker {
@@ -55,10 +46,14 @@ struct worker {
 	size_t			 nstreams;
 	int			 failed;	/* drain ended on an error */
 
+	struct recorder		 rec;		/* frames into an FCALL */
+
+	time_t			 dead_logged;	/* last undecodable frame log */
+	uint64_t		 dead_quiet;	/* not logged since */
+
 	uint64_t		 events;	/* counted by this worker */
 	uint64_t		 skipped;	/* already acknowledged elsewhere */
-	uint64_t		 detections;
-	uint64_t		 scan_us;
+	uint64_t		 dead;		/* frames dead-lettered */
 };
 
 /* Loads the commit function (FUNCTION LOAD REPLACE). 0 or -1 (logged). */

@@ -87,7 +87,7 @@ main(int argc, char *argv[])
 	struct sigaction	 sa;
 	redisContext		*rc;
 	const char		*conf_path = NULL;
-	uint64_t		 events = 0, skipped = 0, dets = 0;
+	uint64_t		 events = 0, skipped = 0, dets = 0, dead = 0;
 	size_t			 nopts = 0, i;
 	int			 ch, noaction = 0, verbose = 0, failed = 0;
 
@@ -186,7 +186,8 @@ main(int argc, char *argv[])
 		pthread_join(workers[i].thread, NULL);
 		events += workers[i].events;
 		skipped += workers[i].skipped;
-		dets += workers[i].detections;
+		dets += workers[i].rec.detections;
+		dead += workers[i].dead;
 		failed |= workers[i].failed;
 		worker_free(&workers[i]);
 	}
@@ -194,7 +195,9 @@ main(int argc, char *argv[])
 	if (httpd != NULL)
 		httpd_stop(httpd);
 	log_info("%" PRIu64 " events counted, %" PRIu64 " detections, %"
-	    PRIu64 " already counted elsewhere", events, dets, skipped);
+	    PRIu64 " already counted elsewhere, %" PRIu64 " undecodable "
+	    "frame%s dead-lettered", events, dets, skipped, dead,
+	    dead == 1 ? "" : "s");
 	ruleset_free(&cor.rules);
 	geo_close(&cor.geo);
 	yr_finalize();

@@ -1,7 +1,7 @@
 /*
  * correlator/scan.c - compile the rule pack with libyara, read each rule's
- * meta, and scan events with their context as external variables.
- * Owns the YR_RULES and each worker's YR_SCANNER.
+ * meta, and scan events with their fields (the ev_fields table) and
+ * context as external variables. Owns the YR_RULES and each YR_SCANNER.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,13 +24,16 @@ struct compile_ctx {
 	int	 errors;
 };
 
-static const char *group_names[] = { "src_ip", "dest_ip", "user", "host",
-    "sensor", "rule", NULL };
+/* The context externals that are not event fields. */
+#define X_SRC_COUNTRY		"src_country"
+#define X_SRC_INTERNAL		"src_internal"
+#define X_EXTRATERRITORIAL	"extraterritorial"
+#define X_HOUR			"hour"
 
 const char *
-group_by_name(enum group_by g)
+group_by_name(int g)
 {
-	return group_names[g];
+	return g == GROUP_RULE ? "rule" : ev_fields[g].name;
 }
 
 static void
@@ -49,24 +52,27 @@ compile_cb(int level, const char *file, int line, const YR_RULE *rule,
 static int
 define_externals(YR_COMPILER *c)
 {
-	static const char *strs[] = { "event_kind", "program", "action",
-	    "proto", "src_ip", "src_country", "user", "http_method", "url",
-	    "state", NULL };
-	static const char *ints[] = { "src_port", "dest_port", "hour",
-	    "status", "bytes_toserver", NULL };
-	int	 i;
+	int	 f, rc;
 
-	for (i = 0; strs[i] != NULL; i++)
-		if (yr_compiler_define_string_variable(c, strs[i], "") !=
-		    ERROR_SUCCESS)
+	for (f = 0; f < EV_NFIELDS; f++) {
+		if (ev_fields[f].yara == NULL)
+			continue;
+		if (ev_fields[f].ytype == YX_INT)
+			rc = yr_compiler_define_integer_variable(c,
+			    ev_fields[f].yara, 0);
+		else
+			rc = yr_compiler_define_string_variable(c,
+			    ev_fields[f].yara, "");
+		if (rc != ERROR_SUCCESS)
 			return -1;
-	for (i = 0; ints[i] != NULL; i++)
-		if (yr_compiler_define_integer_variable(c, ints[i], 0) !=
-		    ERROR_SUCCESS)
-			return -1;
-	if (yr_compiler_define_boolean_variable(c, "src_internal", 0) !=
+	}
+	if (yr_compiler_define_string_variable(c, X_SRC_COUNTRY, "") !=
 	    ERROR_SUCCESS ||
-	    yr_compiler_define_boolean_variable(c, "extraterritorial", 0) !=
+	    yr_compiler_define_integer_variable(c, X_HOUR, 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, X_SRC_INTERNAL, 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, X_EXTRATERRITORIAL, 0) !=
 	    ERROR_SUCCESS)
 		return -1;
 	return 0;
@@ -199,8 +205,8 @@ read_meta(const YR_RULE *r, struct rulemeta *rm)
 	static const char *sev[] = { "low", "medium", "high", "critical",
 	    NULL };
 	const YR_META	*m;
-	char		 g[16];
-	int		 errors = 0, i;
+	char		 g[64];
+	int		 errors = 0, f;
 
 	memset(rm, 0, sizeof(*rm));
 	rm->name = r->identifier;
@@ -208,7 +214,7 @@ read_meta(const YR_RULE *r, struct rulemeta *rm)
 	strcpy(rm->severity, "medium");
 	rm->threshold = 1;
 	rm->window = 600;
-	rm->group_by = G_SRC_IP;
+	rm->group_by = EV_SRC_IP;
 	yr_rule_metas_foreach(r, m) {
 		if (!strcmp(m->identifier, "severity"))
 			errors += meta_string(r, m, rm->severity,
@@ -226,14 +232,18 @@ read_meta(const YR_RULE *r, struct rulemeta *rm)
 			errors += meta_int(r, m, 1, 30 * 86400,
 			    &rm->window) == -1;
 		else if (!strcmp(m->identifier, "group_by")) {
-			if (meta_string(r, m, g, sizeof(g),
-			    group_names) == -1) {
+			if (meta_string(r, m, g, sizeof(g), NULL) == -1)
 				errors++;
-				continue;
+			else if (!strcmp(g, "rule"))
+				rm->group_by = GROUP_RULE;
+			else if ((f = ev_field_lookup(g)) >= 0)
+				rm->group_by = f;
+			else {
+				fprintf(stderr, "rule %s: meta group_by = "
+				    "\"%s\" is neither \"rule\" nor an event "
+				    "field\n", r->identifier, g);
+				errors++;
 			}
-			for (i = 0; i < 6; i++)
-				if (!strcmp(g, group_names[i]))
-					rm->group_by = (enum group_by)i;
 		}
 		/* Other meta keys are the author's own: kept by YARA. */
 	}
@@ -334,31 +344,37 @@ scanner_free(struct scanner *s)
 }
 
 int
-scanner_scan(struct scanner *s, const struct scanctx *x, const void *data,
-    size_t len, uint32_t *hits, int maxhits)
+scanner_scan(struct scanner *s, const struct event *ev,
+    const struct scanctx *x, const void *data, size_t len, uint32_t *hits,
+    int maxhits)
 {
 	YR_SCANNER	*y = s->ys;
-	int		 rc;
+	const char	*v;
+	int		 f, rc;
 
-#define S(n, v) yr_scanner_define_string_variable(y, n, v ? v : "")
-#define I(n, v) yr_scanner_define_integer_variable(y, n, v)
-	if (S("event_kind", x->event_kind) || S("program", x->program) ||
-	    S("action", x->action) || S("proto", x->proto) ||
-	    S("src_ip", x->src_ip) || S("src_country", x->src_country) ||
-	    S("user", x->user) || S("http_method", x->http_method) ||
-	    S("url", x->url) || S("state", x->state) ||
-	    I("src_port", x->src_port) || I("dest_port", x->dest_port) ||
-	    I("hour", x->hour) || I("status", x->status) ||
-	    I("bytes_toserver", x->bytes_toserver) ||
-	    yr_scanner_define_boolean_variable(y, "src_internal",
-	    x->src_internal) ||
-	    yr_scanner_define_boolean_variable(y, "extraterritorial",
-	    x->extraterritorial)) {
-		log_warnx("%s: cannot set external variables", __func__);
-		return -1;
+	for (f = 0; f < EV_NFIELDS; f++) {
+		if (ev_fields[f].yara == NULL)
+			continue;
+		if (ev_fields[f].ytype == YX_INT)
+			rc = yr_scanner_define_integer_variable(y,
+			    ev_fields[f].yara, event_int(ev, f));
+		else {
+			v = f == EV_SRC_IP ? x->src_ip : event_str(ev, f);
+			rc = yr_scanner_define_string_variable(y,
+			    ev_fields[f].yara, v != NULL ? v : "");
+		}
+		if (rc != ERROR_SUCCESS)
+			goto bad;
 	}
-#undef S
-#undef I
+	if (yr_scanner_define_string_variable(y, X_SRC_COUNTRY,
+	    x->src_country != NULL ? x->src_country : "") != ERROR_SUCCESS ||
+	    yr_scanner_define_integer_variable(y, X_HOUR, x->hour) !=
+	    ERROR_SUCCESS ||
+	    yr_scanner_define_boolean_variable(y, X_SRC_INTERNAL,
+	    x->src_internal) != ERROR_SUCCESS ||
+	    yr_scanner_define_boolean_variable(y, X_EXTRATERRITORIAL,
+	    x->extraterritorial) != ERROR_SUCCESS)
+		goto bad;
 	s->hits = hits;
 	s->nhits = 0;
 	s->maxhits = maxhits;
@@ -368,4 +384,7 @@ scanner_scan(struct scanner *s, const struct scanctx *x, const void *data,
 		return -1;
 	}
 	return s->nhits;
+ bad:
+	log_warnx("%s: cannot set external variables", __func__);
+	return -1;
 }

@@ -1,6 +1,7 @@
 /*
  * correlator/scan.h - the compiled rule set (libyara) with each rule's
- * meta, and one scanner per worker that sets the context externals.
+ * meta, and one scanner per worker that sets the externals: the event's
+ * fields (event_fields.h) and the context that is not an event field.
  */
 #ifndef VIGIE_SCAN_H
 #define VIGIE_SCAN_H
@@ -10,7 +11,10 @@
 
 #include <yara.h>
 
-enum group_by { G_SRC_IP, G_DEST_IP, G_USER, G_HOST, G_SENSOR, G_RULE };
+#include "event.h"
+
+/* group_by = "rule": one group per rule. Else group_by is an ev_field. */
+#define GROUP_RULE	(-1)
 
 struct rulemeta {
 	const char	*name;		/* owned by the YR_RULES */
@@ -19,7 +23,7 @@ struct rulemeta {
 	char		 description[256];
 	int		 threshold;
 	int		 window;	/* seconds */
-	enum group_by	 group_by;
+	int		 group_by;	/* enum ev_field, or GROUP_RULE */
 };
 
 struct ruleset {
@@ -28,11 +32,14 @@ struct ruleset {
 	size_t		 n;
 };
 
-/* The context of one event, as YARA external variables. */
+/*
+ * The context of one event beyond its fields, as YARA externals; src_ip
+ * replaces the event's own (the normalised address, "" when none).
+ */
 struct scanctx {
-	const char	*event_kind, *program, *action, *proto, *src_ip;
-	const char	*src_country, *user, *http_method, *url, *state;
-	int64_t		 src_port, dest_port, hour, status, bytes_toserver;
+	const char	*src_ip;
+	const char	*src_country;	/* ISO 3166 code, "" when unknown */
+	int64_t		 hour;		/* 0-23, local */
 	int		 src_internal, extraterritorial;
 };
 
@@ -43,17 +50,21 @@ struct scanctx {
  */
 int	ruleset_load(struct ruleset *, char *const *paths, size_t npaths);
 void	ruleset_free(struct ruleset *);
-const char *group_by_name(enum group_by);
+/* "rule", or the event field's name. */
+const char *group_by_name(int group_by);
 
 struct scanner;
 /* Returns a scanner bound to rs (which must outlive it), NULL on error. */
 struct scanner	*scanner_new(const struct ruleset *rs);
 void		 scanner_free(struct scanner *);
 /*
- * Scans data with ctx's externals. Writes the indexes of matching rules
- * into hits (at most maxhits); returns their count, or -1 on error.
+ * Scans data with ev's fields and ctx as externals (ev's string values
+ * NUL-terminated, as frame_next() and event_set() leave them). Writes
+ * the indexes of matching rules into hits (at most maxhits); returns
+ * their count, or -1 on error (logged).
  */
-int		 scanner_scan(struct scanner *, const struct scanctx *ctx,
-		    const void *data, size_t len, uint32_t *hits, int maxhits);
+int		 scanner_scan(struct scanner *, const struct event *ev,
+		    const struct scanctx *ctx, const void *data, size_t len,
+		    uint32_t *hits, int maxhits);
 
 #endif

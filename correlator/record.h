@@ -1,0 +1,64 @@
+/*
+ * correlator/record.h - a batch of frames as the commit function's
+ * arguments (commit.lua's layout): each frame decoded, its events judged
+ * (detect.c), its counters summed (tally.c) and its detections listed;
+ * a frame that cannot be decoded as dead, with its reason. Pure: no Redis.
+ */
+#ifndef VIGIE_RECORD_H
+#define VIGIE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "detect.h"
+#include "fargs.h"
+#include "tally.h"
+
+#define COMMIT_FUNCTION		"vigie_commit_v2"
+#define COMMIT_DET_MAXLEN	"1000"	/* det:<d>: one entry per frame */
+#define COMMIT_DEAD_MAXLEN	"10000"
+
+struct frameday;
+
+struct recorder {
+	struct detector		 det;		/* borrowed parts; see detect.h */
+	struct fargs		 body;		/* the frames recorded */
+	size_t			 nframes;
+	int			*rslot;		/* rule -> its number in the call */
+	uint32_t		*rused;		/* the rules the call names */
+	size_t			 nrused;
+	/* The frame being judged. */
+	struct tally		 tally;
+	struct fargs		 dets;
+	size_t			 ndets;
+	struct frameday		*days;
+	size_t			 ndays, capdays;
+
+	uint64_t		 detections;	/* over its lifetime */
+	uint64_t		 judge_us;	/* time spent judging events */
+};
+
+/* d is copied (its parts stay borrowed). Out of memory is fatal. */
+void	record_init(struct recorder *, const struct detector *d);
+void	record_free(struct recorder *);
+/* Forgets the frames recorded: starts the next call. */
+void	record_begin(struct recorder *);
+/*
+ * Decodes the frame with stream id `id`, judges its events and records
+ * its sums and detections. Returns 0, or -1 with a static reason in *why
+ * when the frame cannot be decoded: then nothing of it was recorded.
+ */
+int	record_frame(struct recorder *, const char *id, const void *buf,
+	    size_t len, const char **why);
+/* Records a frame that could not be decoded, with its bytes as they are. */
+void	record_dead(struct recorder *, const char *id, const char *why,
+	    const void *buf, size_t len);
+/*
+ * Appends to fa the FCALL of the frames recorded since record_begin(),
+ * for that stream and consumer group.
+ */
+void	record_call(struct recorder *, struct fargs *fa, const struct conf *,
+	    const char *stream, const char *group);
+
+#endif

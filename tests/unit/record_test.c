@@ -1,0 +1,250 @@
+/*
+ * tests/unit/record_test.c - frames into the commit function's arguments
+ * (commit.lua's layout): sums per frame and day, detections with their
+ * rule numbers, a frame that cannot be decoded recorded dead, whole.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "daytime.h"
+#include "record.h"
+
+#define NOV20_2359	"1795219140000000"	/* 2026-11-20 23:59:00 UTC */
+#define NOV21_0001	"1795219260000000"	/* 2026-11-21 00:01:00 UTC */
+
+struct fix {
+	struct conf	 conf;
+	struct ruleset	 rs;
+	struct detector	 d;
+	struct recorder	 rec;
+	struct frame_enc fe;
+	struct fargs	 call;
+};
+
+static int
+setup(void **state)
+{
+	struct fix	*f;
+	char		 path[] = "/tmp/vigie-record-test.XXXXXX.yar";
+	char		*paths[1] = { path };
+	FILE		*fp;
+	int		 fd;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    yr_initialize() != ERROR_SUCCESS || conf_init(&f->conf) == -1 ||
+	    daytime_set_zone("UTC") == -1)
+		return -1;
+	if ((fd = mkstemps(path, 4)) == -1 || (fp = fdopen(fd, "w")) == NULL)
+		return -1;
+	fputs("rule other { condition: action == \"never\" }\n"
+	    "rule fail { meta: category = \"bruteforce\" group_by = \"user\" "
+	    "condition: action == \"auth_fail\" }\n"
+	    "rule root { condition: user == \"root\" }\n", fp);
+	if (fclose(fp) != 0 || ruleset_load(&f->rs, paths, 1) == -1)
+		return -1;
+	unlink(path);
+	f->d.conf = &f->conf;
+	f->d.rs = &f->rs;
+	if ((f->d.sc = scanner_new(&f->rs)) == NULL)
+		return -1;
+	record_init(&f->rec, &f->d);
+	frame_enc_init(&f->fe, 0, 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix	*f = *state;
+
+	fargs_free(&f->call);
+	frame_enc_free(&f->fe);
+	record_free(&f->rec);
+	scanner_free(f->d.sc);
+	ruleset_free(&f->rs);
+	conf_free(&f->conf);
+	free(f);
+	yr_finalize();
+	return 0;
+}
+
+static void
+add(struct fix *f, const char *ts, const char *src, const char *action,
+    const char *user)
+{
+	struct event	 ev;
+
+	event_clear(&ev);
+	event_set(&ev, EV_KIND, "log");
+	event_set(&ev, EV_TS, ts);
+	event_set(&ev, EV_SRC_IP, src);
+	event_set(&ev, EV_PROGRAM, "sshd");
+	event_set(&ev, EV_ACTION, action);
+	event_set(&ev, EV_USER, user);
+	event_set(&ev, EV_LINE, "a line");
+	assert_int_equal(frame_add(&f->fe, &ev), 0);
+}
+
+/* The call's arguments from index `from`, joined by spaces. */
+static const char *
+args(const struct fargs *a, size_t from, size_t n)
+{
+	static char	 out[4096];
+	const char	*s;
+	size_t		 i, len, o = 0;
+
+	out[0] = '\0';
+	for (i = from; i < from + n && i < a->n; i++) {
+		s = fargs_get(a, i, &len);
+		assert_true(o + len + 2 < sizeof(out));
+		if (i > from)
+			out[o++] = ' ';
+		memcpy(out + o, s, len);
+		o += len;
+		out[o] = '\0';
+	}
+	return out;
+}
+
+/* The index of the first argument equal to s from `from` on. */
+static size_t
+find(const struct fargs *a, size_t from, const char *s)
+{
+	size_t	 i;
+
+	for (i = from; i < a->n; i++)
+		if (strcmp(fargs_get(a, i, NULL), s) == 0)
+			return i;
+	fail_msg("no argument \"%s\"", s);
+	return 0;
+}
+
+static void
+test_frame_sums_and_detections(void **state)
+{
+	struct fix	*f = *state;
+	const void	*buf;
+	const char	*why;
+	size_t		 len, i;
+
+	assert_int_equal(frame_begin(&f->fe, "web1"), 0);
+	add(f, NOV20_2359, "198.51.100.7", "auth_fail", "root");
+	add(f, NOV20_2359, "10.0.0.1", "auth_ok", "deploy");
+	add(f, NOV21_0001, "::ffff:198.51.100.7", "auth_fail", "admin");
+	buf = frame_data(&f->fe, &len);
+	record_begin(&f->rec);
+	assert_int_equal(record_frame(&f->rec, "1000-5", buf, len, &why), 0);
+	fargs_reset(&f->call);
+	record_call(&f->rec, &f->call, &f->conf, "vigie:ev:{web1}",
+	    "correlators");
+
+	assert_string_equal(args(&f->call, 0, 5),
+	    "FCALL vigie_commit_v2 1 vigie:ev:{web1} correlators");
+	assert_string_equal(args(&f->call, 9, 2), "1000 10000");
+	/* Two rules hit, numbered in order of first use. */
+	assert_string_equal(args(&f->call, 11, 15),
+	    "2 fail bruteforce medium 1 600 user 0 "
+	    "root uncategorised medium 1 600 src_ip 1");
+	/* The frame: 3 events, and 3 detections (fail, root, fail). */
+	i = find(&f->call, 26, "1000-5");
+	assert_string_equal(args(&f->call, i, 2), "1000-5 F");
+	assert_string_equal(args(&f->call, i + 2, 1), "3");
+	assert_string_equal(args(&f->call, i + 4, 1), "3");
+	i = find(&f->call, i, "day:2026-11-20:totals");
+	assert_string_equal(args(&f->call, i, 10),
+	    "day:2026-11-20:totals 4 detections 2 events 2 external 2 "
+	    "unknown_country 2");
+	i = find(&f->call, i, "day:2026-11-21:totals");
+	assert_string_equal(args(&f->call, i, 10),
+	    "day:2026-11-21:totals 4 detections 1 events 1 external 1 "
+	    "unknown_country 1");
+	i = find(&f->call, 26, "day:2026-11-20:sources");
+	assert_string_equal(args(&f->call, i, 4),
+	    "day:2026-11-20:sources 1 198.51.100.7 2");
+	i = find(&f->call, 26, "rules:stats");
+	assert_string_equal(args(&f->call, i - 1, 7),
+	    "H rules:stats 2 fail:hits 2 root:hits 1");
+	i = find(&f->call, 26, "det:2026-11-20");
+	assert_string_equal(args(&f->call, i - 1, 3), "X det:2026-11-20 2");
+	/* The detections: rule number, day, group, ts, source, ... */
+	i = find(&f->call, 26, "2026-11-21");
+	assert_string_equal(args(&f->call, i - 1, 7),
+	    "1 2026-11-21 admin " NOV21_0001 " 198.51.100.7  web1");
+	assert_int_equal(f->rec.nframes, 1);
+}
+
+static void
+test_undecodable_frame_records_nothing(void **state)
+{
+	struct fix	*f = *state;
+	const void	*buf;
+	const char	*why;
+	size_t		 len;
+
+	assert_int_equal(frame_begin(&f->fe, "web1"), 0);
+	add(f, NOV20_2359, "198.51.100.7", "auth_fail", "root");
+	add(f, NOV20_2359, "198.51.100.8", "auth_fail", "root");
+	buf = frame_data(&f->fe, &len);
+	record_begin(&f->rec);
+	/* The first event is sound, the second cut: none of it counts. */
+	assert_int_equal(record_frame(&f->rec, "1000-6", buf, len - 3, &why),
+	    -1);
+	assert_string_equal(why, "truncated field");
+	assert_int_equal(f->rec.nframes, 0);
+	assert_int_equal(f->rec.body.n, 0);
+	record_dead(&f->rec, "1000-6", why, buf, 4);
+	fargs_reset(&f->call);
+	record_call(&f->rec, &f->call, &f->conf, "s", "g");
+	assert_string_equal(args(&f->call, 11, 5),
+	    "0 1000-6 D truncated field VGF\001");
+	assert_int_equal(f->call.n, 16);
+	assert_int_equal(record_frame(&f->rec, "1000-7", "VGF\002", 4, &why),
+	    -1);
+	assert_string_equal(why, "not a frame");
+}
+
+static void
+test_rule_numbers_start_again_per_call(void **state)
+{
+	struct fix	*f = *state;
+	const void	*buf;
+	const char	*why;
+	size_t		 len;
+
+	assert_int_equal(frame_begin(&f->fe, "web1"), 0);
+	add(f, NOV20_2359, "198.51.100.7", "auth_fail", "admin");
+	buf = frame_data(&f->fe, &len);
+	record_begin(&f->rec);
+	assert_int_equal(record_frame(&f->rec, "1-0", buf, len, &why), 0);
+	record_begin(&f->rec);
+	assert_int_equal(f->rec.nframes, 0);
+	assert_int_equal(frame_begin(&f->fe, "web1"), 0);
+	add(f, NOV20_2359, "198.51.100.7", "auth_ok", "root");
+	buf = frame_data(&f->fe, &len);
+	assert_int_equal(record_frame(&f->rec, "2-0", buf, len, &why), 0);
+	fargs_reset(&f->call);
+	record_call(&f->rec, &f->call, &f->conf, "s", "g");
+	assert_string_equal(args(&f->call, 11, 9),
+	    "1 root uncategorised medium 1 600 src_ip 1 2-0");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frame_sums_and_detections),
+		cmocka_unit_test(test_undecodable_frame_records_nothing),
+		cmocka_unit_test(test_rule_numbers_start_again_per_call),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
