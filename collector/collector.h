@@ -31,6 +31,7 @@ struct collector {
 	time_t			 started, health_at;
 	int			 paused;	/* spool full: inputs wait */
 	int			 status;	/* exit status */
+	int			 crash_after;	/* VIGIE_TEST_CRASH_AFTER: tests only */
 	char			 instance[128];
 };
 

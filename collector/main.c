@@ -221,6 +221,10 @@ check_done(void *arg)
 {
 	struct collector	*c = arg;
 
+	/* Test hook: die once Redis confirmed N frames, others in flight. */
+	if (c->crash_after > 0 && c->pub.stored_frames >= (uint64_t)c->crash_after)
+		_exit(99);
+
 	if (c->conf->once && all_eof(c) && c->emit.fe.n == 0 &&
 	    spool_pending(&c->spool, NULL) == 0 && c->pub.state == PUB_READY)
 		event_base_loopexit(c->base, NULL);
@@ -402,6 +406,8 @@ main(int argc, char *argv[])
 	c.conf = &conf;
 	c.sensor = conf.sensor;
 	c.started = time(NULL);
+	if (getenv("VIGIE_TEST_CRASH_AFTER") != NULL)
+		c.crash_after = atoi(getenv("VIGIE_TEST_CRASH_AFTER"));
 	if ((c.tails = calloc(conf.log.n, sizeof(*c.tails))) == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < conf.log.n; i++, c.ntails++)

@@ -160,7 +160,7 @@ main(int argc, char *argv[])
 		fatal("sigaction");
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((rc = redis_open(conf.redis_address, 10000)) == NULL)
+	if ((rc = redis_open_ready(conf.redis_address, 10000, 600)) == NULL)
 		exit(1);
 	if (commit_load(rc) == -1)
 		exit(1);
