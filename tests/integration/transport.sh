@@ -207,5 +207,39 @@ check "health hash: version, counters, spool" sh -c "redis-cli -s '$sock' HGET v
 check "(6) a restart of the first takes its own lease back" \
     "$BIN/vigie-collector" --redis "$R" --sensor six --state-dir "$tmp/state-six" --log "$log6:sshd" --once
 
+echo "# (7) the collector and the correlator started while Redis loads its AOF"
+awk 'BEGIN { for (i = 0; i < 2000000; i++)
+	printf "*3\r\n$3\r\nSET\r\n$%d\r\nfiller:%d\r\n$48\r\n%048d\r\n", length("filler:" i), i, i }' |
+    redis-cli -s "$sock" --pipe >/dev/null
+redis-cli -s "$sock" BGREWRITEAOF >/dev/null
+sleep 3
+kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
+log7="$tmp/seven.log"
+lines 1 5000 >"$log7"
+redis-server --port 0 --unixsocket "$sock" --dir "$tmp/redis" --save '' \
+    --appendonly yes --appendfsync everysec --daemonize no \
+    --logfile "$tmp/redis.log" &
+redis_pid=$!
+i=0
+until [ -S "$sock" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.02; done
+check "(7) Redis is still loading when the collector starts" sh -c \
+    "redis-cli -s '$sock' ping 2>&1 | grep -q LOADING"
+check "(7) collector --once waits for it and stores every line" \
+    "$BIN/vigie-collector" --redis "$R" --sensor seven --state-dir "$tmp/state-seven" \
+    --log "$log7:sshd" --once
+check "(7) exactly once" exactly_once seven 1 5000
+kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
+redis-server --port 0 --unixsocket "$sock" --dir "$tmp/redis" --save '' \
+    --appendonly yes --appendfsync everysec --daemonize no \
+    --logfile "$tmp/redis.log" &
+redis_pid=$!
+i=0
+until [ -S "$sock" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.02; done
+check "(7) correlator --drain waits for it too, and counts every event" sh -c \
+    "'$BIN/vigie-correlator' --redis '$R' --rules rules --timezone UTC --drain 2>'$tmp/corr7.log' &&
+    grep -q 'loading its data' '$tmp/corr7.log' &&
+    n=\$('$BIN/vigie' --redis '$R' report --day 2026-11-22 --format json | jq .totals.events) &&
+    echo \"counted \$n\" && test \"\$n\" = 527005"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
