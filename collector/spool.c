@@ -521,7 +521,8 @@ spool_open(struct spool *sp, const char *dir, uint64_t max_bytes, int keep)
 		nos[n++] = no;
 	}
 	closedir(d);
-	qsort(nos, n, sizeof(*nos), u64_cmp);
+	if (n > 0)
+		qsort(nos, n, sizeof(*nos), u64_cmp);
 	for (i = 0; i < n; i++) {
 		if (seg_path(sp, nos[i], path, sizeof(path)) == -1 ||
 		    (fd = open(path, O_RDWR | O_CLOEXEC)) == -1) {
@@ -742,8 +743,9 @@ seg_drop_first(struct spool *sp)
 	sp->bytes -= sp->segs[0].size;
 	memmove(sp->segs, sp->segs + 1, (sp->nsegs - 1) * sizeof(*sp->segs));
 	sp->nsegs--;
-	memmove(sp->frames, sp->frames + nf,
-	    (sp->nframes - nf) * sizeof(*sp->frames));
+	if (sp->nframes > nf)
+		memmove(sp->frames, sp->frames + nf,
+		    (sp->nframes - nf) * sizeof(*sp->frames));
 	sp->nframes -= nf;
 	sp->sent -= nf;
 	sp->confirmed -= nf;
