@@ -39,11 +39,14 @@ calc() { awk "BEGIN { printf \"%.${2:-2}f\", ($1) }"; }
 bench_busy0=$(busy)
 bench_t0=$(now)
 
+# machine [VERSION...]: the machine and the versions that matter.
 machine() {
 	echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
 	    "$(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB," \
 	    "Debian $(cat /etc/debian_version), Linux $(uname -r)"
-	echo "versions: $(redis-server --version | awk '{ print $1, $2, $3 }'), $(cc --version | head -n 1)"
+	_v="$(redis-server --version | awk '{ print $1, $2, $3 }'), $(cc --version | head -n 1)"
+	for _x in "$@"; do _v="$_v, $_x"; done
+	echo "versions: $_v"
 }
 
 # shared: what the rest of the machine used while this script ran; the
@@ -53,9 +56,9 @@ shared() {
 	ours >"$tmp/ours"
 	_others=$(calc "$(busy) - $bench_busy0 - $(cat "$tmp/ours")")
 	case $_others in -*) _others=0.00 ;; esac
-	echo "shared:  the machine was shared; other processes used $_others" \
-	    "CPU-s of $(calc "$_wall * $(nproc)" 0) available during these" \
-	    "$(calc "$_wall" 0) s (load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+	echo "shared:  the machine was shared: other processes used about" \
+	    "$_others of the $(calc "$_wall * $(nproc)" 0) CPU-s it had during" \
+	    "these $(calc "$_wall" 0) s (load average now $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
 # genlog [ARGS...]: the week of auth.log every bench reads, ending now.

@@ -70,6 +70,12 @@ echo "  (collector alone $coll_wall s wall, Redis $(calc "$redis_coll_cpu * 1e6 
 echo "stream:  $n events in $T_frames frames, each counted once, none pending, both ways;" \
     "$T_kept frames kept after the trim, Redis used_memory $T_used (together);" \
     "the collector run again published nothing"
+awk -v rc="$T_redis_cpu" -v cc="$T_coll_cpu" -v n="$n" 'BEGIN {
+	us = rc * 1e6 / n; lps = n / cc
+	printf("goals:   Redis at most 2 µs CPU per event: %.1f µs together (%s);" \
+	    " collector at least 1,000,000 lines per CPU-second: %.0f (%s)\n",
+	    us, us <= 2 ? "met" : "not met", lps, lps >= 1e6 ? "met" : "not met")
+}'
 shared
 echo
 echo "| run, $LINES lines | lines/s, wall | collector lines/CPU-s | correlator events/CPU-s | Redis CPU/event | CPU: collector / correlator / Redis | max RSS: collector / correlator / Redis |"
