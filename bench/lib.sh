@@ -130,6 +130,12 @@ check() {
 # every 20 ms (a `vigie report` each time would take CPU from the run).
 consumed() {
 	_top=$(redis-cli -s "$sock" XINFO STREAM "$STREAM" | awk '/^last-generated-id$/ { getline; print }')
+	_i=0
+	until redis-cli -s "$sock" XINFO GROUPS "$STREAM" | grep -qx correlators; do
+		_i=$((_i + 1))
+		[ "$_i" -le 100 ] || die "together: no group correlators on $STREAM after 10 s"
+		sleep 0.1
+	done
 	redis-cli -s "$sock" -r -1 -i 0.02 XINFO GROUPS "$STREAM" |
 	    awk -v top="$_top" -v still=500 '
 		$0 == "name" { d = p = "" }
