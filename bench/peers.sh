@@ -106,7 +106,7 @@ score() {
 }
 
 f2b_version=$("$PY" -c 'from fail2ban.version import version; print(version)')
-echo "command: LINES=$LINES WORKERS=$WORKERS make bench-peers"
+echo "command: LINES=$LINES WORKERS=$WORKERS BIN=$BIN sh bench/peers.sh  (make bench-peers)"
 machine "fail2ban $f2b_version (Debian $(dpkg-query -W -f='${Version}' fail2ban))" \
     "$("$PY" --version)"
 echo "input:   $n lines of auth.log ($size MiB, 7 days), generated in $gen_s s;" \

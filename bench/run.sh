@@ -56,7 +56,7 @@ row() {
 	}'
 }
 
-echo "command: LINES=$LINES WORKERS=$WORKERS make bench"
+echo "command: LINES=$LINES WORKERS=$WORKERS BIN=$BIN sh bench/run.sh  (make bench)"
 machine
 echo "input:   $n lines of auth.log ($size MiB, 7 days), generated in $gen_s s"
 echo "together (correlator serving --no-http, then collector --once; until every event is counted):"
