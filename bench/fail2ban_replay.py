@@ -8,21 +8,29 @@ from /etc/fail2ban with a jail.local); its configuration is read by
 fail2ban's own reader (fail2ban.client.configurator, as fail2ban-client
 does) and applied, command by command, through the server's own
 Transmitter to a fail2ban Server in this process: the same jail, filter
-(filter.d/sshd.conf), maxretry, findtime and log target that
-fail2ban-server would run with.  Three things are left out: the
-database, the ban actions (firewall commands; every ticket the filter
-hands to the jail is a ban), and the jail's polling thread, which this
-script replaces with the loop below.
+(filter.d/sshd.conf), maxretry, findtime, bantime and log target that
+fail2ban-server would run with.  Left out: the database and the ban
+actions' commands (the firewall); the jail keeps its ban manager and
+logs each ban.
 
-The loop is the one in fail2ban's FileFilter.getFailures: the jail's own
+The jail's two threads are replaced by one loop.  Its filter's part is
+the loop of fail2ban's FileFilter.getFailures: the jail's own
 FileContainer reads the file line by line and Filter.processLineAndAdd
 does the rest (date detection, prefregex and failregex, the multi-line
-failure ids, the failure manager's maxretry/findtime counting, banning).
-The one thing added is the clock: before each line, fail2ban's test-mode
-time (MyTime.setTime) is set to the time the line was written, so the
-filter sees every line as it would tailing the log live (in operation,
-with each line's date "now").  Without it, fail2ban would ignore every
-line older than findtime and clean its failure list by the wall clock.
+failure ids, the failure manager's maxretry/findtime counting, handing
+the address to ban to the jail).  Its actions' part is one step of
+fail2ban's Actions thread, run at once on what the line gave: the
+tickets go to Actions.__checkBan (the ban manager, "Ban" in the log),
+and expired bans to Actions.__checkUnBan.  Run at once, not by a thread
+that wakes up now and then: at a week of log in a few minutes, a late
+thread would find most bans expired before their time.
+
+The one thing added is the clock: before each line, fail2ban's
+test-mode time (MyTime.setTime) is set to the time the line was
+written, so fail2ban sees every line as it would tailing the log live
+(in operation, with each line's date "now").  Without it, fail2ban
+would ignore every line older than findtime and clean its failure list
+by the wall clock.
 
 LOG's syslog dates have no year: END_EPOCH, the end of the log, gives it
 (a date after END_EPOCH + 1 day is from the year before).  The dates are
@@ -104,8 +112,24 @@ def main(argv):
             hours[stamp[:9]] = h
         return h + int(stamp[10:12]) * 60 + int(stamp[13:15])
 
+    # One step of the jail's Actions thread (private in fail2ban: its
+    # own tests reach them so too).
+    check_ban = jail.actions._Actions__checkBan
+    check_unban = jail.actions._Actions__checkUnBan
+    banned = set()
+
+    def act():
+        tickets = []
+        while True:
+            ticket = jail.getFailTicket()
+            if not ticket:
+                break
+            tickets.append(ticket)
+            banned.add(str(ticket.getID()))
+        return check_ban(tickets)
+
     log = flt.getLog(logpath)
-    lines = 0
+    lines = bans = 0
     log.open()
     try:
         flt.inOperation = True
@@ -118,25 +142,21 @@ def main(argv):
             if stamp != last:
                 MyTime.setTime(when(stamp))
                 last = stamp
+                check_unban(jail.actions.unbanMaxCount)
             flt.processLineAndAdd(line)
+            if jail.hasFailTickets:
+                bans += act()
             lines += 1
     finally:
         log.close()
     flt.performBan()
+    bans += act()
 
-    tickets = 0
-    banned = set()
-    while True:
-        ticket = jail.getFailTicket()
-        if not ticket:
-            break
-        tickets += 1
-        banned.add(str(ticket.getID()))
     with open(banned_out, "w") as fp:
         for ip in sorted(banned):
             fp.write(ip + "\n")
     print("fail2ban: %d lines, %d bans of %d addresses, %d errors" %
-          (lines, tickets, len(banned), flt._errors))
+          (lines, bans, len(banned), flt._errors))
     return 0
 
 

@@ -23,15 +23,16 @@
 # jail's own FileContainer reading the file, and, for each line,
 # Filter.processLineAndAdd (the sshd filter, its multi-line failure ids,
 # the failure manager's maxretry/findtime, banning), the loop of
-# fail2ban's FileFilter.getFailures. Before each line, fail2ban's test-mode
-# clock (MyTime.setTime, what its own test suite uses) is set to the
-# line's own time, so fail2ban sees each line as it would tailing the log
-# live while sshd writes it; it dates the line itself, with its own date
-# detector. Its housekeeping (the failure list's cleanup, its periodic
-# garbage collection) runs on that clock too, so as often per hour of log
-# as when live. Left out: its database and its ban actions (firewall
-# commands); every ban the filter hands to the jail counts. Its log stays
-# at Debian's level (INFO), in a file, as fail2ban-server writes it.
+# fail2ban's FileFilter.getFailures; then, at once, the step of the
+# jail's Actions thread (ban manager, bans and unbans). Before each line,
+# fail2ban's test-mode clock (MyTime.setTime, what its own test suite
+# uses) is set to the line's own time, so fail2ban sees each line as it
+# would tailing the log live while sshd writes it; it dates the line
+# itself, with its own date detector. Its housekeeping (the failure
+# list's cleanup, its periodic garbage collection, unbans) runs on that
+# clock too, so as often per hour of log as when live. Left out: its
+# database and the firewall commands of its ban action. Its log stays at
+# Debian's level (INFO), in a file, as fail2ban-server writes it.
 set -eu
 
 BIN=${BIN:-bin}
