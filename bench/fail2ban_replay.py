@@ -37,7 +37,8 @@ LOG's syslog dates have no year: END_EPOCH, the end of the log, gives it
 in local time (TZ), as fail2ban reads them.
 
 Prints one line of counts on stdout; BANNED_OUT gets the banned
-addresses, one per line, sorted.  Exit 0, 1 on error, 2 on bad usage.
+addresses, one per line, sorted, and BANNED_OUT.log fail2ban's own log.
+Exit 0, 1 on error, 2 on bad usage.
 """
 
 import sys
