@@ -1,6 +1,7 @@
 # Vigie: make builds bin/vigie-collector, bin/vigie-correlator, bin/vigie.
 # make check runs every test; make asan the same under ASan and UBSan;
-# make demo brings up the demo; make bench the benchmarks; make fuzz fuzzes.
+# make demo brings up the demo; make bench the benchmarks (make bench-peers
+# against fail2ban); make fuzz fuzzes.
 
 CC	?= cc
 OPT	?= -O2 -g
@@ -128,7 +129,11 @@ demo-stop:
 	@sh scripts/demo.sh stop
 
 bench: deps all
-	@sh bench/run.sh
+	@BIN=$(BIN) sh bench/run.sh
+
+bench-peers: deps all
+	@VIGIE_PEERS=1 sh scripts/deps.sh
+	@BIN=$(BIN) sh bench/peers.sh
 
 # make fuzz: each target (FUZZ) in turn, FUZZ_SECONDS shared equally
 # between them (default 600: 300 s each). New inputs go to
@@ -155,6 +160,6 @@ clean:
 	rm -rf build bin
 
 .PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
-	bench fuzz clean
+	bench bench-peers fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

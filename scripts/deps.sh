@@ -9,6 +9,8 @@ libpcap-dev libmaxminddb-dev libhiredis-dev libevent-dev libyara-dev
 libcmocka-dev libinih-dev libjansson-dev redis-server redis-tools jq
 libmaxmind-db-writer-perl chromium fonts-dejavu-core curl time bc"
 [ "${VIGIE_FUZZ:-}" = 1 ] && PKGS="$PKGS clang"
+# make bench-peers replays the bench's log through Debian's fail2ban too.
+[ "${VIGIE_PEERS:-}" = 1 ] && PKGS="$PKGS fail2ban"
 
 missing=""
 for p in $PKGS; do

@@ -16,7 +16,7 @@
 
 /*
  * genlog [--seed N] [--days D] [--end EPOCH] [--lines N] [--host NAME]
- *     [-o FILE]
+ *     [--truth FILE] [-o FILE]
  *
  * Writes, in time order, the auth.log that rsyslog on Debian 12 would have
  * written over the D days (default 7) up to --end (default now), in local
@@ -26,6 +26,12 @@
  * day and within the last two hours before --end; scanners; cron and sudo.
  * About N lines (default 20000), never fewer than every day's bursts and
  * hourly cron (some 250 lines a day).  Same seed and end, same output.
+ * --truth FILE writes the ground truth of the rule ssh_password_guessing:
+ * the source addresses of TRUTH_THRESHOLD or more sshd authentication
+ * failures (`Failed password` lines, for valid and invalid users alike;
+ * neither `Invalid user` notices nor PAM's lines) whose first and last are
+ * at most TRUTH_WINDOW seconds apart, one address per line, sorted.  It
+ * comes from the generator's own list of what it wrote, not from the log.
  * Exit 0, 1 on a write error, 2 on bad usage.
  */
 
@@ -33,6 +39,8 @@
 #define MAX_TRIES	6		/* sshd MaxAuthTries default */
 #define PID_MAX		4194304
 #define LOGIND_PID	589
+#define TRUTH_THRESHOLD	5		/* rules/ssh.yar: threshold = 5 */
+#define TRUTH_WINDOW	600		/* window = 600 */
 
 /* One splitmix64 stream: the same seed gives the same log. */
 struct rng {
@@ -124,7 +132,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: genlog [--seed N] [--days D] [--end EPOCH] "
-	    "[--lines N] [--host NAME] [-o FILE]\n");
+	    "[--lines N] [--host NAME] [--truth FILE] [-o FILE]\n");
 	exit(2);
 }
 
@@ -722,6 +730,69 @@ write_log(struct gen *g, FILE *fp, const char *host, uint64_t seed)
 	return 0;
 }
 
+/* One authentication failure of the ground truth. */
+struct fail {
+	const char	*ip;
+	int64_t		 t;
+};
+
+static int
+fail_cmp(const void *a, const void *b)
+{
+	const struct fail *x = a, *y = b;
+	int c = strcmp(x->ip, y->ip);
+
+	if (c != 0)
+		return c;
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/*
+ * Write the sources that reach the threshold: TRUTH_THRESHOLD failures
+ * within TRUTH_WINDOW seconds (first to last, inclusive), from the events
+ * kept in [start, end].  Returns 0, or -1 after printing why.
+ */
+static int
+write_truth(const struct gen *g, const char *path)
+{
+	struct fail	*f;
+	FILE		*fp;
+	size_t		 i, j, k, n = 0;
+	int		 hit;
+
+	if ((f = calloc(g->nev + 1, sizeof(*f))) == NULL) {
+		perror("genlog: truth");
+		return -1;
+	}
+	for (i = 0; i < g->nev; i++)
+		if (g->ev[i].line == L_FAILED_PW) {
+			f[n].ip = g->sess[g->ev[i].sess].ip;
+			f[n++].t = g->ev[i].t;
+		}
+	qsort(f, n, sizeof(*f), fail_cmp);
+	if ((fp = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "genlog: %s: %s\n", path, strerror(errno));
+		free(f);
+		return -1;
+	}
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && strcmp(f[j].ip, f[i].ip) == 0; j++)
+			;
+		hit = 0;
+		for (k = i; !hit && k + TRUTH_THRESHOLD - 1 < j; k++)
+			hit = f[k + TRUTH_THRESHOLD - 1].t - f[k].t <=
+			    TRUTH_WINDOW;
+		if (hit)
+			fprintf(fp, "%s\n", f[i].ip);
+	}
+	free(f);
+	if (fflush(fp) == EOF || ferror(fp) || fclose(fp) == EOF) {
+		fprintf(stderr, "genlog: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
@@ -747,10 +818,11 @@ main(int argc, char *argv[])
 		{ "host",	required_argument,	NULL,	'H' },
 		{ "lines",	required_argument,	NULL,	'n' },
 		{ "seed",	required_argument,	NULL,	's' },
+		{ "truth",	required_argument,	NULL,	't' },
 		{ NULL,		0,			NULL,	0 }
 	};
 	struct gen	 g;
-	const char	*host = "web1", *outfile = NULL, *p;
+	const char	*host = "web1", *outfile = NULL, *truth = NULL, *p;
 	uint64_t	 seed = 1, days = 7, lines = 20000, end;
 	FILE		*fp = stdout;
 	int		 ch;
@@ -786,6 +858,9 @@ main(int argc, char *argv[])
 			if (parse_u64(optarg, 0, UINT64_MAX, &seed) == -1)
 				usage();
 			break;
+		case 't':
+			truth = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -807,6 +882,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (write_log(&g, fp, host, seed) == -1)
+		return 1;
+	if (truth != NULL && write_truth(&g, truth) == -1)
 		return 1;
 	if (fflush(fp) == EOF || ferror(fp) || (fp != stdout &&
 	    fclose(fp) == EOF)) {
