@@ -75,12 +75,13 @@ genlog() {
 }
 
 # redis_start DIR: a private redis-server in DIR (unix socket, AOF
-# everysec as on an appliance); sets sock and redis_pid.
+# everysec as on an appliance, FSYNC=always to compare); sets sock and
+# redis_pid.
 redis_start() {
 	mkdir -p "$1"
 	sock="$1/redis.sock"
 	redis-server --port 0 --unixsocket "$sock" --dir "$1" --save '' \
-	    --appendonly yes --appendfsync everysec --daemonize no \
+	    --appendonly yes --appendfsync "${FSYNC:-everysec}" --daemonize no \
 	    --logfile "$1/redis.log" &
 	redis_pid=$!
 	_i=0
