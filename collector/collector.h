@@ -27,7 +27,7 @@ struct collector {
 	struct publisher	 pub;
 	struct tail		*tails;
 	size_t			 ntails;
-	struct event		*tick_ev, *sigterm_ev, *sigint_ev;
+	struct event		*tick_ev, *sigterm_ev, *sigint_ev, *sighup_ev;
 	time_t			 started, health_at;
 	int			 paused;	/* spool full: inputs wait */
 	int			 status;	/* exit status */

@@ -153,28 +153,60 @@ import_old_state(struct collector *c)
 	return (int)i;
 }
 
+/* The inputs' counters, added up into t (its other fields unset). */
+static void
+tails_sum(const struct collector *c, struct tail *t)
+{
+	size_t	 i;
+
+	t->lines = t->recognised = t->no_header = t->truncated = 0;
+	for (i = 0; i < c->ntails; i++) {
+		t->lines += c->tails[i].lines;
+		t->recognised += c->tails[i].recognised;
+		t->no_header += c->tails[i].no_header;
+		t->truncated += c->tails[i].truncated;
+	}
+}
+
+#define HEALTH_PARSERS	8	/* per-parser counters in the health hash */
+
 static void
 health(struct collector *c, int now)
 {
-	char		 v[16][32];
-	const char	*argv[32];
-	uint64_t	 lines = 0, rec = 0, nohdr = 0, trunc = 0, pend;
+	char		 v[16][32], pk[HEALTH_PARSERS][48];
+	char		 pv[HEALTH_PARSERS][24];
+	const char	*argv[32 + 2 * HEALTH_PARSERS];
+	struct tail	 t;
+	uint64_t	 pend;
 	size_t		 i;
-	int		 n = 0;
+	int		 n = 0, nv = 0;
 
 #define KV(k, fmt, val) do {						\
 	argv[n++] = k;							\
-	snprintf(v[n / 2], sizeof(v[0]), fmt, val);			\
-	argv[n] = v[n / 2];						\
-	n++;								\
+	snprintf(v[nv], sizeof(v[0]), fmt, val);			\
+	argv[n++] = v[nv++];						\
 } while (0)
-	for (i = 0; i < c->ntails; i++) {
-		lines += c->tails[i].lines;
-		rec += c->tails[i].recognised;
-		nohdr += c->tails[i].no_header;
-		trunc += c->tails[i].truncated;
-	}
+	tails_sum(c, &t);
 	spool_pending(&c->spool, &pend);
+	/* Lines without a syslog header, per parser that met them. */
+	for (i = 0; i < c->ntails && i < HEALTH_PARSERS; i++) {
+		const struct parser	*p = c->tails[i].parser;
+		uint64_t		 sum = 0;
+		size_t			 j;
+
+		for (j = 0; j < i; j++)
+			if (c->tails[j].parser == p)
+				break;
+		if (j < i)
+			continue;	/* counted with the first of its parser */
+		for (j = i; j < c->ntails; j++)
+			if (c->tails[j].parser == p)
+				sum += c->tails[j].no_header;
+		snprintf(pk[i], sizeof(pk[i]), "no_header:%s", p->name);
+		snprintf(pv[i], sizeof(pv[i]), "%" PRIu64, sum);
+		argv[n++] = pk[i];
+		argv[n++] = pv[i];
+	}
 	argv[n++] = "version";
 	argv[n++] = VIGIE_VERSION;
 	argv[n++] = "instance";
@@ -182,12 +214,12 @@ health(struct collector *c, int now)
 	KV("started", "%lld", (long long)c->started);
 	KV("updated", "%lld", (long long)time(NULL));
 	KV("last_event", "%lld", (long long)c->emit.last_event);
-	KV("lines", "%" PRIu64, lines);
+	KV("lines", "%" PRIu64, t.lines);
 	KV("events", "%" PRIu64, c->emit.events);
 	KV("stored", "%" PRIu64, c->pub.stored_events);
-	KV("recognised", "%" PRIu64, rec);
-	KV("no_header", "%" PRIu64, nohdr);
-	KV("truncated", "%" PRIu64, trunc);
+	KV("recognised", "%" PRIu64, t.recognised);
+	KV("no_header", "%" PRIu64, t.no_header);
+	KV("truncated", "%" PRIu64, t.truncated);
 	KV("spool_bytes", "%" PRIu64, c->spool.bytes);
 	KV("spool_events", "%" PRIu64, pend);
 	KV("drops", "%d", 0);
@@ -310,6 +342,11 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	struct collector	*c = arg;
 
 	(void)what;
+	if (sig == SIGHUP) {
+		log_warnx("SIGHUP: reloading is not supported yet; restart the "
+		    "collector to apply a new configuration (nothing is lost)");
+		return;
+	}
 	log_info("signal %d: stopping; what is not in Redis stays in the "
 	    "spool", (int)sig);
 	stop(c, 0);
@@ -318,20 +355,16 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 static void
 report(struct collector *c)
 {
-	uint64_t	 lines = 0, rec = 0, nohdr = 0, trunc = 0, pend;
-	size_t		 i;
+	struct tail	 t;
+	uint64_t	 pend;
 
-	for (i = 0; i < c->ntails; i++) {
-		lines += c->tails[i].lines;
-		rec += c->tails[i].recognised;
-		nohdr += c->tails[i].no_header;
-		trunc += c->tails[i].truncated;
-	}
+	tails_sum(c, &t);
 	spool_pending(&c->spool, &pend);
 	log_info("%" PRIu64 " lines, %" PRIu64 " recognised, %" PRIu64
 	    " without syslog header, %" PRIu64 " truncated; %" PRIu64
 	    " events in %" PRIu64 " frames; %" PRIu64 " events stored, %"
-	    PRIu64 " waiting in the spool", lines, rec, nohdr, trunc,
+	    PRIu64 " waiting in the spool", t.lines, t.recognised,
+	    t.no_header, t.truncated,
 	    c->emit.events, c->emit.frames, c->pub.stored_events, pend);
 }
 
@@ -436,8 +469,11 @@ main(int argc, char *argv[])
 	    (c.sigterm_ev = evsignal_new(c.base, SIGTERM, signal_cb, &c)) ==
 	    NULL ||
 	    (c.sigint_ev = evsignal_new(c.base, SIGINT, signal_cb, &c)) ==
+	    NULL ||
+	    (c.sighup_ev = evsignal_new(c.base, SIGHUP, signal_cb, &c)) ==
 	    NULL || evsignal_add(c.sigterm_ev, NULL) == -1 ||
-	    evsignal_add(c.sigint_ev, NULL) == -1)
+	    evsignal_add(c.sigint_ev, NULL) == -1 ||
+	    evsignal_add(c.sighup_ev, NULL) == -1)
 		fatalx("cannot set up the event loop");
 	publish_start(&c.pub);
 	event_active(c.tick_ev, EV_TIMEOUT, 0);
@@ -455,6 +491,7 @@ main(int argc, char *argv[])
 	event_free(c.tick_ev);
 	event_free(c.sigterm_ev);
 	event_free(c.sigint_ev);
+	event_free(c.sighup_ev);
 	event_base_free(c.base);
 	emit_free(&c.emit);
 	spool_close(&c.spool);

@@ -47,32 +47,41 @@ event_str(const struct event *ev, enum ev_field f)
 	return ev->f[f].len ? ev->f[f].v : "";
 }
 
-int64_t
-event_int(const struct event *ev, enum ev_field f)
+int
+event_parse_int(const char *s, size_t n, int canonical, int64_t *out)
 {
-	const char	*s = ev->f[f].v;
-	size_t		 i, n = ev->f[f].len;
-	int		 neg = 0;
 	uint64_t	 v = 0;
+	size_t		 i = 0;
+	int		 neg = 0;
 
-	if (n == 0)
-		return 0;
-	i = 0;
-	if (s[0] == '-') {
+	if (n > 0 && s[0] == '-') {
 		neg = 1;
 		i = 1;
 	}
 	if (i == n || n - i > 19)
-		return 0;
+		return -1;
+	if (canonical && s[i] == '0' && (n - i > 1 || neg))
+		return -1;
 	for (; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return 0;
+			return -1;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (v > (uint64_t)INT64_MAX + (uint64_t)neg)
-		return 0;
+		return -1;
 	/* -(v - 1) - 1: INT64_MIN without overflowing on the way. */
-	return neg ? -(int64_t)(v - 1) - 1 : (int64_t)v;
+	*out = neg ? -(int64_t)(v - 1) - 1 : (int64_t)v;
+	return 0;
+}
+
+int64_t
+event_int(const struct event *ev, enum ev_field f)
+{
+	int64_t	 v;
+
+	if (event_parse_int(ev->f[f].v, ev->f[f].len, 0, &v) == -1)
+		return 0;
+	return v;
 }
 
 /* ---- encoder ---- */

@@ -50,6 +50,11 @@ void	event_set(struct event *, enum ev_field, const char *);
 const char *event_str(const struct event *, enum ev_field);
 /* The value as an integer; 0 when absent or not a decimal integer. */
 int64_t	event_int(const struct event *, enum ev_field);
+/*
+ * Parses n bytes of s as a decimal int64 ("-" allowed). With canonical,
+ * only as JSON writes one: no leading zero, no "-0". Returns 0 or -1.
+ */
+int	event_parse_int(const char *s, size_t n, int canonical, int64_t *out);
 
 /*
  * Frame format 1 (little endian; DESIGN.md):

@@ -107,36 +107,6 @@ b64_decode(const char *src, size_t len, unsigned char *dst)
 	return (long)o;
 }
 
-/*
- * Whether s is an integer as JSON writes one, within int64: then *out
- * holds it. "007", "-0", "+1", "" are not: they stay strings.
- */
-static int
-int_canonical(const char *s, size_t n, json_int_t *out)
-{
-	uint64_t	 v = 0;
-	size_t		 i = 0;
-	int		 neg = 0;
-
-	if (n > 0 && s[0] == '-') {
-		neg = 1;
-		i = 1;
-	}
-	if (i == n || n - i > 19)
-		return 0;
-	if (s[i] == '0' && (n - i > 1 || neg))
-		return 0;
-	for (; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v > (uint64_t)INT64_MAX + (uint64_t)neg)
-		return 0;
-	*out = neg ? -(json_int_t)(v - 1) - 1 : (json_int_t)v;
-	return 1;
-}
-
 /* Sets key to a base64 string of v. Returns 0 or -1 (no memory). */
 static int
 set_b64(json_t *o, const char *key, const char *v, size_t len)
@@ -156,7 +126,7 @@ json_t *
 event_json_encode(const struct event *ev, const char *id)
 {
 	json_t		*o, *s;
-	json_int_t	 n;
+	int64_t		 n;
 	char		 key[KEY_MAX];
 	const char	*v;
 	size_t		 len;
@@ -175,7 +145,8 @@ event_json_encode(const struct event *ev, const char *id)
 				goto fail;
 			continue;
 		}
-		if (ev_fields[f].type == FT_INT && int_canonical(v, len, &n)) {
+		if (ev_fields[f].type == FT_INT &&
+		    event_parse_int(v, len, 1, &n) == 0) {
 			if (json_object_set_new(o, ev_fields[f].name,
 			    json_integer(n)) == -1)
 				goto fail;

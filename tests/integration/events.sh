@@ -7,34 +7,8 @@
 # stream and id, the rest still shows, and the exit status is 1.
 set -eu
 
-BIN=${BIN:-bin}
-B=${B:-build}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-ev.XXXXXX")
-redis_pid=
-pass=0
-fail=0
+NAME=ev . "$(dirname "$0")/lib.sh"
 
-cleanup() {
-	[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT INT TERM
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
-# check NAME CMD...: one assertion.
-check() {
-	name=$1; shift
-	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else
-		not_ok "$name"; sed 's/^/#   /' "$tmp/check.out" | head -40; fi
-}
-# status ERRFILE CMD...: runs CMD, stderr to ERRFILE; prints its exit status.
-status() {
-	err=$1; shift
-	"$@" 2>"$err" && echo 0 || echo $?
-}
 # same NAME GOT WANT: strings equal, or both shown.
 same() {
 	[ "$1" = "$2" ] && return 0
@@ -42,17 +16,7 @@ same() {
 	return 1
 }
 
-sock="$tmp/redis.sock"
-R="unix:$sock"
-redis-server --port 0 --unixsocket "$sock" --dir "$tmp" --save '' \
-    --appendonly no --daemonize no --logfile "$tmp/redis.log" &
-redis_pid=$!
-i=0
-until redis-cli -s "$sock" ping >/dev/null 2>&1; do
-	i=$((i + 1)); [ $i -gt 100 ] && { echo "redis did not start"; cat "$tmp/redis.log"; exit 1; }
-	sleep 0.05
-done
-rcli() { redis-cli -s "$sock" "$@"; }
+start_redis --appendonly no
 
 PUT="$B/tests/put_frame"
 ev() { "$BIN/vigie" --redis "$R" events "$@"; }
@@ -175,5 +139,4 @@ check "every other event still shown, byte for byte" sh -c "'$PUT' check <'$tmp/
 rc=$(status "$tmp/bad2.err" bad_events --sensor alpha --count 2 --format text)
 check "a corrupt frame past --count is not read" test "$rc" = 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+done_tests

@@ -11,51 +11,15 @@
 # are read with `vigie events`.
 set -eu
 
-BIN=${BIN:-bin}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-it.XXXXXX")
-redis_pid=
-pass=0
-fail=0
+NAME=it . "$(dirname "$0")/lib.sh"
 
-cleanup() {
-	[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT INT TERM
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
-# check NAME CMD...: one assertion.
-check() {
-	name=$1; shift
-	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else
-		not_ok "$name"; sed 's/^/#   /' "$tmp/check.out" | head -40; fi
-}
-# status ERRFILE CMD...: runs CMD, stderr to ERRFILE; prints its exit status.
-status() {
-	err=$1; shift
-	"$@" 2>"$err" && echo 0 || echo $?
-}
 # same_json NAME GOT_FILE WANT_FILE: equal as JSON, key order aside.
 same_json() {
 	jq -S . "$2" >"$tmp/got.json" && jq -S . "$3" >"$tmp/want.json" &&
 	    diff -u "$tmp/want.json" "$tmp/got.json"
 }
 
-export TZ=UTC
-sock="$tmp/redis.sock"
-R="unix:$sock"
-redis-server --port 0 --unixsocket "$sock" --dir "$tmp" --save '' \
-    --appendonly no --daemonize no --logfile "$tmp/redis.log" &
-redis_pid=$!
-i=0
-until redis-cli -s "$sock" ping >/dev/null 2>&1; do
-	i=$((i + 1)); [ $i -gt 100 ] && { echo "redis did not start"; cat "$tmp/redis.log"; exit 1; }
-	sleep 0.05
-done
-rcli() { redis-cli -s "$sock" "$@"; }
+start_redis --appendonly no
 
 /usr/bin/perl tests/fixtures/mkmmdb.pl --schema maxmind tests/fixtures/geo.txt "$tmp/maxmind.mmdb"
 /usr/bin/perl tests/fixtures/mkmmdb.pl --schema ipdb tests/fixtures/geo.txt "$tmp/ipdb.mmdb"
@@ -352,5 +316,4 @@ check "vigie report: a missing value is bad usage (2), before any connection" te
 check "vigie report: an impossible day is bad usage (2)" test $rc2 = 2
 check "vigie report: Redis away is a runtime failure (1)" test $rc3 = 1
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+done_tests

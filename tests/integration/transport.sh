@@ -8,51 +8,15 @@
 # collector at a time.
 set -eu
 
-BIN=${BIN:-bin}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-tr.XXXXXX")
-redis_pid=
-pids=
-pass=0
-fail=0
+NAME=tr . "$(dirname "$0")/lib.sh"
 
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT INT TERM
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
-check() {
-	name=$1; shift
-	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else
-		not_ok "$name"; sed 's/^/#   /' "$tmp/check.out" | head -40; fi
-}
-
-export TZ=UTC
-sock="$tmp/redis.sock"
-R="unix:$sock"
-mkdir -p "$tmp/redis"
-start_redis() {
-	redis-server --port 0 --unixsocket "$sock" --dir "$tmp/redis" --save '' \
-	    --appendonly yes --appendfsync everysec --daemonize no \
-	    --logfile "$tmp/redis.log" &
-	redis_pid=$!
-	i=0
-	until [ "$(redis-cli -s "$sock" ping 2>/dev/null)" = PONG ]; do
-		i=$((i + 1)); [ $i -gt 200 ] && { echo "redis did not start"; tail "$tmp/redis.log"; exit 1; }
-		sleep 0.05
-	done
-}
+redis_aof() { start_redis --appendonly yes --appendfsync everysec; }
 kill_redis() {
 	kill -9 "$redis_pid"
 	wait "$redis_pid" 2>/dev/null || true
 	redis_pid=
 }
-start_redis
+redis_aof
 
 # lines FIRST LAST: numbered sshd lines, RFC 3339 dates, one marker each.
 lines() {
@@ -105,7 +69,7 @@ size=$(stat -c %s "$aof")
 truncate -s $((size * 2 / 3)) "$aof"
 wait "$writer"
 sleep 5
-start_redis
+redis_aof
 check "(1) the stream fills up again" wait_stored one 20000
 check "(1) every line in the stream exactly once, in order" exactly_once one 1 20000
 check "(1) the collector is still running" kill -0 "$c1"
@@ -156,7 +120,7 @@ check "(3) reading paused at the limit" grep -q 'reading paused' "$tmp/collector
 spooled=$(du -sb "$tmp/state-three/spool-three" | cut -f1)
 check "(3) the spool stays near its limit (${spooled} bytes)" test "$spooled" -lt $((1024 * 1024 * 3 / 2))
 check "(3) and has not read the whole file" test "$spooled" -lt "$(stat -c %s "$log3")"
-start_redis
+redis_aof
 check "(3) reading resumes when Redis is back: every line stored" wait_stored three 100000
 check "(3) exactly once, in order" exactly_once three 1 100000
 check "(3) it said so" grep -q 'reading again' "$tmp/collector-three.log"
@@ -216,10 +180,7 @@ sleep 3
 kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
 log7="$tmp/seven.log"
 lines 1 5000 >"$log7"
-redis-server --port 0 --unixsocket "$sock" --dir "$tmp/redis" --save '' \
-    --appendonly yes --appendfsync everysec --daemonize no \
-    --logfile "$tmp/redis.log" &
-redis_pid=$!
+start_redis_bg --appendonly yes --appendfsync everysec
 i=0
 until [ -S "$sock" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.02; done
 check "(7) Redis is still loading when the collector starts" sh -c \
@@ -229,10 +190,7 @@ check "(7) collector --once waits for it and stores every line" \
     --log "$log7:sshd" --once
 check "(7) exactly once" exactly_once seven 1 5000
 kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
-redis-server --port 0 --unixsocket "$sock" --dir "$tmp/redis" --save '' \
-    --appendonly yes --appendfsync everysec --daemonize no \
-    --logfile "$tmp/redis.log" &
-redis_pid=$!
+start_redis_bg --appendonly yes --appendfsync everysec
 i=0
 until [ -S "$sock" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.02; done
 check "(7) correlator --drain waits for it too, and counts every event" sh -c \
@@ -241,5 +199,4 @@ check "(7) correlator --drain waits for it too, and counts every event" sh -c \
     n=\$('$BIN/vigie' --redis '$R' report --day 2026-11-22 --format json | jq .totals.events) &&
     echo \"counted \$n\" && test \"\$n\" = 527005"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+done_tests
