@@ -46,12 +46,12 @@
 -- are at most Q = max(quiet, window), starting at the earliest detection
 -- s such that [s, s + window] holds `threshold` detections; it counts
 -- every detection of the run from s on. Per rule and group:
---   win:<rule>:<group>    zset "<day> <sensor> <event>" -> ts_us of the
---                         detections not deep inside an incident (those
---                         a late detection's windows may need), kept Q +
---                         window behind the newest
---   winev:<rule>:<group>  hash, the same members -> evidence, for the
---                         detections that are in no incident yet
+--   win:<rule>:<group>    zset "<day> <evidence>" -> ts_us of the
+--                         detections in no incident, and of each
+--                         incident's first `threshold` (all a late
+--                         detection's windows may need), kept Q + window
+--                         behind the newest; the evidence holds the
+--                         event's id, so each member is one detection
 --   incg:<rule>:<group>   zset incident id -> last_seen
 -- A late detection joins the incident whose span covers it, extends one
 -- it follows within Q, opens one if it completes a window, and merges two
@@ -115,7 +115,7 @@ local function commit(keys, args)
 	for r = 1, nrules do
 		rules[r] = { name = args[i], cat = args[i + 1], sev = args[i + 2],
 		    threshold = tonumber(args[i + 3]), window = tonumber(args[i + 4]),
-		    gby = args[i + 5], bysrc = args[i + 6] == '1', incs = {} }
+		    gby = args[i + 5], bysrc = args[i + 6] == '1', grps = {} }
 		i = i + 7
 	end
 	commit_check(args, i, nrules)
@@ -145,7 +145,7 @@ local function commit(keys, args)
 	end
 
 	local incs = {}		-- id -> incident loaded in this call
-	local grps = {}		-- rule \0 group -> group state of this call
+	local grps = {}		-- the groups touched by this call
 
 	local function dkey(day, suffix)
 		local k = P .. 'day:' .. day .. suffix
@@ -158,27 +158,29 @@ local function commit(keys, args)
 		local c = incs[id]
 		if c then return c end
 		local f = redis.call('HMGET', P .. 'inc:' .. id, 'first_seen',
-		    'last_seen', 'count', 'status', 'closed_by', 'first_day')
+		    'last_seen', 'count', 'status', 'closed_by', 'first_day',
+		    'zn', 'zl')
 		c = { id = id, f = tonumber(f[1]), l = tonumber(f[2]),
 		    count = tonumber(f[3]) or 0, status = f[4], closed_by = f[5],
-		    day = f[6], evs = {}, dirty = false }
+		    day = f[6], zn = tonumber(f[7]) or 0, zl = tonumber(f[8]) or 0,
+		    evs = {}, dirty = false }
 		incs[id] = c
 		return c
 	end
 
 	-- The group's state; its incidents with last_seen >= `from` loaded.
 	local function grp_get(r, gval, from)
-		local key = r.name .. '\0' .. gval
-		local g = grps[key]
+		local g = r.grps[gval]
 		if g == nil then
 			local base = r.name .. ':' .. gval
 			g = { r = r, gval = gval, zk = P .. 'win:' .. base,
-			    ek = P .. 'winev:' .. base, ik = P .. 'incg:' .. base,
+			    ik = P .. 'incg:' .. base,
 			    openk = P .. 'inc:open:' .. base, cands = {},
-			    from = math.huge, maxts = 0 }
+			    from = math.huge, maxts = 0, zgen = 0 }
 			local top = redis.call('ZREVRANGE', g.zk, 0, 0, 'WITHSCORES')
 			g.zmax = tonumber(top[2]) or -math.huge
-			grps[key] = g
+			r.grps[gval] = g
+			grps[#grps + 1] = g
 		end
 		if from < g.from then
 			local hi = g.from == math.huge and '+inf' or '(' .. num(g.from)
@@ -238,7 +240,9 @@ local function commit(keys, args)
 		local S, V = I, J
 		if tonumber(J.id) < tonumber(I.id) then S, V = J, I end
 		S.count = S.count + V.count
+		S.zn = S.zn + V.zn
 		if V.l > S.l then S.l = V.l end
+		if V.zl > S.zl then S.zl = V.zl end
 		opened_on(V.day, -1)
 		if V.f < S.f then
 			opened_on(S.day, -1)
@@ -286,9 +290,12 @@ local function commit(keys, args)
 			for _, p in ipairs(pts) do
 				if J and p.t >= J.f then done = true; break end
 				if p.t - prev > Q then return I end
-				-- Every point walked is in no incident yet (ties too).
+				-- Every point walked is in no incident yet (ties too),
+				-- and in the window zset.
 				I.count = I.count + 1
+				I.zn = I.zn + 1
 				if p.t > I.l then I.l = p.t end
+				if p.t > I.zl then I.zl = p.t end
 				if evs then evs[#evs + 1] = p.m end
 				prev = p.t
 			end
@@ -304,7 +311,8 @@ local function commit(keys, args)
 		local isrc, icc = '', ''
 		if r.bysrc then isrc, icc = src, cc end
 		-- l just before s: the walk from s - 1 counts s itself.
-		local c = { id = id, f = s, l = s - 1, count = 0, status = 'open',
+		local c = { id = id, f = s, l = s - 1, count = 0, zn = 0, zl = 0,
+		    status = 'open',
 		    day = day, evs = {}, dirty = true, new = true, rule = r,
 		    gval = g.gval, src = isrc, cc = icc, sensor = sensor }
 		incs[id] = c
@@ -346,45 +354,54 @@ local function commit(keys, args)
 		local W = r.window * 1000000
 		local Q = quiet_us > W and quiet_us or W
 		local g = grp_get(r, gval, t - Q - W)
-		local member = day .. ' ' .. sensor .. ' ' .. evid
 		if t > g.maxts then g.maxts = t end
 		local I = around(g, t, Q)
-		if I and t > I.f + W then
-			-- Deep inside (or just after) an incident: no window needs it.
-			I.count = I.count + 1
-			inc_evidence(I, evidence)
-			if t > I.l then
-				I.l = t
-				walk(g, I, t, Q, nil)
-			end
-			return
-		end
-		if redis.call('ZADD', g.zk, t, member) == 0 then return end
-		if t > g.zmax then g.zmax = t end
 		if I then
 			I.count = I.count + 1
 			inc_evidence(I, evidence)
+			-- A late detection's window can only need an incident's
+			-- first `threshold` detections (and any that come later
+			-- but lie before them): keep those in the window zset.
+			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
+				redis.call('ZADD', g.zk, ts, day .. ' ' .. evidence)
+				g.zadded = true
+				I.zn = I.zn + 1
+				if t > I.zl then I.zl = t end
+				if t > g.zmax then g.zmax = t end
+			end
 			if t > I.l then
 				I.l = t
 				I = walk(g, I, t, Q, nil)
 			end
 			-- Does it complete a window that starts before the incident?
-			local s, m = qualify(g, t, W, I.f)
-			if s then
-				walk(g, new_incident(g, s, m, sensor, src, cc), s - 1, Q, nil)
+			-- Only if some detection lies in [t - window, f): known
+			-- empty from an earlier look, until a detection is added.
+			local lo = t - W
+			if lo < I.f and not (I.pre_gen == g.zgen and I.pre_f == I.f and
+			    lo >= I.pre_lo) then
+				if redis.call('ZCOUNT', g.zk, num(lo), '(' .. num(I.f)) > 0 then
+					local s, m = qualify(g, t, W, I.f)
+					if s then
+						walk(g, new_incident(g, s, m, sensor, src, cc),
+						    s - 1, Q, nil)
+					end
+				else
+					I.pre_gen, I.pre_f, I.pre_lo = g.zgen, I.f, lo
+				end
 			end
 			return
 		end
-		redis.call('HSET', g.ek, member, evidence)
+		-- The member carries the day (an incident's first day comes from
+		-- it) and the evidence, whose event id makes it unique.
+		redis.call('ZADD', g.zk, ts, day .. ' ' .. evidence)
+		g.zgen = g.zgen + 1
+		if t > g.zmax then g.zmax = t end
 		local s, m = qualify(g, t, W, math.huge)
 		if s == nil then return end
 		local evs = {}
 		local N = walk(g, new_incident(g, s, m, sensor, src, cc), s - 1, Q, evs)
-		if #evs > 0 then
-			local from = math.max(1, #evs - evkeep + 1)
-			local got = redis.call('HMGET', g.ek, unpack(evs, from))
-			for _, e in ipairs(got) do if e then inc_evidence(N, e) end end
-			call_list('HDEL', g.ek, evs)
+		for j = math.max(1, #evs - evkeep + 1), #evs do
+			inc_evidence(N, string.sub(evs[j], 12))
 		end
 	end
 
@@ -411,7 +428,8 @@ local function commit(keys, args)
 						    'threshold', r.threshold, 'window', r.window)
 					end
 					redis.call('HSET', ik, 'first_seen', c.f, 'last_seen',
-					    c.l, 'count', c.count, 'first_day', c.day or '')
+					    c.l, 'count', c.count, 'first_day', c.day or '',
+					    'zn', c.zn, 'zl', c.zl)
 					redis.call('ZADD', P .. 'incidents', ms, id)
 					if c.status == 'open' or c.status == 'acknowledged' then
 						redis.call('ZADD', P .. 'incidents:open', ms, id)
@@ -424,12 +442,13 @@ local function commit(keys, args)
 				end
 			end
 		end
-		for _, g in pairs(grps) do
+		for _, g in ipairs(grps) do
 			local W = g.r.window * 1000000
 			local Q = quiet_us > W and quiet_us or W
 			local horizon = g.maxts - Q - W
-			local newest, openest = nil, nil
+			local newest, changed = nil, false
 			for _, c in ipairs(g.cands) do
+				changed = changed or c.dirty
 				if c.merged then
 					redis.call('ZREM', g.ik, c.id)
 				elseif c.f then
@@ -440,12 +459,16 @@ local function commit(keys, args)
 						redis.call('HSET', P .. 'inc:' .. c.id, 'status',
 						    'closed', 'closed_by', 'quiet period')
 						redis.call('ZREM', P .. 'incidents:open', c.id)
+						changed = true
 					end
-					redis.call('ZADD', g.ik, c.l, c.id)
+					if c.dirty then redis.call('ZADD', g.ik, c.l, c.id) end
 					if newest == nil or c.f > newest.f then newest = c end
 				end
 			end
-			if newest and (newest.status == 'open' or newest.status == 'acknowledged') then
+			if not changed then
+				-- Nothing of the group's incidents moved.
+			elseif newest and (newest.status == 'open' or
+			    newest.status == 'acknowledged') then
 				redis.call('SET', g.openk, newest.id)
 			elseif newest then
 				local cur = redis.call('GET', g.openk)
@@ -454,16 +477,15 @@ local function commit(keys, args)
 				end
 			end
 			-- What can no longer matter goes.
-			local old = redis.call('ZRANGEBYSCORE', g.zk, '-inf', '(' .. num(horizon))
-			if #old > 0 then
-				call_list('ZREM', g.zk, old)
-				call_list('HDEL', g.ek, old)
-			end
-			redis.call('ZREMRANGEBYSCORE', g.ik, '-inf', '(' .. num(horizon))
 			local ttl = math.floor((Q + W) / 1000) + 3600000
-			redis.call('PEXPIRE', g.zk, ttl)
-			redis.call('PEXPIRE', g.ek, ttl)
-			redis.call('PEXPIRE', g.ik, ttl)
+			if g.zgen > 0 or g.zadded then
+				redis.call('ZREMRANGEBYSCORE', g.zk, '-inf', '(' .. num(horizon))
+				redis.call('PEXPIRE', g.zk, ttl)
+			end
+			if changed then
+				redis.call('ZREMRANGEBYSCORE', g.ik, '-inf', '(' .. num(horizon))
+				redis.call('PEXPIRE', g.ik, ttl)
+			end
 		end
 	end
 
