@@ -46,12 +46,13 @@
 -- are at most Q = max(quiet, window), starting at the earliest detection
 -- s such that [s, s + window] holds `threshold` detections; it counts
 -- every detection of the run from s on. Per rule and group:
---   win:<rule>:<group>    zset "<day> <evidence>" -> ts_us of the
+--   win:<rule>:<group>    zset "<day> <sensor> <event>" -> ts_us of the
 --                         detections in no incident, and of each
 --                         incident's first `threshold` (all a late
 --                         detection's windows may need), kept Q + window
---                         behind the newest; the evidence holds the
---                         event's id, so each member is one detection
+--                         behind the newest
+--   winev:<rule>:<group>  hash, the same members -> evidence, for the
+--                         detections in no incident yet
 --   incg:<rule>:<group>   zset incident id -> last_seen
 -- A late detection joins the incident whose span covers it, extends one
 -- it follows within Q, opens one if it completes a window, and merges two
@@ -174,7 +175,7 @@ local function commit(keys, args)
 		if g == nil then
 			local base = r.name .. ':' .. gval
 			g = { r = r, gval = gval, zk = P .. 'win:' .. base,
-			    ik = P .. 'incg:' .. base,
+			    ek = P .. 'winev:' .. base, ik = P .. 'incg:' .. base,
 			    openk = P .. 'inc:open:' .. base, cands = {},
 			    from = math.huge, maxts = 0, zgen = 0 }
 			local top = redis.call('ZREVRANGE', g.zk, 0, 0, 'WITHSCORES')
@@ -324,13 +325,17 @@ local function commit(keys, args)
 	-- The earliest s in [t - window, t], outside every incident, such that
 	-- [s, s + window] holds threshold detections; or nil.
 	local function qualify(g, t, W, upto)
+		local th = g.r.threshold
+		-- Fewer than threshold around t: no window can hold enough.
+		if redis.call('ZCOUNT', g.zk, num(t - W), num(t + W)) < th then
+			return nil
+		end
 		local raw = redis.call('ZRANGEBYSCORE', g.zk, t - W, t + W, 'WITHSCORES')
 		local ts, ms = {}, {}
 		for j = 1, #raw, 2 do
 			ts[#ts + 1] = tonumber(raw[j + 1])
 			ms[#ms + 1] = raw[j]
 		end
-		local th = g.r.threshold
 		local hi = 1
 		for lo = 1, #ts do
 			local s = ts[lo]
@@ -363,7 +368,7 @@ local function commit(keys, args)
 			-- first `threshold` detections (and any that come later
 			-- but lie before them): keep those in the window zset.
 			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
-				redis.call('ZADD', g.zk, ts, day .. ' ' .. evidence)
+				redis.call('ZADD', g.zk, ts, day .. ' ' .. sensor .. ' ' .. evid)
 				g.zadded = true
 				I.zn = I.zn + 1
 				if t > I.zl then I.zl = t end
@@ -392,16 +397,22 @@ local function commit(keys, args)
 			return
 		end
 		-- The member carries the day (an incident's first day comes from
-		-- it) and the evidence, whose event id makes it unique.
-		redis.call('ZADD', g.zk, ts, day .. ' ' .. evidence)
+		-- it), the sensor and the event's id; the evidence waits in
+		-- winev until an incident takes the detection.
+		local member = day .. ' ' .. sensor .. ' ' .. evid
+		redis.call('ZADD', g.zk, ts, member)
+		redis.call('HSET', g.ek, member, evidence)
 		g.zgen = g.zgen + 1
 		if t > g.zmax then g.zmax = t end
 		local s, m = qualify(g, t, W, math.huge)
 		if s == nil then return end
 		local evs = {}
 		local N = walk(g, new_incident(g, s, m, sensor, src, cc), s - 1, Q, evs)
-		for j = math.max(1, #evs - evkeep + 1), #evs do
-			inc_evidence(N, string.sub(evs[j], 12))
+		if #evs > 0 then
+			local got = redis.call('HMGET', g.ek,
+			    unpack(evs, math.max(1, #evs - evkeep + 1)))
+			for _, e in ipairs(got) do if e then inc_evidence(N, e) end end
+			call_list('HDEL', g.ek, evs)
 		end
 	end
 
@@ -479,8 +490,14 @@ local function commit(keys, args)
 			-- What can no longer matter goes.
 			local ttl = math.floor((Q + W) / 1000) + 3600000
 			if g.zgen > 0 or g.zadded then
-				redis.call('ZREMRANGEBYSCORE', g.zk, '-inf', '(' .. num(horizon))
+				local old = redis.call('ZRANGEBYSCORE', g.zk, '-inf',
+				    '(' .. num(horizon))
+				if #old > 0 then
+					call_list('ZREM', g.zk, old)
+					call_list('HDEL', g.ek, old)
+				end
 				redis.call('PEXPIRE', g.zk, ttl)
+				if g.zgen > 0 then redis.call('PEXPIRE', g.ek, ttl) end
 			end
 			if changed then
 				redis.call('ZREMRANGEBYSCORE', g.ik, '-inf', '(' .. num(horizon))
