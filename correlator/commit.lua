@@ -18,9 +18,12 @@
 --       <id> F <nevents> <ngroups> <ndet>
 --           then ngroups key groups:  op key n, and n field value pairs
 --                                     (for op P: n members)
---           then ndet detections:     rule# day group ts_us src_ip
+--           then ndet detections:     rule# day group ts src_ip
 --                                     country sensor event evidence
---                                     (event: the event's id in its
+--                                     (ts: µs since the epoch in hex,
+--                                     which Lua reads without strtod's
+--                                     slow path for 16 digits; event:
+--                                     the event's id in its
 --                                     stream; group "": the event lacks
 --                                     the rule's group_by key)
 --       <id> D <reason> <frame bytes>       (a frame that was not decoded)
@@ -86,7 +89,8 @@ local function commit_check(args, i, nrules)
 			end
 			for _ = 1, nd do
 				local r = tonumber(args[i])
-				if not r or r < 1 or r > nrules or not tonumber(args[i + 3]) then
+				if not r or r < 1 or r > nrules or
+				    not string.find(args[i + 3], '^%x+$') then
 					error('vigie_commit_v3: bad detection at ' .. i)
 				end
 				i = i + 9
@@ -355,7 +359,7 @@ local function commit(keys, args)
 			add(hincr, stats, r.name .. ':no_group', 1)
 			return
 		end
-		local t = tonumber(ts)
+		local t = tonumber(ts, 16)
 		local W = r.window * 1000000
 		local Q = quiet_us > W and quiet_us or W
 		local g = grp_get(r, gval, t - Q - W)
@@ -368,7 +372,7 @@ local function commit(keys, args)
 			-- first `threshold` detections (and any that come later
 			-- but lie before them): keep those in the window zset.
 			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
-				redis.call('ZADD', g.zk, ts, day .. ' ' .. sensor .. ' ' .. evid)
+				redis.call('ZADD', g.zk, t, day .. ' ' .. sensor .. ' ' .. evid)
 				g.zadded = true
 				I.zn = I.zn + 1
 				if t > I.zl then I.zl = t end
@@ -400,7 +404,7 @@ local function commit(keys, args)
 		-- it), the sensor and the event's id; the evidence waits in
 		-- winev until an incident takes the detection.
 		local member = day .. ' ' .. sensor .. ' ' .. evid
-		redis.call('ZADD', g.zk, ts, member)
+		redis.call('ZADD', g.zk, t, member)
 		redis.call('HSET', g.ek, member, evidence)
 		g.zgen = g.zgen + 1
 		if t > g.zmax then g.zmax = t end
