@@ -3,6 +3,7 @@
  * (commit.lua's layout): sums per frame and day, detections with their
  * rule numbers, a frame that cannot be decoded recorded dead, whole.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -134,6 +135,7 @@ test_frame_sums_and_detections(void **state)
 	struct fix	*f = *state;
 	const void	*buf;
 	const char	*why;
+	char		 want[128];
 	size_t		 len, i;
 
 	assert_int_equal(frame_begin(&f->fe, "web1"), 0);
