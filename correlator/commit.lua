@@ -192,7 +192,11 @@ local function commit(keys, args)
 			local ids = redis.call('ZRANGEBYSCORE', g.ik, from, hi)
 			for _, id in ipairs(ids) do
 				local c = inc_get(id)
-				if not c.merged then g.cands[#g.cands + 1] = c end
+				if not c.merged and c.f then
+					c.grp = g
+					g.cands[#g.cands + 1] = c
+					if g.latest == nil or c.f > g.latest.f then g.latest = c end
+				end
 			end
 			g.from = from
 		end
@@ -257,6 +261,8 @@ local function commit(keys, args)
 		S.dirty = true
 		for _, e in ipairs(V.evs) do S.evs[#S.evs + 1] = e end
 		V.merged, V.dirty = S.id, true
+		local g = S.grp or V.grp
+		if g and g.latest == V then g.latest = S end
 		return S
 	end
 
@@ -322,6 +328,8 @@ local function commit(keys, args)
 		    gval = g.gval, src = isrc, cc = icc, sensor = sensor }
 		incs[id] = c
 		g.cands[#g.cands + 1] = c
+		if g.latest == nil or s > g.latest.f then g.latest = c end
+		c.grp = g
 		opened_on(day, 1)
 		return c
 	end
@@ -364,7 +372,13 @@ local function commit(keys, args)
 		local Q = quiet_us > W and quiet_us or W
 		local g = grp_get(r, gval, t - Q - W)
 		if t > g.maxts then g.maxts = t end
-		local I = around(g, t, Q)
+		-- Most detections follow the group's latest incident.
+		local I, L = nil, g.latest
+		if L and L.f <= t and (t <= L.l or (t <= L.l + Q and extendable(L))) then
+			I = L
+		else
+			I = around(g, t, Q)
+		end
 		if I then
 			I.count = I.count + 1
 			inc_evidence(I, evidence)
@@ -380,7 +394,10 @@ local function commit(keys, args)
 			end
 			if t > I.l then
 				I.l = t
-				I = walk(g, I, t, Q, nil)
+				-- Nothing to take along past the latest and newest.
+				if I ~= g.latest or g.zmax > t then
+					I = walk(g, I, t, Q, nil)
+				end
 			end
 			-- Does it complete a window that starts before the incident?
 			-- Only if some detection lies in [t - window, f): known
