@@ -62,10 +62,11 @@
 -- incidents it brings within Q of each other (the newer id leaves the
 -- lists, its hash saying status "merged" and `merged_into` the older).
 
--- A number as Redis reads it back exactly (Lua's own tostring keeps 14
--- digits: not enough for microseconds).
+-- A whole number as Redis reads it back exactly (Lua's own tostring
+-- keeps 14 digits: not enough for microseconds); %d, not %.17g, to stay
+-- off printf's floating-point path.
 local function num(x)
-	return string.format('%.17g', x)
+	return string.format('%d', x)
 end
 
 -- Walks the arguments without writing; errors out on a bad layout.
@@ -184,6 +185,7 @@ local function commit(keys, args)
 			    from = math.huge, maxts = 0, zgen = 0 }
 			local top = redis.call('ZREVRANGE', g.zk, 0, 0, 'WITHSCORES')
 			g.zmax = tonumber(top[2]) or -math.huge
+			g.zmax0 = g.zmax
 			r.grps[gval] = g
 			grps[#grps + 1] = g
 		end
@@ -457,18 +459,21 @@ local function commit(keys, args)
 						    'group_by', r.gby, 'group', c.gval,
 						    'src_ip', c.src, 'country', c.cc,
 						    'sensor', c.sensor, 'status', 'open',
-						    'threshold', r.threshold, 'window', r.window)
+						    'threshold', r.threshold, 'window', r.window,
+						    'first_seen', c.f, 'last_seen', c.l,
+						    'count', c.count, 'first_day', c.day or '',
+						    'zn', c.zn, 'zl', c.zl)
+					else
+						redis.call('HSET', ik, 'first_seen', c.f, 'last_seen',
+						    c.l, 'count', c.count, 'first_day', c.day or '',
+						    'zn', c.zn, 'zl', c.zl)
 					end
-					redis.call('HSET', ik, 'first_seen', c.f, 'last_seen',
-					    c.l, 'count', c.count, 'first_day', c.day or '',
-					    'zn', c.zn, 'zl', c.zl)
 					redis.call('ZADD', P .. 'incidents', ms, id)
 					if c.status == 'open' or c.status == 'acknowledged' then
 						redis.call('ZADD', P .. 'incidents:open', ms, id)
 					end
-					if #c.evs > 0 then
-						redis.call('LPUSH', ik .. ':ev',
-						    unpack(c.evs, math.max(1, #c.evs - evkeep + 1)))
+					if #c.evs > 0 and redis.call('LPUSH', ik .. ':ev',
+					    unpack(c.evs, math.max(1, #c.evs - evkeep + 1))) > evkeep then
 						redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
 					end
 				end
@@ -478,9 +483,10 @@ local function commit(keys, args)
 			local W = g.r.window * 1000000
 			local Q = quiet_us > W and quiet_us or W
 			local horizon = g.maxts - Q - W
-			local newest, changed = nil, false
+			local newest, changed, created = nil, false, false
 			for _, c in ipairs(g.cands) do
 				changed = changed or c.dirty
+				created = created or c.new
 				if c.merged then
 					redis.call('ZREM', g.ik, c.id)
 				elseif c.f then
@@ -501,16 +507,21 @@ local function commit(keys, args)
 				-- Nothing of the group's incidents moved.
 			elseif newest and (newest.status == 'open' or
 			    newest.status == 'acknowledged') then
-				redis.call('SET', g.openk, newest.id)
+				if newest.new then redis.call('SET', g.openk, newest.id) end
 			elseif newest then
 				local cur = redis.call('GET', g.openk)
 				if cur and incs[cur] and incs[cur].status == 'closed' then
 					redis.call('DEL', g.openk)
 				end
 			end
-			-- What can no longer matter goes.
+			-- What can no longer matter goes. The keys' lifetime is renewed
+			-- each quarter of Q of event time (their own time to live is
+			-- Q + window + 1 h of the wall clock), and on creation.
 			local ttl = math.floor((Q + W) / 1000) + 3600000
-			if g.zgen > 0 or g.zadded then
+			local q4 = Q / 4
+			local renew = g.zmax0 == -math.huge or
+			    math.floor(g.maxts / q4) > math.floor(g.zmax0 / q4)
+			if g.zgen > 0 or (g.zadded and renew) then
 				local old = redis.call('ZRANGEBYSCORE', g.zk, '-inf',
 				    '(' .. num(horizon))
 				if #old > 0 then
@@ -520,7 +531,7 @@ local function commit(keys, args)
 				redis.call('PEXPIRE', g.zk, ttl)
 				if g.zgen > 0 then redis.call('PEXPIRE', g.ek, ttl) end
 			end
-			if changed then
+			if created or (changed and renew) then
 				redis.call('ZREMRANGEBYSCORE', g.ik, '-inf', '(' .. num(horizon))
 				redis.call('PEXPIRE', g.ik, ttl)
 			end
