@@ -72,6 +72,8 @@ end
 -- Walks the arguments without writing; errors out on a bad layout.
 local function commit_check(args, i, nrules)
 	local n = #args
+	local rulenum = {}
+	for r = 1, nrules do rulenum[tostring(r)] = true end
 	while i <= n do
 		local kind = args[i + 1]
 		if kind == 'F' then
@@ -88,10 +90,10 @@ local function commit_check(args, i, nrules)
 				end
 				i = i + 3 + (op == 'P' and c or 2 * c)
 			end
+			-- A detection's rule number must name a rule of the call;
+			-- its time is read with a fallback, never an error.
 			for _ = 1, nd do
-				local r = tonumber(args[i])
-				if not r or r < 1 or r > nrules or
-				    not string.find(args[i + 3], '^%x+$') then
+				if not rulenum[args[i]] then
 					error('vigie_commit_v3: bad detection at ' .. i)
 				end
 				i = i + 9
@@ -169,7 +171,7 @@ local function commit(keys, args)
 		c = { id = id, f = tonumber(f[1]), l = tonumber(f[2]),
 		    count = tonumber(f[3]) or 0, status = f[4], closed_by = f[5],
 		    day = f[6], zn = tonumber(f[7]) or 0, zl = tonumber(f[8]) or 0,
-		    evs = {}, dirty = false }
+		    evs = {}, nev = 0, dirty = false }
 		incs[id] = c
 		return c
 	end
@@ -229,14 +231,17 @@ local function commit(keys, args)
 	end
 
 	local function inc_evidence(c, evidence)
-		local n = #c.evs + 1
-		c.evs[n] = evidence
-		if n >= 2 * evkeep + 16 then
-			local evs = {}
-			for j = 1, evkeep do evs[j] = c.evs[n - evkeep + j] end
-			c.evs = evs
-		end
+		-- A ring of the last evkeep: slot nev % evkeep + 1.
+		c.evs[c.nev % evkeep + 1] = evidence
+		c.nev = c.nev + 1
 		c.dirty = true
+	end
+	-- The ring's pieces of evidence, oldest first.
+	local function ring_list(c)
+		local n = c.nev < evkeep and c.nev or evkeep
+		local out, start = {}, (c.nev - n) % evkeep
+		for k = 0, n - 1 do out[k + 1] = c.evs[(start + k) % evkeep + 1] end
+		return out
 	end
 
 	-- Moves an incident's start (or its existence) between days.
@@ -261,7 +266,7 @@ local function commit(keys, args)
 			opened_on(S.day, 1)
 		end
 		S.dirty = true
-		for _, e in ipairs(V.evs) do S.evs[#S.evs + 1] = e end
+		for _, e in ipairs(ring_list(V)) do inc_evidence(S, e) end
 		V.merged, V.dirty = S.id, true
 		local g = S.grp or V.grp
 		if g and g.latest == V then g.latest = S end
@@ -326,7 +331,7 @@ local function commit(keys, args)
 		-- l just before s: the walk from s - 1 counts s itself.
 		local c = { id = id, f = s, l = s - 1, count = 0, zn = 0, zl = 0,
 		    status = 'open',
-		    day = day, evs = {}, dirty = true, new = true, rule = r,
+		    day = day, evs = {}, nev = 0, dirty = true, new = true, rule = r,
 		    gval = g.gval, src = isrc, cc = icc, sensor = sensor }
 		incs[id] = c
 		g.cands[#g.cands + 1] = c
@@ -369,7 +374,7 @@ local function commit(keys, args)
 			add(hincr, stats, r.name .. ':no_group', 1)
 			return
 		end
-		local t = tonumber(ts, 16)
+		local t = tonumber(ts, 16) or 0
 		local W = r.window * 1000000
 		local Q = quiet_us > W and quiet_us or W
 		local g = grp_get(r, gval, t - Q - W)
@@ -472,8 +477,8 @@ local function commit(keys, args)
 					if c.status == 'open' or c.status == 'acknowledged' then
 						redis.call('ZADD', P .. 'incidents:open', ms, id)
 					end
-					if #c.evs > 0 and redis.call('LPUSH', ik .. ':ev',
-					    unpack(c.evs, math.max(1, #c.evs - evkeep + 1))) > evkeep then
+					if c.nev > 0 and redis.call('LPUSH', ik .. ':ev',
+					    unpack(ring_list(c))) > evkeep then
 						redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
 					end
 				end
