@@ -19,6 +19,7 @@ COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
 	  $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
+	  correlator/bundle.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
 	  correlator/fargs.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
@@ -37,7 +38,7 @@ TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
-	  event_json scan detect tally record
+	  event_json scan detect tally record bundle
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -54,9 +55,13 @@ UNIT_tally		= correlator/tally.c correlator/fargs.c core/log.c
 UNIT_record		= correlator/record.c correlator/detect.c \
 			  correlator/tally.c correlator/fargs.c correlator/scan.c \
 			  correlator/geo.c $(CORE)
+UNIT_bundle		= correlator/bundle.c correlator/scan.c correlator/geo.c \
+			  core/conf.c core/netaddr.c core/redis.c core/log.c \
+			  core/event.c
 LIBS_scan		= -lyara
 LIBS_detect		= -lyara -lmaxminddb
 LIBS_record		= -lyara -lmaxminddb
+LIBS_bundle		= -lyara -lmaxminddb -lpthread
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
