@@ -20,6 +20,7 @@
 #include "http.h"
 #include "log.h"
 #include "redis.h"
+#include "retention.h"
 
 static void __attribute__((noreturn))
 usage(void)
@@ -51,6 +52,8 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
+#define RETENTION_CHECK_MS	2000	/* -n: Redis may be away */
+
 /* Says that b stays in force after a reload that `why` (failed, refused). */
 static void
 reload_kept(const struct bundle *b, const char *why)
@@ -68,18 +71,34 @@ reload_kept(const struct bundle *b, const char *why)
 
 /*
  * SIGHUP: a new bundle beside the running one, from the file and the
- * same options. Any error leaves the running bundle in force.
+ * same options; a retention-days change goes through the retention
+ * protocol. Any error leaves the running bundle in force.
  */
 static void
 reload(struct correlator *cor, const char *conf_path,
     const struct conf_opt *opts, size_t nopts)
 {
 	struct bundle	*old = cor->slot.cur, *nb;	/* we alone swap */
+	redisContext	*rc;
 	char		 changes[2048];
+	int		 r = 0;
 
 	if ((nb = bundle_load(conf_path, opts, nopts, old, changes,
 	    sizeof(changes))) == NULL) {
 		reload_kept(old, "failed");
+		return;
+	}
+	if (nb->conf.retention_days != old->conf.retention_days) {
+		if ((rc = redis_open(nb->conf.redis_address, 10000)) == NULL)
+			r = -1;
+		else {
+			r = retention_enforce(rc, &nb->conf, 1);
+			redisFree(rc);
+		}
+	}
+	if (r != 0) {
+		reload_kept(old, r == 1 ? "refused" : "failed");
+		bundle_free(nb);
 		return;
 	}
 	bundle_swap(&cor->slot, nb);
@@ -100,7 +119,7 @@ main(int argc, char *argv[])
 	uint64_t		 events = 0, skipped = 0, dets = 0, dead = 0;
 	size_t			 nopts = 0, i;
 	int			 ch, noaction = 0, verbose = 0, failed = 0;
-	int			 nworkers, sig;
+	int			 nworkers, r, sig;
 
 	if ((opts = calloc((size_t)argc, sizeof(*opts))) == NULL)
 		return 1;
@@ -147,7 +166,8 @@ main(int argc, char *argv[])
 		log_warnx("no geo database: every external source counts as "
 		    "of unknown country");
 	if (noaction)
-		exit(0);
+		exit(retention_check(&b->conf, RETENTION_CHECK_MS) == -1 ?
+		    2 : 0);
 
 	/*
 	 * Signals wait for the main thread (sigwaitinfo); every thread
@@ -166,6 +186,8 @@ main(int argc, char *argv[])
 		exit(1);
 	if (commit_load(rc) == -1)
 		exit(1);
+	if ((r = retention_enforce(rc, &b->conf, 1)) != 0)
+		exit(r == 1 ? 2 : 1);
 	redisFree(rc);
 
 	if (!b->conf.drain && !b->conf.no_http &&
