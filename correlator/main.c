@@ -165,9 +165,12 @@ main(int argc, char *argv[])
 	if (b->conf.geo_database == NULL)
 		log_warnx("no geo database: every external source counts as "
 		    "of unknown country");
-	if (noaction)
-		exit(retention_check(&b->conf, RETENTION_CHECK_MS) == -1 ?
-		    2 : 0);
+	if (noaction) {
+		r = retention_check(&b->conf, RETENTION_CHECK_MS);
+		bundle_free(b);
+		yr_finalize();
+		exit(r == -1 ? 2 : 0);
+	}
 
 	/*
 	 * Signals wait for the main thread (sigwaitinfo); every thread
@@ -184,11 +187,12 @@ main(int argc, char *argv[])
 
 	if ((rc = redis_open_ready(b->conf.redis_address, 10000, 600)) == NULL)
 		exit(1);
-	if (commit_load(rc) == -1)
-		exit(1);
-	if ((r = retention_enforce(rc, &b->conf, 1)) != 0)
-		exit(r == 1 ? 2 : 1);
+	r = commit_load(rc) == -1 ? -1 : retention_enforce(rc, &b->conf, 1);
 	redisFree(rc);
+	if (r != 0) {
+		bundle_free(b);
+		exit(r == 1 ? 2 : 1);	/* retention refused: 2 */
+	}
 
 	if (!b->conf.drain && !b->conf.no_http &&
 	    (httpd = httpd_start(&b->conf)) == NULL)
