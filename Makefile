@@ -19,11 +19,12 @@ COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
 	  $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
+	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
 	  correlator/fargs.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
-	  correlator/scan.c core/event_json.c $(CORE) $(READ)
+	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ)
 
 LIBS_COLLECTOR	= -lhiredis -levent -linih
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
@@ -37,7 +38,7 @@ TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
-	  event_json scan detect tally record
+	  event_json scan detect tally record retention bundle
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -54,9 +55,14 @@ UNIT_tally		= correlator/tally.c correlator/fargs.c core/log.c
 UNIT_record		= correlator/record.c correlator/detect.c \
 			  correlator/tally.c correlator/fargs.c correlator/scan.c \
 			  correlator/geo.c $(CORE)
+UNIT_retention		= core/retention.c core/daytime.c core/redis.c core/log.c
+UNIT_bundle		= correlator/bundle.c correlator/scan.c correlator/geo.c \
+			  core/conf.c core/netaddr.c core/redis.c core/log.c \
+			  core/event.c
 LIBS_scan		= -lyara
 LIBS_detect		= -lyara -lmaxminddb
 LIBS_record		= -lyara -lmaxminddb
+LIBS_bundle		= -lyara -lmaxminddb -lpthread
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
@@ -104,6 +110,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/events.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/transport.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/order.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/reload.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh

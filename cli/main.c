@@ -12,7 +12,10 @@
 #include "daytime.h"
 #include "log.h"
 #include "redis.h"
+#include "retention.h"
 #include "scan.h"
+
+#define RETENTION_CHECK_MS	2000	/* config check: Redis may be away */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -30,8 +33,12 @@ usage(void)
 	exit(2);
 }
 
+/*
+ * vigie config check FILE: the file, then (when Redis can be reached) a
+ * retention-days change that would delete days without its confirmation.
+ */
 static int
-cmd_config(int argc, char **argv)
+cmd_config(int argc, char **argv, const char *redis)
 {
 	struct conf	 c;
 	int		 rc = 0;
@@ -40,7 +47,15 @@ cmd_config(int argc, char **argv)
 		usage();
 	if (conf_init(&c) == -1)
 		return 1;
-	if (conf_load(&c, argv[2]) == -1 || conf_validate(&c) == -1)
+	if (conf_load(&c, argv[2]) == -1 || conf_validate(&c) == -1 ||
+	    (redis != NULL && conf_set(&c, "redis", "address", redis,
+	    "--redis") == -1))
+		rc = 2;
+	else if (daytime_set_zone(c.timezone) == -1) {
+		fprintf(stderr, "%s: timezone %s: unknown zone\n", argv[2],
+		    c.timezone);
+		rc = 2;
+	} else if (retention_check(&c, RETENTION_CHECK_MS) == -1)
 		rc = 2;
 	else
 		printf("%s: OK\n", argv[2]);
@@ -128,7 +143,7 @@ main(int argc, char *argv[])
 		usage();
 	log_init("vigie", verbose);
 	if (!strcmp(argv[0], "config"))
-		return cmd_config(argc, argv);
+		return cmd_config(argc, argv, redis);
 	if (!strcmp(argv[0], "rules"))
 		return cmd_rules(argc, argv);
 	if (strcmp(argv[0], "report") && strcmp(argv[0], "incidents") &&

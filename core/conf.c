@@ -16,6 +16,9 @@
 #include "conf.h"
 #include "redis.h"
 
+#define INTERNAL_DEFAULT	"10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 " \
+	"127.0.0.0/8 169.254.0.0/16 100.64.0.0/10 ::1/128 fc00::/7 fe80::/10"
+
 /* Who set a list last: options replace the file, the file replaces defaults. */
 enum { BY_DEFAULT, BY_FILE, BY_OPTION };
 
@@ -86,10 +89,10 @@ conf_init(struct conf *c)
 	c->redis_prefix = xstrdup("vigie:");
 	if ((c->internal = cidrset_new()) == NULL)
 		return -1;
-	if (cidrset_add_list(c->internal, "10.0.0.0/8 172.16.0.0/12 "
-	    "192.168.0.0/16 127.0.0.0/8 169.254.0.0/16 100.64.0.0/10 "
-	    "::1/128 fc00::/7 fe80::/10", err, sizeof(err)) == -1)
+	if (cidrset_add_list(c->internal, INTERNAL_DEFAULT, err,
+	    sizeof(err)) == -1)
 		return -1;
+	list_add(&c->internal_text, INTERNAL_DEFAULT);
 	c->state_dir = xstrdup("/var/lib/vigie");
 	c->batch = 4096;
 	c->frame_events = 256;
@@ -100,6 +103,10 @@ conf_init(struct conf *c)
 	c->http = xstrdup("127.0.0.1:8080");
 	c->timezone = xstrdup("UTC");
 	c->retention_days = 90;
+	c->confirm_shrink = -1;
+	c->claim_idle_ms = 60000;
+	c->read_count = 16;
+	c->block_ms = 1000;
 	c->stream_keep = 400;		/* frames: about 100,000 events */
 	c->incident_quiet = 86400;
 	c->evidence_keep = 20;
@@ -115,6 +122,7 @@ conf_free(struct conf *c)
 	free(c->geo_database);
 	list_clear(&c->home_countries);
 	cidrset_free(c->internal);
+	list_clear(&c->internal_text);
 	list_clear(&c->rules_path);
 	free(c->sensor);
 	free(c->state_dir);
@@ -293,6 +301,7 @@ conf_set(struct conf *c, const char *section, const char *key,
 			case 0: list_clear(&c->home_countries); break;
 			case 1:
 				cidrset_free(c->internal);
+				list_clear(&c->internal_text);
 				if ((c->internal = cidrset_new()) == NULL) {
 					fprintf(stderr, "%s: out of memory\n", where);
 					return -1;
@@ -329,6 +338,7 @@ conf_set(struct conf *c, const char *section, const char *key,
 			if (cidrset_add_list(c->internal, value, err,
 			    sizeof(err)) == -1)
 				goto bad_msg;
+			list_add(&c->internal_text, value);
 		} else
 			goto unknown;
 	} else if (!strcmp(section, "rules")) {
@@ -422,6 +432,20 @@ conf_set(struct conf *c, const char *section, const char *key,
 			str_set(&c->timezone, value);
 		} else if (!strcmp(key, "retention-days")) {
 			if (conf_parse_int(value, 1, 3650, &c->retention_days) == -1)
+				goto bad;
+		} else if (!strcmp(key, "confirm-retention-shrink")) {
+			if (conf_parse_int(value, 0, 3650,
+			    &c->confirm_shrink) == -1)
+				goto bad;
+		} else if (!strcmp(key, "claim-idle")) {
+			if (conf_parse_int(value, 1000, 86400000,
+			    &c->claim_idle_ms) == -1)
+				goto bad;
+		} else if (!strcmp(key, "batch")) {
+			if (conf_parse_int(value, 1, 10000, &c->read_count) == -1)
+				goto bad;
+		} else if (!strcmp(key, "block-ms")) {
+			if (conf_parse_int(value, 1, 60000, &c->block_ms) == -1)
 				goto bad;
 		} else if (!strcmp(key, "stream-keep")) {
 			if (conf_parse_int(value, 0, INT_MAX, &c->stream_keep) == -1)
@@ -549,15 +573,20 @@ conf_setup(struct conf *c, const char *file, const char *section,
 
 	if (conf_init(c) == -1) {
 		fprintf(stderr, "vigie: out of memory\n");
+		conf_free(c);
 		return -1;
 	}
-	if (file != NULL && conf_load(c, file) == -1)
+	if (file != NULL && conf_load(c, file) == -1) {
+		conf_free(c);
 		return -1;
+	}
 	for (i = 0; i < nopts; i++) {
 		snprintf(where, sizeof(where), "--%s", opts[i].key);
 		if (conf_set(c, section, opts[i].key, opts[i].value,
-		    where) == -1)
+		    where) == -1) {
+			conf_free(c);
 			return -1;
+		}
 	}
 	return 0;
 }

@@ -25,6 +25,7 @@ struct conf {
 	char		*geo_database;	/* .mmdb path, NULL: no geo */
 	struct strlist	 home_countries;	/* upper-case ISO 3166 codes */
 	struct cidrset	*internal;	/* internal-networks */
+	struct strlist	 internal_text;	/* the same, as given: for messages */
 
 	/* [rules] */
 	struct strlist	 rules_path;	/* files or directories of *.yar */
@@ -50,6 +51,10 @@ struct conf {
 	int		 drain;
 	char		*timezone;	/* "UTC" */
 	int		 retention_days;
+	int		 confirm_shrink;	/* confirm-retention-shrink, -1 unset */
+	int		 claim_idle_ms;	/* pending this long: another's to claim */
+	int		 read_count;	/* [correlator] batch: frames per read */
+	int		 block_ms;	/* XREADGROUP BLOCK */
 	int		 stream_keep;
 	int		 incident_quiet;	/* seconds before an idle incident closes */
 	int		 evidence_keep;	/* evidence entries kept per incident */
@@ -80,7 +85,8 @@ struct conf_opt {
 /*
  * Defaults, then FILE if not NULL, then the options as keys of `section`
  * (each named "--key" in messages). Returns 0, or -1 after printing every
- * error: the caller exits 2.
+ * error, the conf then freed: the caller exits 2, or keeps its running
+ * conf (a reload).
  */
 int	conf_setup(struct conf *, const char *file, const char *section,
 	    const struct conf_opt *, size_t nopts);

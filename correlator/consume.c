@@ -2,9 +2,11 @@
  * correlator/consume.c - a worker: read frames from the group, have them
  * judged into one FCALL per stream (record.c) and commit each batch in
  * one atomic step (commit.lua), including the frames that cannot be
- * decoded. Owns the worker's Redis connection, scanner and calls.
+ * decoded. Owns the worker's Redis connection, scanner and calls; holds
+ * a bundle (bundle.c) and takes a newer one between batches.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +17,8 @@
 #include "log.h"
 #include "redis.h"
 
-#define READ_COUNT	16	/* frames per stream and read */
-#define BLOCK_MS	1000
-#define CLAIM_IDLE_MS	60000
-#define CLAIM_EVERY_S	30
+#define CLAIM_EVERY_S	30	/* at most; half of claim-idle when less */
+#define DISCOVER_EVERY_S 1	/* new sensors in <prefix>sensors */
 #define SWEEP_EVERY_S	60
 #define TRIM_EVERY_S	10
 #define TRIM_SPAN_MAX	5000	/* pending span we measure before giving up */
@@ -40,10 +40,10 @@ worker_dead_note(struct worker *w, const char *stream, const char *id,
 	if (w->dead_quiet > 0)
 		log_warnx("%s %s: cannot decode frame: %s; to %sdead, with "
 		    "%" PRIu64 " more since the last report", stream, id, why,
-		    w->cor->conf->redis_prefix, w->dead_quiet);
+		    w->b->conf.redis_prefix, w->dead_quiet);
 	else
 		log_warnx("%s %s: cannot decode frame: %s; to %sdead", stream,
-		    id, why, w->cor->conf->redis_prefix);
+		    id, why, w->b->conf.redis_prefix);
 	w->dead_logged = now;
 	w->dead_quiet = 0;
 }
@@ -66,7 +66,7 @@ worker_connect(struct worker *w)
 {
 	if (w->rc != NULL)
 		return 0;
-	if ((w->rc = redis_open(w->cor->conf->redis_address,
+	if ((w->rc = redis_open(w->b->conf.redis_address,
 	    REDIS_TIMEOUT_MS)) == NULL)
 		return -1;
 	return 0;
@@ -78,13 +78,17 @@ worker_disconnect(struct worker *w)
 	if (w->rc != NULL)
 		redisFree(w->rc);
 	w->rc = NULL;
+	w->discovered = 0;	/* look again on the next connection */
 }
 
-/* Refreshes the list of sensor streams; creates the group where missing. */
+/*
+ * Refreshes the list of sensor streams, a sensor that appeared while we
+ * run included; creates the group where missing.
+ */
 static int
 worker_discover(struct worker *w)
 {
-	const char	*prefix = w->cor->conf->redis_prefix;
+	const char	*prefix = w->b->conf.redis_prefix;
 	char		 key[512];
 	redisReply	*r, *g;
 	size_t		 i, j;
@@ -126,8 +130,13 @@ worker_discover(struct worker *w)
 		    (w->streams[w->nstreams] = strdup(key)) == NULL)
 			fatalx("%s: out of memory", __func__);
 		w->nstreams++;
+		if (w->looked)
+			log_info("worker %d: new sensor stream %s", w->idx,
+			    key);
 	}
 	freeReplyObject(r);
+	w->discovered = time(NULL);
+	w->looked = 1;
 	return 0;
 }
 
@@ -202,7 +211,7 @@ worker_prepare(struct worker *w, const char *stream, const redisReply *entries)
 		worker_dead_note(w, stream, id, why);
 	}
 	if (w->rec.nframes > 0)
-		record_call(&w->rec, worker_call(w), w->cor->conf, stream,
+		record_call(&w->rec, worker_call(w), &w->b->conf, stream,
 		    CORRELATOR_GROUP);
 }
 
@@ -291,6 +300,55 @@ worker_flush(struct worker *w)
 	return worker_read_results(w);
 }
 
+/* Judges with bundle b and scanner sc from now on (both the worker's). */
+static void
+worker_bind(struct worker *w, struct bundle *b, struct scanner *sc)
+{
+	struct detector	 det;
+	uint64_t	 dets = w->rec.detections, us = w->rec.judge_us;
+
+	det.conf = &b->conf;
+	det.geo = &b->geo;
+	det.rs = &b->rules;
+	det.sc = sc;
+	record_free(&w->rec);
+	record_init(&w->rec, &det);
+	w->rec.detections = dets;
+	w->rec.judge_us = us;
+	w->b = b;
+	w->sc = sc;
+}
+
+/*
+ * Between batches: takes the bundle in force when it is newer than the
+ * worker's, with a scanner of its own for the new rules. The calls
+ * prepared and not yet sent hold copies of what they need, so nothing of
+ * the old bundle is used after this: its scanner is freed and the
+ * bundle let go (freed there if this worker was its last user).
+ */
+static void
+worker_rebind(struct worker *w)
+{
+	struct bundle	*nb, *old = w->b;
+	struct scanner	*sc, *oldsc = w->sc;
+
+	if ((nb = bundle_newer(&w->cor->slot, old)) == NULL)
+		return;
+	if ((sc = scanner_new(&nb->rules)) == NULL) {
+		if (w->refused != nb->gen)
+			log_warnx("worker %d: cannot create a YARA scanner for "
+			    "the rules of reload %u; keeping those of %u",
+			    w->idx, nb->gen, old->gen);
+		w->refused = nb->gen;
+		bundle_drop(&w->cor->slot, nb);
+		return;
+	}
+	worker_bind(w, nb, sc);
+	scanner_free(oldsc);
+	bundle_drop(&w->cor->slot, old);
+	log_debug("worker %d: on the rules of reload %u", w->idx, nb->gen);
+}
+
 /*
  * One round: XREADGROUP from `id` ("0": this consumer's pending entries;
  * ">": new ones), then the calls prepared last round are sent, and Redis
@@ -301,6 +359,7 @@ worker_flush(struct worker *w)
 static long
 worker_read(struct worker *w, const char *id, int block)
 {
+	const struct conf *conf = &w->b->conf;
 	const char	**argv;
 	struct fargs	*swap;
 	redisReply	*r;
@@ -308,13 +367,22 @@ worker_read(struct worker *w, const char *id, int block)
 	long		 total = 0;
 	char		 count[16], blockms[16];
 	void		*rv;
+	struct timespec	 ts;
 
-	if (w->nstreams == 0)
+	if (w->nstreams == 0) {
+		/* No sensor yet: wait as a read would, then look again. */
+		if (block) {
+			ts.tv_sec = conf->block_ms / 1000;
+			ts.tv_nsec = (long)(conf->block_ms % 1000) * 1000000;
+			nanosleep(&ts, NULL);
+			w->discovered = 0;
+		}
 		return 0;
+	}
 	if ((argv = calloc(10 + 2 * w->nstreams, sizeof(*argv))) == NULL)
 		fatalx("%s: out of memory", __func__);
-	snprintf(count, sizeof(count), "%d", READ_COUNT);
-	snprintf(blockms, sizeof(blockms), "%d", BLOCK_MS);
+	snprintf(count, sizeof(count), "%d", conf->read_count);
+	snprintf(blockms, sizeof(blockms), "%d", conf->block_ms);
 	argv[argc++] = "XREADGROUP";
 	argv[argc++] = "GROUP";
 	argv[argc++] = CORRELATOR_GROUP;
@@ -347,6 +415,8 @@ worker_read(struct worker *w, const char *id, int block)
 		freeReplyObject(r);
 		return -1;
 	}
+	/* Rules put in force while the read waited judge what it brought. */
+	worker_rebind(w);
 	if (worker_send_ready(w) == -1 || worker_write(w) == -1) {
 		freeReplyObject(r);
 		return -1;
@@ -390,7 +460,7 @@ worker_claim(struct worker *w, long min_idle)
 	for (i = 0; i < w->nstreams; i++) {
 		r = redis_cmd(w->rc, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT %d "
 		    "JUSTID", w->streams[i], CORRELATOR_GROUP, w->consumer,
-		    min_idle, READ_COUNT);
+		    min_idle, w->b->conf.read_count);
 		if (r == NULL)
 			return -1;
 		if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2 &&
@@ -449,7 +519,7 @@ trim_need(struct worker *w, const char *stream, const redisReply *g)
 {
 	const redisReply	*name, *pending, *last, *lag, *min;
 	redisReply		*r;
-	long long		 keep = w->cor->conf->stream_keep, cap, n;
+	long long		 keep = w->b->conf.stream_keep, cap, n;
 	long long		 need = -1;
 
 	name = map_get(g, "name");
@@ -530,30 +600,38 @@ worker_trim(struct worker *w)
 	return 0;
 }
 
-void *
-worker_main(void *arg)
+/* Seconds between looks for idle pending entries. */
+static int
+claim_every(const struct conf *conf)
 {
-	struct worker		*w = arg;
-	const struct conf	*conf = w->cor->conf;
-	struct detector		 det;
+	int	 s = conf->claim_idle_ms / 2000;
+
+	return s < 1 ? 1 : s > CLAIM_EVERY_S ? CLAIM_EVERY_S : s;
+}
+
+static void
+worker_run(struct worker *w)
+{
+	struct scanner		*sc;
 	time_t			 last_claim = 0, last_sweep = 0, last_trim = 0;
 	long			 n;
-	int			 drain = conf->drain, history = 1;
+	int			 drain = w->b->conf.drain, history = 1;
 
-	if ((w->sc = scanner_new(&w->cor->rules)) == NULL) {
+	if ((sc = scanner_new(&w->b->rules)) == NULL) {
 		log_warnx("worker %d: cannot create a YARA scanner", w->idx);
 		w->failed = 1;
-		return NULL;
+		return;
 	}
-	det.conf = conf;
-	det.geo = &w->cor->geo;
-	det.rs = &w->cor->rules;
-	det.sc = w->sc;
-	record_init(&w->rec, &det);
+	worker_bind(w, w->b, sc);
 	snprintf(w->consumer, sizeof(w->consumer), "%s-%ld-%d", w->cor->host,
 	    (long)getpid(), w->idx);
-	while (!*w->cor->stop) {
-		if (worker_connect(w) == -1 || worker_discover(w) == -1)
+	while (!atomic_load(&w->cor->stop)) {
+		/* Between batches: the config and rules in force now. */
+		worker_rebind(w);
+		if (worker_connect(w) == -1)
+			goto error;
+		if (time(NULL) - w->discovered >= DISCOVER_EVERY_S &&
+		    worker_discover(w) == -1)
 			goto error;
 		if (w->reload) {
 			if (commit_load(w->rc) == -1)
@@ -574,10 +652,10 @@ worker_main(void *arg)
 				continue;
 			history = 0;
 		}
-		if (time(NULL) - last_claim >= CLAIM_EVERY_S) {
+		if (time(NULL) - last_claim >= claim_every(&w->b->conf)) {
 			last_claim = time(NULL);
-			if (worker_flush(w) == -1 ||
-			    (n = worker_claim(w, CLAIM_IDLE_MS)) == -1)
+			if (worker_flush(w) == -1 || (n = worker_claim(w,
+			    w->b->conf.claim_idle_ms)) == -1)
 				goto error;
 			if (n > 0) {
 				history = 1;
@@ -589,7 +667,7 @@ worker_main(void *arg)
 		    time(NULL) - last_sweep >= SWEEP_EVERY_S) {
 			last_sweep = time(NULL);
 			if (worker_flush(w) == -1 ||
-			    commit_sweep(w->rc, conf) == -1)
+			    commit_sweep(w->rc, &w->b->conf) == -1)
 				goto error;
 		}
 		if (w->idx == 0 && !drain &&
@@ -611,8 +689,8 @@ worker_main(void *arg)
 		if ((n = worker_pending(w)) == -1)
 			goto error;
 		if (n == 0) {
-			if (w->idx == 0 && (commit_sweep(w->rc, conf) == -1 ||
-			    worker_trim(w) == -1))
+			if (w->idx == 0 && (commit_sweep(w->rc,
+			    &w->b->conf) == -1 || worker_trim(w) == -1))
 				goto error;
 			break;
 		}
@@ -634,6 +712,16 @@ worker_main(void *arg)
 	/* Stopping: commit what was read, or leave it pending for a claim. */
 	if (w->rc != NULL && worker_flush(w) == -1)
 		log_warnx("worker %d: last batch left pending", w->idx);
+}
+
+void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+
+	worker_run(w);
+	if (atomic_fetch_sub(&w->cor->running, 1) == 1)
+		pthread_kill(w->cor->main, SIGUSR1);
 	return NULL;
 }
 
@@ -643,7 +731,8 @@ worker_free(struct worker *w)
 	size_t	 i;
 
 	worker_disconnect(w);
-	scanner_free(w->sc);
+	scanner_free(w->sc);	/* before its rules go with the bundle */
+	w->sc = NULL;
 	for (i = 0; i < w->capcalls; i++) {
 		fargs_free(&w->ready[i]);
 		fargs_free(&w->next[i]);
@@ -654,4 +743,7 @@ worker_free(struct worker *w)
 	for (i = 0; i < w->nstreams; i++)
 		free(w->streams[i]);
 	free(w->streams);
+	if (w->b != NULL)
+		bundle_drop(&w->cor->slot, w->b);
+	w->b = NULL;
 }

@@ -1,16 +1,19 @@
 /*
- * correlator/correlator.h - the correlator's context (read-only once the
- * workers start) and one worker per thread, each a consumer of the group.
+ * correlator/correlator.h - the correlator's context (the bundle in
+ * force, the stop flag) and one worker per thread, each a consumer of
+ * the group with its own scanner for the rules of the bundle it holds.
  */
 #ifndef VIGIE_CORRELATOR_H
 #define VIGIE_CORRELATOR_H
 
 #include <pthread.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <hiredis/hiredis.h>
 
+#include "bundle.h"
 #include "conf.h"
 #include "fargs.h"
 #include "geo.h"
@@ -20,10 +23,10 @@
 #define CORRELATOR_GROUP	"correlators"
 
 struct correlator {
-	const struct conf	*conf;
-	struct ruleset		 rules;
-	struct geo		 geo;
-	volatile sig_atomic_t	*stop;
+	struct bundle_slot	 slot;		/* the bundle in force */
+	atomic_int		 stop;		/* set by the main thread */
+	atomic_int		 running;	/* workers not returned yet */
+	pthread_t		 main;		/* told (SIGUSR1) when none is */
 	char			 host[64];	/* for consumer names */
 	int			 crash_before;	/* VIGIE_TEST_CRASH_BEFORE: tests */
 };
@@ -32,8 +35,10 @@ struct worker {
 	struct correlator	*cor;
 	int			 idx;
 	pthread_t		 thread;
+	struct bundle		*b;		/* held; taken by main at start */
+	unsigned		 refused;	/* gen it could not take */
 	redisContext		*rc;
-	struct scanner		*sc;
+	struct scanner		*sc;		/* for b's rules */
 	char			 consumer[128];
 	/*
 	 * Calls prepared from the last read (ready: go out with the next
@@ -44,6 +49,8 @@ struct worker {
 	int			 reload;	/* FUNCTION LOAD before going on */
 	char			**streams;	/* stream keys known */
 	size_t			 nstreams;
+	time_t			 discovered;	/* last look at <prefix>sensors */
+	int			 looked;	/* once: later streams are new */
 	int			 failed;	/* drain ended on an error */
 
 	struct recorder		 rec;		/* frames into an FCALL */
@@ -63,8 +70,13 @@ int	commit_load(redisContext *);
  * clock. Returns 0 or -1 (logged).
  */
 int	commit_sweep(redisContext *, const struct conf *);
-/* The thread body: consume until stopped, or until drained with --drain. */
+/*
+ * The thread body: consume until stopped, or until drained with --drain.
+ * Takes a newer bundle between batches. The last worker to return sends
+ * SIGUSR1 to the main thread.
+ */
 void	*worker_main(void *);
+/* After the thread returned: frees its parts and lets its bundle go. */
 void	 worker_free(struct worker *);
 
 #endif

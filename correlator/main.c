@@ -1,8 +1,10 @@
 /*
  * correlator/main.c - vigie-correlator: consume every sensor's stream,
  * apply geo and YARA rules, keep the day's figures and incidents in
- * Redis, and serve the web view.
+ * Redis, and serve the web view. The main thread waits for signals:
+ * SIGHUP reloads (bundle.c), SIGINT and SIGTERM stop.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -18,15 +20,7 @@
 #include "http.h"
 #include "log.h"
 #include "redis.h"
-
-static volatile sig_atomic_t	 stop_requested;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
+#include "retention.h"
 
 static void __attribute__((noreturn))
 usage(void)
@@ -58,38 +52,74 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
-/* dashboards/ beside the binary's bin/, unless configured. */
-static void
-default_web_root(struct conf *conf)
-{
-	char	 exe[4096], *slash;
-	ssize_t	 n;
+#define RETENTION_CHECK_MS	2000	/* -n: Redis may be away */
 
-	if (conf->web_root != NULL)
+/* Says that b stays in force after a reload that `why` (failed, refused). */
+static void
+reload_kept(const struct bundle *b, const char *why)
+{
+	char	 when[32];
+
+	if (b->gen == 1)
+		snprintf(when, sizeof(when), "at start");
+	else
+		snprintf(when, sizeof(when), "by reload %u", b->gen);
+	log_warnx("reload %s: still running the configuration and the %zu "
+	    "rule%s loaded %s", why, b->rules.n, b->rules.n == 1 ? "" : "s",
+	    when);
+}
+
+/*
+ * SIGHUP: a new bundle beside the running one, from the file and the
+ * same options; a retention-days change goes through the retention
+ * protocol. Any error leaves the running bundle in force.
+ */
+static void
+reload(struct correlator *cor, const char *conf_path,
+    const struct conf_opt *opts, size_t nopts)
+{
+	struct bundle	*old = cor->slot.cur, *nb;	/* we alone swap */
+	redisContext	*rc;
+	char		 changes[2048];
+	int		 r = 0;
+
+	if ((nb = bundle_load(conf_path, opts, nopts, old, changes,
+	    sizeof(changes))) == NULL) {
+		reload_kept(old, "failed");
 		return;
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 32)) <= 0)
+	}
+	if (nb->conf.retention_days != old->conf.retention_days) {
+		if ((rc = redis_open(nb->conf.redis_address, 10000)) == NULL)
+			r = -1;
+		else {
+			r = retention_enforce(rc, &nb->conf, 1);
+			redisFree(rc);
+		}
+	}
+	if (r != 0) {
+		reload_kept(old, r == 1 ? "refused" : "failed");
+		bundle_free(nb);
 		return;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) == NULL)
-		return;
-	strcpy(slash, "/../dashboards");
-	conf_set(conf, "correlator", "web-root", exe, "default");
+	}
+	bundle_swap(&cor->slot, nb);
+	log_info("reload %u: %s", nb->gen, changes);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct conf		 conf;
 	struct correlator	 cor;
+	struct bundle		*b;
 	struct worker		*workers;
 	struct httpd		*httpd = NULL;
 	struct conf_opt		*opts;
-	struct sigaction	 sa;
+	sigset_t		 sigs;
 	redisContext		*rc;
 	const char		*conf_path = NULL;
 	uint64_t		 events = 0, skipped = 0, dets = 0, dead = 0;
 	size_t			 nopts = 0, i;
 	int			 ch, noaction = 0, verbose = 0, failed = 0;
+	int			 nworkers, r, sig;
 
 	if ((opts = calloc((size_t)argc, sizeof(*opts))) == NULL)
 		return 1;
@@ -122,67 +152,94 @@ main(int argc, char *argv[])
 		usage();
 	log_init("vigie-correlator", verbose);
 
-	if (conf_setup(&conf, conf_path, "correlator", opts, nopts) == -1)
+	/* The config, the rules and the geo database: the first bundle. */
+	if (yr_initialize() != ERROR_SUCCESS)
+		fatalx("yr_initialize failed");
+	if ((b = bundle_load(conf_path, opts, nopts, NULL, NULL, 0)) == NULL)
 		exit(2);
-	free(opts);
-	default_web_root(&conf);
-	if (daytime_set_zone(conf.timezone) == -1) {
-		fprintf(stderr, "timezone %s: unknown zone\n", conf.timezone);
+	if (daytime_set_zone(b->conf.timezone) == -1) {
+		fprintf(stderr, "timezone %s: unknown zone\n",
+		    b->conf.timezone);
 		exit(2);
 	}
+	if (b->conf.geo_database == NULL)
+		log_warnx("no geo database: every external source counts as "
+		    "of unknown country");
+	if (noaction) {
+		r = retention_check(&b->conf, RETENTION_CHECK_MS);
+		bundle_free(b);
+		yr_finalize();
+		exit(r == -1 ? 2 : 0);
+	}
+
+	/*
+	 * Signals wait for the main thread (sigwaitinfo); every thread
+	 * started from here on inherits the mask.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR1);
+	if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0)
+		fatalx("pthread_sigmask failed");
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((rc = redis_open_ready(b->conf.redis_address, 10000, 600)) == NULL)
+		exit(1);
+	r = commit_load(rc) == -1 ? -1 : retention_enforce(rc, &b->conf, 1);
+	redisFree(rc);
+	if (r != 0) {
+		bundle_free(b);
+		exit(r == 1 ? 2 : 1);	/* retention refused: 2 */
+	}
+
+	if (!b->conf.drain && !b->conf.no_http &&
+	    (httpd = httpd_start(&b->conf)) == NULL)
+		exit(1);
 
 	memset(&cor, 0, sizeof(cor));
-	cor.conf = &conf;
-	cor.stop = &stop_requested;
+	if (bundle_slot_init(&cor.slot, b) == -1)
+		fatalx("cannot initialise a mutex");
+	cor.main = pthread_self();
 	if (getenv("VIGIE_TEST_CRASH_BEFORE") != NULL)
 		cor.crash_before = atoi(getenv("VIGIE_TEST_CRASH_BEFORE"));
 	if (gethostname(cor.host, sizeof(cor.host)) == -1)
 		snprintf(cor.host, sizeof(cor.host), "correlator");
 	cor.host[sizeof(cor.host) - 1] = '\0';
-	if (yr_initialize() != ERROR_SUCCESS)
-		fatalx("yr_initialize failed");
-	if (ruleset_load(&cor.rules, conf.rules_path.v, conf.rules_path.n) == -1)
-		exit(2);
-	if (conf.geo_database != NULL &&
-	    geo_open(&cor.geo, conf.geo_database) == -1)
-		exit(2);
-	if (conf.geo_database == NULL)
-		log_warnx("no geo database: every external source counts as "
-		    "of unknown country");
-	if (noaction)
-		exit(0);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGTERM, &sa, NULL) == -1)
-		fatal("sigaction");
-	signal(SIGPIPE, SIG_IGN);
-
-	if ((rc = redis_open_ready(conf.redis_address, 10000, 600)) == NULL)
-		exit(1);
-	if (commit_load(rc) == -1)
-		exit(1);
-	redisFree(rc);
-
-	if (!conf.drain && !conf.no_http &&
-	    (httpd = httpd_start(&conf)) == NULL)
-		exit(1);
-
-	if ((workers = calloc((size_t)conf.workers, sizeof(*workers))) == NULL)
+	nworkers = b->conf.workers;	/* needs a restart: stays */
+	if ((workers = calloc((size_t)nworkers, sizeof(*workers))) == NULL)
 		fatalx("out of memory");
-	for (i = 0; i < (size_t)conf.workers; i++) {
+	atomic_store(&cor.running, nworkers);
+	for (i = 0; i < (size_t)nworkers; i++) {
 		workers[i].cor = &cor;
 		workers[i].idx = (int)i;
+		workers[i].b = bundle_hold(&cor.slot);
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
 		    &workers[i]) != 0)
 			fatalx("cannot start worker %zu", i);
 	}
-	log_info("%d worker%s on %s, %zu rules%s%s", conf.workers,
-	    conf.workers > 1 ? "s" : "", conf.redis_address, cor.rules.n,
-	    httpd ? ", web view on http://" : "", httpd ? conf.http : "");
-	for (i = 0; i < (size_t)conf.workers; i++) {
+	log_info("%d worker%s on %s, %zu rule%s%s%s", nworkers,
+	    nworkers > 1 ? "s" : "", b->conf.redis_address, b->rules.n,
+	    b->rules.n == 1 ? "" : "s",
+	    httpd ? ", web view on http://" : "", httpd ? b->conf.http : "");
+
+	/* Until told to stop, or until every worker is done (--drain). */
+	while (atomic_load(&cor.running) > 0) {
+		if ((sig = sigwaitinfo(&sigs, NULL)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("sigwaitinfo");
+		}
+		if (sig == SIGHUP)
+			reload(&cor, conf_path, opts, nopts);
+		else if (sig == SIGINT || sig == SIGTERM) {
+			atomic_store(&cor.stop, 1);
+			break;
+		}
+	}
+	for (i = 0; i < (size_t)nworkers; i++) {
 		pthread_join(workers[i].thread, NULL);
 		events += workers[i].events;
 		skipped += workers[i].skipped;
@@ -198,9 +255,8 @@ main(int argc, char *argv[])
 	    PRIu64 " already counted elsewhere, %" PRIu64 " undecodable "
 	    "frame%s dead-lettered", events, dets, skipped, dead,
 	    dead == 1 ? "" : "s");
-	ruleset_free(&cor.rules);
-	geo_close(&cor.geo);
+	bundle_slot_close(&cor.slot);
+	free(opts);
 	yr_finalize();
-	conf_free(&conf);
 	return failed ? 1 : 0;
 }

@@ -3,6 +3,7 @@
  * meta, and scan events with their fields (the ev_fields table) and
  * context as external variables. Owns the YR_RULES and each YR_SCANNER.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@ struct scanner {
 
 struct compile_ctx {
 	int	 errors;
+	char	**files;	/* compiled, to place a meta error */
+	size_t	 nfiles;
 };
 
 /* The context externals that are not event fields. */
@@ -82,6 +85,7 @@ static int
 add_file(YR_COMPILER *c, const char *path, struct compile_ctx *cc)
 {
 	FILE	*fp;
+	char	**files;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
@@ -90,6 +94,11 @@ add_file(YR_COMPILER *c, const char *path, struct compile_ctx *cc)
 	}
 	yr_compiler_add_file(c, fp, NULL, path);	/* errors via compile_cb */
 	fclose(fp);
+	if ((files = realloc(cc->files, (cc->nfiles + 1) * sizeof(*files))) ==
+	    NULL || (files[cc->nfiles] = strdup(path)) == NULL)
+		fatalx("%s: out of memory", __func__);
+	cc->files = files;
+	cc->nfiles++;
 	return 0;
 }
 
@@ -153,15 +162,108 @@ add_path(YR_COMPILER *c, const char *path, struct compile_ctx *cc)
 	return 0;
 }
 
-static int
-meta_string(const YR_RULE *r, const YR_META *m, char *dst, size_t len,
-    const char *const *allowed)
+/* Where `word` stands alone in line (not inside a longer name), or NULL. */
+static const char *
+find_word(const char *line, const char *word)
 {
+	const char	*p = line;
+	size_t		 n = strlen(word);
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == line || (!isalnum((unsigned char)p[-1]) &&
+		    p[-1] != '_')) && !isalnum((unsigned char)p[n]) &&
+		    p[n] != '_')
+			return p;
+		p += n;
+	}
+	return NULL;
+}
+
+/* "rule NAME" declared in line. */
+static int
+declares(const char *line, const char *name)
+{
+	const char	*p = find_word(line, "rule");
+
+	if (p == NULL)
+		return 0;
+	for (p += 4; *p == ' ' || *p == '\t'; p++)
+		;
+	return find_word(p, name) == p;
+}
+
+/* "key =" in line, outside a quoted string. */
+static int
+assigns(const char *line, const char *key)
+{
+	const char	*p = line, *q;
+	int		 quoted;
+
+	while ((p = find_word(p, key)) != NULL) {
+		for (quoted = 0, q = line; q < p; q++)
+			if (*q == '"' && (q == line || q[-1] != '\\'))
+				quoted = !quoted;
+		for (q = p + strlen(key); *q == ' ' || *q == '\t'; q++)
+			;
+		if (!quoted && *q == '=')
+			return 1;
+		p += strlen(key);
+	}
+	return 0;
+}
+
+/*
+ * "file:line: " of meta `key` of rule `name` (of the rule itself when the
+ * key cannot be told), from the files compiled; "" when not found. YARA
+ * keeps no line for a rule, so the source is read again: errors only.
+ */
+static const char *
+meta_where(const struct compile_ctx *cc, const char *name, const char *key,
+    char *buf, size_t len)
+{
+	FILE		*fp;
+	char		*line = NULL;
+	size_t		 cap = 0, i;
+	int		 n, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < cc->nfiles && buf[0] == '\0'; i++) {
+		if ((fp = fopen(cc->files[i], "r")) == NULL)
+			continue;
+		for (n = 1; getline(&line, &cap, fp) != -1; n++) {
+			if (!at) {
+				if (declares(line, name)) {
+					at = n;
+					snprintf(buf, len, "%s:%d: ",
+					    cc->files[i], n);
+				} else
+					continue;
+			}
+			if (assigns(line, key)) {
+				snprintf(buf, len, "%s:%d: ", cc->files[i], n);
+				break;
+			}
+			if (find_word(line, "condition") != NULL ||
+			    find_word(line, "strings") != NULL)
+				break;
+		}
+		fclose(fp);
+	}
+	free(line);
+	return buf;
+}
+
+static int
+meta_string(const struct compile_ctx *cc, const YR_RULE *r, const YR_META *m,
+    char *dst, size_t len, const char *const *allowed)
+{
+	char	 where[4200];
 	int	 i;
 
 	if (m->type != META_TYPE_STRING) {
-		fprintf(stderr, "rule %s: meta %s must be a string\n",
-		    r->identifier, m->identifier);
+		fprintf(stderr, "%srule %s: meta %s must be a string\n",
+		    meta_where(cc, r->identifier, m->identifier, where,
+		    sizeof(where)), r->identifier, m->identifier);
 		return -1;
 	}
 	if (allowed != NULL) {
@@ -169,8 +271,10 @@ meta_string(const YR_RULE *r, const YR_META *m, char *dst, size_t len,
 			if (strcmp(m->string, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL) {
-			fprintf(stderr, "rule %s: meta %s = \"%s\" is not "
-			    "one of", r->identifier, m->identifier, m->string);
+			fprintf(stderr, "%srule %s: meta %s = \"%s\" is not "
+			    "one of", meta_where(cc, r->identifier,
+			    m->identifier, where, sizeof(where)),
+			    r->identifier, m->identifier, m->string);
 			for (i = 0; allowed[i] != NULL; i++)
 				fprintf(stderr, " %s", allowed[i]);
 			fprintf(stderr, "\n");
@@ -178,8 +282,9 @@ meta_string(const YR_RULE *r, const YR_META *m, char *dst, size_t len,
 		}
 	}
 	if (strlen(m->string) >= len) {
-		fprintf(stderr, "rule %s: meta %s is too long\n",
-		    r->identifier, m->identifier);
+		fprintf(stderr, "%srule %s: meta %s is too long\n",
+		    meta_where(cc, r->identifier, m->identifier, where,
+		    sizeof(where)), r->identifier, m->identifier);
 		return -1;
 	}
 	strcpy(dst, m->string);
@@ -187,12 +292,17 @@ meta_string(const YR_RULE *r, const YR_META *m, char *dst, size_t len,
 }
 
 static int
-meta_int(const YR_RULE *r, const YR_META *m, int min, int max, int *out)
+meta_int(const struct compile_ctx *cc, const YR_RULE *r, const YR_META *m,
+    int min, int max, int *out)
 {
+	char	 where[4200];
+
 	if (m->type != META_TYPE_INTEGER || m->integer < min ||
 	    m->integer > max) {
-		fprintf(stderr, "rule %s: meta %s must be an integer from %d "
-		    "to %d\n", r->identifier, m->identifier, min, max);
+		fprintf(stderr, "%srule %s: meta %s must be an integer from %d "
+		    "to %d\n", meta_where(cc, r->identifier, m->identifier,
+		    where, sizeof(where)), r->identifier, m->identifier, min,
+		    max);
 		return -1;
 	}
 	*out = (int)m->integer;
@@ -200,12 +310,12 @@ meta_int(const YR_RULE *r, const YR_META *m, int min, int max, int *out)
 }
 
 static int
-read_meta(const YR_RULE *r, struct rulemeta *rm)
+read_meta(const struct compile_ctx *cc, const YR_RULE *r, struct rulemeta *rm)
 {
 	static const char *sev[] = { "low", "medium", "high", "critical",
 	    NULL };
 	const YR_META	*m;
-	char		 g[64];
+	char		 g[64], where[4200];
 	int		 errors = 0, f;
 
 	memset(rm, 0, sizeof(*rm));
@@ -217,31 +327,33 @@ read_meta(const YR_RULE *r, struct rulemeta *rm)
 	rm->group_by = EV_SRC_IP;
 	yr_rule_metas_foreach(r, m) {
 		if (!strcmp(m->identifier, "severity"))
-			errors += meta_string(r, m, rm->severity,
+			errors += meta_string(cc, r, m, rm->severity,
 			    sizeof(rm->severity), sev) == -1;
 		else if (!strcmp(m->identifier, "category"))
-			errors += meta_string(r, m, rm->category,
+			errors += meta_string(cc, r, m, rm->category,
 			    sizeof(rm->category), NULL) == -1;
 		else if (!strcmp(m->identifier, "description"))
-			errors += meta_string(r, m, rm->description,
+			errors += meta_string(cc, r, m, rm->description,
 			    sizeof(rm->description), NULL) == -1;
 		else if (!strcmp(m->identifier, "threshold"))
-			errors += meta_int(r, m, 1, 1000000,
+			errors += meta_int(cc, r, m, 1, 1000000,
 			    &rm->threshold) == -1;
 		else if (!strcmp(m->identifier, "window"))
-			errors += meta_int(r, m, 1, 30 * 86400,
+			errors += meta_int(cc, r, m, 1, 30 * 86400,
 			    &rm->window) == -1;
 		else if (!strcmp(m->identifier, "group_by")) {
-			if (meta_string(r, m, g, sizeof(g), NULL) == -1)
+			if (meta_string(cc, r, m, g, sizeof(g), NULL) == -1)
 				errors++;
 			else if (!strcmp(g, "rule"))
 				rm->group_by = GROUP_RULE;
 			else if ((f = ev_field_lookup(g)) >= 0)
 				rm->group_by = f;
 			else {
-				fprintf(stderr, "rule %s: meta group_by = "
+				fprintf(stderr, "%srule %s: meta group_by = "
 				    "\"%s\" is neither \"rule\" nor an event "
-				    "field\n", r->identifier, g);
+				    "field\n", meta_where(cc, r->identifier,
+				    "group_by", where, sizeof(where)),
+				    r->identifier, g);
 				errors++;
 			}
 		}
@@ -274,7 +386,8 @@ ruleset_load(struct ruleset *rs, char *const *paths, size_t npaths)
 	if (cc.errors || yr_compiler_get_rules(c, &rs->rules) !=
 	    ERROR_SUCCESS) {
 		yr_compiler_destroy(c);
-		return -1;
+		errors = 1;
+		goto done;
 	}
 	yr_compiler_destroy(c);
 	yr_rules_foreach(rs->rules, r)
@@ -283,12 +396,14 @@ ruleset_load(struct ruleset *rs, char *const *paths, size_t npaths)
 		fatalx("%s: out of memory", __func__);
 	i = 0;
 	yr_rules_foreach(rs->rules, r)
-		errors += read_meta(r, &rs->meta[i++]) == -1;
-	if (errors) {
+		errors += read_meta(&cc, r, &rs->meta[i++]) == -1;
+	if (errors)
 		ruleset_free(rs);
-		return -1;
-	}
-	return 0;
+ done:
+	for (i = 0; i < cc.nfiles; i++)
+		free(cc.files[i]);
+	free(cc.files);
+	return errors ? -1 : 0;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +225,92 @@ test_options_replace_file_lists(void **state)
 	conf_free(&c);
 }
 
+static void
+test_correlator_scale_and_retention_keys(void **state)
+{
+	struct conf	 c;
+	char		 err[2048], want[256];
+
+	(void)state;
+	assert_int_equal(conf_init(&c), 0);
+	assert_int_equal(c.claim_idle_ms, 60000);
+	assert_int_equal(c.read_count, 16);
+	assert_int_equal(c.block_ms, 1000);
+	assert_int_equal(c.confirm_shrink, -1);
+	conf_free(&c);
+	assert_int_equal(load(&c, "[correlator]\nclaim-idle = 5000\n"
+	    "batch = 64\nblock-ms = 250\nconfirm-retention-shrink = 0\n"
+	    "[collector]\nbatch = 10\n", err, sizeof(err)), 0);
+	assert_int_equal(c.claim_idle_ms, 5000);
+	assert_int_equal(c.read_count, 64);
+	assert_int_equal(c.block_ms, 250);
+	assert_int_equal(c.confirm_shrink, 0);
+	assert_int_equal(c.batch, 10);		/* the collector's own */
+	conf_free(&c);
+	assert_int_equal(load(&c, "[correlator]\n"
+	    "claim-idle = 999\n"			/* 2: under a second */
+	    "batch = 0\n"				/* 3 */
+	    "block-ms = 0\n"				/* 4: would block forever */
+	    "confirm-retention-shrink = -1\n"		/* 5 */
+	    "block-ms = 60001\n", err, sizeof(err)), -1);	/* 6 */
+	snprintf(want, sizeof(want), "%s:2: bad value \"999\" for claim-idle",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:3: bad value \"0\" for batch", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:4: bad value \"0\" for block-ms", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:5: bad value \"-1\" for "
+	    "confirm-retention-shrink", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:6: bad value \"60001\"", path);
+	assert_non_null(strstr(err, want));
+	conf_free(&c);
+}
+
+/* The networks as given, for messages, follow the set itself. */
+static void
+test_internal_networks_text(void **state)
+{
+	struct conf	 c;
+	char		 err[256];
+
+	(void)state;
+	assert_int_equal(load(&c, "[geo]\ninternal-networks = 10.0.0.0/8\n"
+	    "internal-networks = 192.0.2.0/24\n", err, sizeof(err)), 0);
+	assert_int_equal(c.internal_text.n, 2);
+	assert_string_equal(c.internal_text.v[1], "192.0.2.0/24");
+	assert_int_equal(conf_set(&c, "correlator", "internal", "::1/128",
+	    "--internal"), 0);
+	assert_int_equal(c.internal_text.n, 1);
+	assert_string_equal(c.internal_text.v[0], "::1/128");
+	assert_int_equal(cidrset_count(c.internal), 1);
+	conf_free(&c);
+}
+
+/* conf_setup frees what it built when it fails (a reload goes on). */
+static void
+test_setup_failure_frees(void **state)
+{
+	struct conf	 c;
+	struct conf_opt	 bad = { "workers", "0" };
+	int		 saved, fd;
+
+	(void)state;
+	fflush(stderr);
+	saved = dup(2);
+	fd = open("/dev/null", O_WRONLY);
+	dup2(fd, 2);
+	close(fd);
+	assert_int_equal(conf_setup(&c, NULL, "correlator", &bad, 1), -1);
+	assert_int_equal(conf_setup(&c, "/nonexistent/vigie.conf",
+	    "correlator", NULL, 0), -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_null(c.redis_address);	/* freed; LeakSanitizer checks */
+}
+
 int
 main(void)
 {
@@ -234,6 +321,9 @@ main(void)
 		cmocka_unit_test(test_syntax_error_and_long_line),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_options_replace_file_lists),
+		cmocka_unit_test(test_correlator_scale_and_retention_keys),
+		cmocka_unit_test(test_internal_networks_text),
+		cmocka_unit_test(test_setup_failure_frees),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

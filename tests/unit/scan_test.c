@@ -180,6 +180,57 @@ test_group_by_unknown_refused(void **state)
 	    "rule a { meta: group_by = 3 condition: true }\n"), -1);
 }
 
+/* A meta error names the file and the line of the key, else the rule's. */
+static void
+test_meta_error_names_file_and_line(void **state)
+{
+	struct ruleset	 rs;
+	char		 path[] = "/tmp/vigie-scan-test.XXXXXX.yar";
+	char		 errpath[] = "/tmp/vigie-scan-err.XXXXXX";
+	char		*paths[1] = { path }, err[2048], want[256];
+	FILE		*fp;
+	int		 fd, saved;
+	size_t		 n;
+
+	(void)state;
+	assert_true((fd = mkstemps(path, 4)) != -1);
+	assert_non_null(fp = fdopen(fd, "w"));
+	assert_true(fputs(
+	    "rule fine { meta: threshold = 5 condition: true }\n"	/* 1 */
+	    "// rule bad is declared below\n"				/* 2 */
+	    "private rule bad : tag\n"					/* 3 */
+	    "{\n"							/* 4 */
+	    "  meta:\n"							/* 5 */
+	    "    description = \"a threshold = of words\"\n"		/* 6 */
+	    "    severity = \"dire\"\n"					/* 7 */
+	    "    threshold = \"five\"\n"				/* 8 */
+	    "  condition:\n"						/* 9 */
+	    "    true\n"							/* 10 */
+	    "}\n", fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_true((fd = mkstemp(errpath)) != -1);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	close(fd);
+	assert_int_equal(ruleset_load(&rs, paths, 1), -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_non_null(fp = fopen(errpath, "r"));
+	n = fread(err, 1, sizeof(err) - 1, fp);
+	err[n] = '\0';
+	fclose(fp);
+	unlink(errpath);
+	unlink(path);
+	snprintf(want, sizeof(want), "%s:7: rule bad: meta severity = \"dire\"",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:8: rule bad: meta threshold must be",
+	    path);
+	assert_non_null(strstr(err, want));
+}
+
 int
 main(void)
 {
@@ -189,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_data_is_scanned),
 		cmocka_unit_test(test_group_by_names_a_field),
 		cmocka_unit_test(test_group_by_unknown_refused),
+		cmocka_unit_test(test_meta_error_names_file_and_line),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
