@@ -38,6 +38,8 @@
 -- Keys under day: and det: expire after retention_s.
 -- by_source is 1 when the group is the source address: the incident then
 -- records src_ip and country. A detection's evidence is a JSON object.
+-- Incident changes (opened, escalated at ten times the threshold, closed
+-- by the quiet period or merged) go to <prefix>alerts in the same step.
 -- A D frame goes to <prefix>dead (MAXLEN ~ dead_maxlen) with fields
 -- stream, id, reason, frame, and counts in HINCRBY <prefix>stats dead.
 -- The layout is checked whole before anything is written.
@@ -67,6 +69,30 @@
 -- off printf's floating-point path.
 local function num(x)
 	return string.format('%d', x)
+end
+
+-- An incident's change for the SIEM exporter, in the same atomic step:
+-- alert_id <id>:<n> with n the incident's change counter, so that a
+-- repeat after a crash can be dropped. `c` holds what the commit knows
+-- (rule, group...); the rest is read from the incident.
+local ALERTS_MAXLEN = 100000
+local function alert(P, id, change, ts, status, note, c)
+	local ik = P .. 'inc:' .. id
+	local f
+	if c and c.new then
+		local r = c.rule
+		f = { r.name, r.cat, r.sev, r.gby, c.gval, c.src, c.cc }
+	else
+		f = redis.call('HMGET', ik, 'rule', 'category', 'severity',
+		    'group_by', 'group', 'src_ip', 'country', 'count')
+	end
+	local n = redis.call('HINCRBY', ik, 'changes', 1)
+	redis.call('XADD', P .. 'alerts', 'MAXLEN', '~', ALERTS_MAXLEN, '*',
+	    'alert_id', id .. ':' .. n, 'incident', id, 'change', change,
+	    'ts', num(ts), 'rule', f[1] or '', 'category', f[2] or '',
+	    'severity', f[3] or '', 'group_by', f[4] or '', 'group', f[5] or '',
+	    'src_ip', f[6] or '', 'country', f[7] or '', 'status', status,
+	    'count', c and c.count or f[8] or '0', 'by', 'vigie', 'note', note)
 end
 
 -- Walks the arguments without writing; errors out on a bad layout.
@@ -172,6 +198,7 @@ local function commit(keys, args)
 		    count = tonumber(f[3]) or 0, status = f[4], closed_by = f[5],
 		    day = f[6], zn = tonumber(f[7]) or 0, zl = tonumber(f[8]) or 0,
 		    evs = {}, nev = 0, dirty = false }
+		c.count0 = c.count
 		incs[id] = c
 		return c
 	end
@@ -197,7 +224,7 @@ local function commit(keys, args)
 			for _, id in ipairs(ids) do
 				local c = inc_get(id)
 				if not c.merged and c.f then
-					c.grp = g
+					c.grp, c.rule = g, r
 					g.cands[#g.cands + 1] = c
 					if g.latest == nil or c.f > g.latest.f then g.latest = c end
 				end
@@ -455,6 +482,8 @@ local function commit(keys, args)
 					    c.merged)
 					redis.call('ZREM', P .. 'incidents', id)
 					redis.call('ZREM', P .. 'incidents:open', id)
+					alert(P, id, 'closed', c.l, 'merged',
+					    'merged into ' .. c.merged, c)
 				else
 					local ms = math.floor(c.l / 1000)
 					if c.new then
@@ -481,6 +510,15 @@ local function commit(keys, args)
 					    unpack(ring_list(c))) > evkeep then
 						redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
 					end
+					-- Opened; escalated when it passes ten times its
+					-- threshold.
+					local esc = 10 * (c.rule and c.rule.threshold or 1)
+					if c.new then
+						alert(P, id, 'opened', c.f, c.status, '', c)
+					elseif c.count0 < esc and c.count >= esc then
+						alert(P, id, 'escalated', c.l, c.status,
+						    'count reached ' .. esc, c)
+					end
 				end
 			end
 		end
@@ -502,6 +540,8 @@ local function commit(keys, args)
 						redis.call('HSET', P .. 'inc:' .. c.id, 'status',
 						    'closed', 'closed_by', 'quiet period')
 						redis.call('ZREM', P .. 'incidents:open', c.id)
+						alert(P, c.id, 'closed', g.maxts, 'closed',
+						    'quiet period', c)
 						changed = true
 					end
 					if c.dirty then redis.call('ZADD', g.ik, c.l, c.id) end
@@ -656,6 +696,8 @@ local function sweep(keys, args)
 		if f[1] == 'open' or f[1] == 'acknowledged' then
 			redis.call('HSET', ik, 'status', 'closed', 'closed_by',
 			    'quiet period')
+			alert(P, id, 'closed', tonumber(args[2]), 'closed',
+			    'quiet period', nil)
 		end
 		if f[2] and f[3] then
 			local openk = P .. 'inc:open:' .. f[2] .. ':' .. f[3]

@@ -82,6 +82,12 @@ jq -r '.[] | select(.rule == "ssh_password_guessing") |
 check "(1) the incidents are exactly the runs that reach 5 in 600 s" \
     diff -u "$tmp/reference" "$tmp/one.ref"
 
+# Every incident change reaches the SIEM's stream once, in the same step.
+check "each incident opened once in the alerts stream" test \
+    "$(rcli XRANGE one:alerts - + | grep -c '^opened$')" = "$(rcli ZCARD one:incidents)"
+check "alert ids are unique" sh -c "redis-cli -s '$sock' XRANGE one:alerts - + |
+    awk 'p == \"alert_id\" { print } { p = \$0 }' | sort | uniq -d | grep -c . | grep -qx 0"
+
 echo "# (1) four workers in two processes, killed mid-drain and restarted"
 conf four "$tmp/day.log"
 sed -i 's/^\[correlator\]$/frame-events = 32\n[correlator]/' "$tmp/four.conf"
