@@ -21,7 +21,7 @@ COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
-	  correlator/fargs.c \
+	  correlator/fargs.c correlator/alerts.c correlator/alert_eve.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ) \
 	  $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
@@ -39,7 +39,7 @@ TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
-	  event_json scan detect tally record incident
+	  event_json scan detect tally record incident alert_eve
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -47,6 +47,7 @@ UNIT_parse_syslog	= $(PARSERS) core/event.c
 UNIT_parse_sshd		= $(PARSERS) core/event.c
 UNIT_report		= $(READ) $(CORE)
 UNIT_incident		= $(WRITE) $(READ) $(CORE)
+UNIT_alert_eve		= correlator/alert_eve.c core/text.c
 UNIT_spool		= collector/spool.c collector/emit.c $(CORE)
 UNIT_event		= core/event.c
 UNIT_event_json		= core/event_json.c core/event.c core/text.c

@@ -1,7 +1,7 @@
 /*
  * correlator/main.c - vigie-correlator: consume every sensor's stream,
  * apply geo and YARA rules, keep the day's figures and incidents in
- * Redis, and serve the web view.
+ * Redis, serve the web view, and export the alerts to the SIEM.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "conf.h"
 #include "correlator.h"
 #include "daytime.h"
@@ -83,6 +84,7 @@ main(int argc, char *argv[])
 	struct correlator	 cor;
 	struct worker		*workers;
 	struct httpd		*httpd = NULL;
+	struct alerts		*alerts = NULL;
 	struct conf_opt		*opts;
 	struct sigaction	 sa;
 	redisContext		*rc;
@@ -165,9 +167,14 @@ main(int argc, char *argv[])
 	if (commit_load(rc) == -1)
 		exit(1);
 	redisFree(rc);
+	if (alerts_open(&conf, cor.host, &stop_requested, &alerts) == -1)
+		exit(1);
 
 	if (!conf.drain && !conf.no_http &&
 	    (httpd = httpd_start(&conf)) == NULL)
+		exit(1);
+	/* With --drain the alerts go out once the workers are done. */
+	if (!conf.drain && alerts != NULL && alerts_start(alerts) == -1)
 		exit(1);
 
 	if ((workers = calloc((size_t)conf.workers, sizeof(*workers))) == NULL)
@@ -194,6 +201,10 @@ main(int argc, char *argv[])
 	free(workers);
 	if (httpd != NULL)
 		httpd_stop(httpd);
+	if (alerts != NULL && conf.drain && alerts_drain(alerts) == -1)
+		failed = 1;
+	alerts_stop(alerts);
+	alerts_free(alerts);
 	log_info("%" PRIu64 " events counted, %" PRIu64 " detections, %"
 	    PRIu64 " already counted elsewhere, %" PRIu64 " undecodable "
 	    "frame%s dead-lettered", events, dets, skipped, dead,
