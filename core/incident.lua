@@ -27,7 +27,8 @@
 -- The time is Redis's clock (TIME), the same for every client.
 -- Returns { status after the change, alert_id }.
 -- Errors, by their first word: BADARG (the layout), NOTFOUND (no such
--- incident), CONFLICT (the transition is not allowed).
+-- incident), CONFLICT (the transition is not allowed; an incident the
+-- commit merged into another names that one).
 
 local ALERTS_MAXLEN = '100000'
 local BY_MAX, NOTE_MAX = 64, 4096
@@ -63,12 +64,17 @@ local function incident(keys, args)
 
 	local ik = P .. 'inc:' .. id
 	local f = redis.call('HMGET', ik, 'status', 'rule', 'category',
-	    'severity', 'group_by', 'group', 'src_ip', 'country', 'count')
+	    'severity', 'group_by', 'group', 'src_ip', 'country', 'count',
+	    'merged_into')
 	local status, rule, group = f[1], f[2], f[6]
 	if not status or not rule then
 		return redis.error_reply('NOTFOUND no incident ' .. id)
 	end
 	if not op.from[status] then
+		if status == 'merged' and f[10] then
+			return redis.error_reply('CONFLICT incident ' .. id ..
+			    ' was merged into incident ' .. f[10])
+		end
 		if status == op.to then
 			return redis.error_reply('CONFLICT incident ' .. id ..
 			    ' is already ' .. status)

@@ -74,7 +74,8 @@ wait_alerts() {
 serve() {
 	port=$(/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(
 	    Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
-	"$BIN/vigie-correlator" -c "$1" --http "127.0.0.1:$port" 2>"$tmp/serve.err" &
+	"$BIN/vigie-correlator" -c "$1" --http "127.0.0.1:$port" \
+	    --web-root "$top/dashboards" 2>"$tmp/serve.err" &
 	serve_pid=$!
 	pids="$pids $serve_pid"
 	url="http://127.0.0.1:$port"
@@ -87,7 +88,12 @@ serve() {
 		sleep 0.05
 	done
 }
-unserve() { kill "$serve_pid"; wait "$serve_pid" || true; }
+# unserve: SIGTERM; the correlator must stop cleanly (sanitizers too).
+unserve() {
+	kill "$serve_pid"
+	rc=0; wait "$serve_pid" || rc=$?
+	check "the serving correlator stops with 0" sh -c "test $rc = 0 || { cat '$tmp/serve.err'; exit 1; }"
+}
 # post PATH BODY [curl options]: the status code; the body in $tmp/post.json.
 post() {
 	p=$1; b=$2; shift 2

@@ -362,6 +362,13 @@ test_refusals_change_nothing(void **state)
 	assert_int_equal(integer(c, "LLEN " P "inc:6:notes"), 1);
 	assert_int_equal(integer(c, "HINCRBY " P "inc:6 changes 0"), 1);
 
+	/* Merged by the commit into an older one: that one is named. */
+	incident(c, 10);
+	cmd0(c, "HSET " P "inc:10 status merged merged_into 4");
+	assert_int_equal(incident_change(c, P, "10", INCIDENT_CLOSE, "a", NULL,
+	    &res), INCIDENT_REFUSED);
+	assert_string_equal(res.msg, "incident 10 was merged into incident 4");
+
 	/* A newer pointer (another incident of that group) is left alone. */
 	incident(c, 8);
 	cmd0(c, "SET " P "inc:open:ssh:192.0.2.8 9");
