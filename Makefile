@@ -108,6 +108,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/pipeline.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/events.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/transport.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/order.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
 
 e2e: $(PROGS) $(TOOLS)

@@ -10,7 +10,7 @@
 -- Loaded by the correlator with FUNCTION LOAD REPLACE; the function name
 -- carries the version of the argument layout.
 --
--- FCALL vigie_commit_v2 1 <stream> <group> <prefix> <retention_s>
+-- FCALL vigie_commit_v3 1 <stream> <group> <prefix> <retention_s>
 --       <quiet_us> <evidence_keep> <det_maxlen> <dead_maxlen> <nrules>
 --   then nrules rules, numbered from 1 in this call:
 --       name category severity threshold window_s group_by by_source
@@ -19,7 +19,10 @@
 --           then ngroups key groups:  op key n, and n field value pairs
 --                                     (for op P: n members)
 --           then ndet detections:     rule# day group ts_us src_ip
---                                     country sensor evidence
+--                                     country sensor event evidence
+--                                     (event: the event's id in its
+--                                     stream; group "": the event lacks
+--                                     the rule's group_by key)
 --       <id> D <reason> <frame bytes>       (a frame that was not decoded)
 -- Key groups, keys relative to the prefix, one per key and op in a frame:
 --   H  HINCRBY key field delta      (pairs: field delta)
@@ -37,6 +40,29 @@
 -- The layout is checked whole before anything is written.
 -- Returns { events counted, events of frames already acknowledged,
 --           frames dead-lettered }.
+--
+-- Incidents, whatever the order detections arrive in (see DESIGN.md):
+-- for a rule and group, an incident is a run of detections whose gaps
+-- are at most Q = max(quiet, window), starting at the earliest detection
+-- s such that [s, s + window] holds `threshold` detections; it counts
+-- every detection of the run from s on. Per rule and group:
+--   win:<rule>:<group>    zset "<day> <evidence>" -> ts_us of the
+--                         detections in no incident, and of each
+--                         incident's first `threshold` (all a late
+--                         detection's windows may need), kept Q + window
+--                         behind the newest; the evidence holds the
+--                         event's id, so each member is one detection
+--   incg:<rule>:<group>   zset incident id -> last_seen
+-- A late detection joins the incident whose span covers it, extends one
+-- it follows within Q, opens one if it completes a window, and merges two
+-- incidents it brings within Q of each other (the newer id leaves the
+-- lists, its hash saying status "merged" and `merged_into` the older).
+
+-- A number as Redis reads it back exactly (Lua's own tostring keeps 14
+-- digits: not enough for microseconds).
+local function num(x)
+	return string.format('%.17g', x)
+end
 
 -- Walks the arguments without writing; errors out on a bad layout.
 local function commit_check(args, i, nrules)
@@ -46,31 +72,31 @@ local function commit_check(args, i, nrules)
 		if kind == 'F' then
 			local ng, nd = tonumber(args[i + 3]), tonumber(args[i + 4])
 			if not tonumber(args[i + 2]) or not ng or not nd then
-				error('vigie_commit_v2: bad frame header at ' .. i)
+				error('vigie_commit_v3: bad frame header at ' .. i)
 			end
 			i = i + 5
 			for _ = 1, ng do
 				local op, c = args[i], tonumber(args[i + 2])
 				if not c or type(op) ~= 'string' or #op ~= 1 or
 				    not string.find('HZSMPX', op, 1, true) then
-					error('vigie_commit_v2: bad key group at ' .. i)
+					error('vigie_commit_v3: bad key group at ' .. i)
 				end
 				i = i + 3 + (op == 'P' and c or 2 * c)
 			end
 			for _ = 1, nd do
 				local r = tonumber(args[i])
 				if not r or r < 1 or r > nrules or not tonumber(args[i + 3]) then
-					error('vigie_commit_v2: bad detection at ' .. i)
+					error('vigie_commit_v3: bad detection at ' .. i)
 				end
-				i = i + 8
+				i = i + 9
 			end
 		elseif kind == 'D' then
 			i = i + 4
 		else
-			error('vigie_commit_v2: bad frame kind at ' .. i)
+			error('vigie_commit_v3: bad frame kind at ' .. i)
 		end
 	end
-	if i ~= n + 1 then error('vigie_commit_v2: truncated arguments') end
+	if i ~= n + 1 then error('vigie_commit_v3: truncated arguments') end
 end
 
 local function commit(keys, args)
@@ -82,13 +108,14 @@ local function commit(keys, args)
 	local det_maxlen, dead_maxlen = args[6], args[7]
 	local nrules = tonumber(args[8])
 	local counted, skipped, dead = 0, 0, 0
+	local stats = P .. 'rules:stats'
 	local rules = {}
 	local i = 9
 
 	for r = 1, nrules do
 		rules[r] = { name = args[i], cat = args[i + 1], sev = args[i + 2],
 		    threshold = tonumber(args[i + 3]), window = tonumber(args[i + 4]),
-		    gby = args[i + 5], bysrc = args[i + 6] == '1', incs = {} }
+		    gby = args[i + 5], bysrc = args[i + 6] == '1', grps = {} }
 		i = i + 7
 	end
 	commit_check(args, i, nrules)
@@ -100,7 +127,6 @@ local function commit(keys, args)
 	local zincr = {}	-- key -> member -> delta
 	local pfadd = {}	-- key -> { members }
 	local expire = {}	-- day keys -> true
-	local incs = {}		-- every cached incident state (also in rules[r].incs)
 
 	local function add(t, k, f, n)
 		local m = t[k]
@@ -118,117 +144,349 @@ local function commit(keys, args)
 		return head == 'day:' or head == 'det:'
 	end
 
-	-- Writes what the call added to an incident: count, last_seen,
-	-- evidence (oldest first, so the newest ends at the head).
-	local function inc_flush(s)
-		if not s.id then return end
-		local ik = P .. 'inc:' .. s.id
-		if s.dcount > 0 then
-			redis.call('HINCRBY', ik, 'count', s.dcount)
-			s.dcount = 0
-		end
-		if s.moved then
-			local ms = math.floor(s.last / 1000)
-			redis.call('HSET', ik, 'last_seen', s.last)
-			redis.call('ZADD', P .. 'incidents', ms, s.id)
-			redis.call('ZADD', P .. 'incidents:open', ms, s.id)
-			s.moved = false
-		end
-		if s.nev > 0 then
-			redis.call('LPUSH', ik .. ':ev',
-			    unpack(s.evs, math.max(1, s.nev - evkeep + 1), s.nev))
-			redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
-			s.evs, s.nev = {}, 0
-		end
+	local incs = {}		-- id -> incident loaded in this call
+	local grps = {}		-- the groups touched by this call
+
+	local function dkey(day, suffix)
+		local k = P .. 'day:' .. day .. suffix
+		expire[k] = true
+		return k
 	end
 
-	-- Keeps the last evkeep pieces of evidence, in order.
-	local function inc_evidence(s, evidence)
-		local n = s.nev + 1
-		s.evs[n] = evidence
-		if n >= 2 * evkeep + 16 then
-			local evs, from = {}, n - evkeep
-			for j = 1, evkeep do evs[j] = s.evs[from + j] end
-			s.evs, n = evs, evkeep
-		end
-		s.nev = n
+	-- An incident, loaded once a call.
+	local function inc_get(id)
+		local c = incs[id]
+		if c then return c end
+		local f = redis.call('HMGET', P .. 'inc:' .. id, 'first_seen',
+		    'last_seen', 'count', 'status', 'closed_by', 'first_day',
+		    'zn', 'zl')
+		c = { id = id, f = tonumber(f[1]), l = tonumber(f[2]),
+		    count = tonumber(f[3]) or 0, status = f[4], closed_by = f[5],
+		    day = f[6], zn = tonumber(f[7]) or 0, zl = tonumber(f[8]) or 0,
+		    evs = {}, dirty = false }
+		incs[id] = c
+		return c
 	end
 
-	local function inc_state(r, gval)
-		local s = r.incs[gval]
-		if s ~= nil then return s end
-		s = { openk = P .. 'inc:open:' .. r.name .. ':' .. gval, id = false,
-		    dcount = 0, evs = {}, nev = 0, moved = false }
-		local id = redis.call('GET', s.openk)
-		if id then
-			local st = redis.call('HMGET', P .. 'inc:' .. id, 'status', 'last_seen')
-			s.id, s.status, s.last = id, st[1], tonumber(st[2] or 0)
+	-- The group's state; its incidents with last_seen >= `from` loaded.
+	local function grp_get(r, gval, from)
+		local g = r.grps[gval]
+		if g == nil then
+			local base = r.name .. ':' .. gval
+			g = { r = r, gval = gval, zk = P .. 'win:' .. base,
+			    ik = P .. 'incg:' .. base,
+			    openk = P .. 'inc:open:' .. base, cands = {},
+			    from = math.huge, maxts = 0, zgen = 0 }
+			local top = redis.call('ZREVRANGE', g.zk, 0, 0, 'WITHSCORES')
+			g.zmax = tonumber(top[2]) or -math.huge
+			r.grps[gval] = g
+			grps[#grps + 1] = g
 		end
-		r.incs[gval] = s
-		incs[#incs + 1] = s
-		return s
-	end
-
-	-- One detection: its threshold window and its incident.
-	local function detection(r, day, gval, ts, src, cc, sensor, evidence)
-		local ts_n = tonumber(ts)
-		local s = inc_state(r, gval)
-		if s.id and (s.status ~= 'open' and s.status ~= 'acknowledged' or
-		    ts_n - s.last > quiet_us) then
-			inc_flush(s)
-			if s.status == 'open' or s.status == 'acknowledged' then
-				redis.call('HSET', P .. 'inc:' .. s.id, 'status',
-				    'closed', 'closed_by', 'quiet period')
+		if from < g.from then
+			local hi = g.from == math.huge and '+inf' or '(' .. num(g.from)
+			local ids = redis.call('ZRANGEBYSCORE', g.ik, from, hi)
+			for _, id in ipairs(ids) do
+				local c = inc_get(id)
+				if not c.merged then g.cands[#g.cands + 1] = c end
 			end
-			redis.call('DEL', s.openk)
-			redis.call('ZREM', P .. 'incidents:open', s.id)
-			s.id = false
+			g.from = from
 		end
-		if s.id then
-			s.dcount = s.dcount + 1
-			if ts_n > s.last then s.last = ts_n; s.moved = true end
-			inc_evidence(s, evidence)
-			return
+		return g
+	end
+
+	local function live(c)
+		return not c.merged and c.f ~= nil
+	end
+	-- May detections after its last join it? Not once an analyst closed it.
+	local function extendable(c)
+		return c.status ~= 'closed' or c.closed_by == 'quiet period'
+	end
+
+	-- The incident covering t, and the first one starting after t.
+	local function around(g, t, Q)
+		local cover, nxt
+		for _, c in ipairs(g.cands) do
+			if live(c) then
+				if c.f <= t and (t <= c.l or (t <= c.l + Q and extendable(c))) then
+					if cover == nil or c.f > cover.f then cover = c end
+				elseif c.f > t and (nxt == nil or c.f < nxt.f) then
+					nxt = c
+				end
+			end
 		end
-		local rule, gby = r.name, r.gby
-		local ts_ms = math.floor(ts_n / 1000)
-		local wk = P .. 'win:' .. rule .. ':' .. gval
-		local window, threshold = r.window, r.threshold
-		redis.call('ZADD', wk, ts_ms, evidence)
-		redis.call('ZREMRANGEBYSCORE', wk, '-inf',
-		    '(' .. (ts_ms - window * 1000))
-		local n = redis.call('ZCARD', wk)
-		if n < threshold then
-			redis.call('PEXPIRE', wk, window * 1000 + 60000)
-			return
+		return cover, nxt
+	end
+
+	local function inc_evidence(c, evidence)
+		local n = #c.evs + 1
+		c.evs[n] = evidence
+		if n >= 2 * evkeep + 16 then
+			local evs = {}
+			for j = 1, evkeep do evs[j] = c.evs[n - evkeep + j] end
+			c.evs = evs
 		end
-		local inc = redis.call('INCR', P .. 'inc:seq')
-		local ik = P .. 'inc:' .. inc
-		local first = redis.call('ZRANGE', wk, 0, 0, 'WITHSCORES')
-		local first_us = tonumber(first[2]) * 1000
+		c.dirty = true
+	end
+
+	-- Moves an incident's start (or its existence) between days.
+	local function opened_on(day, n)
+		if day and day ~= '' then add(hincr, dkey(day, ':totals'), 'incidents_opened', n) end
+	end
+
+	-- Two incidents of a group within Q of each other become one: the
+	-- older id survives with both runs; the other is closed, merged.
+	-- Returns the survivor.
+	local function merge(I, J)
+		local S, V = I, J
+		if tonumber(J.id) < tonumber(I.id) then S, V = J, I end
+		S.count = S.count + V.count
+		S.zn = S.zn + V.zn
+		if V.l > S.l then S.l = V.l end
+		if V.zl > S.zl then S.zl = V.zl end
+		opened_on(V.day, -1)
+		if V.f < S.f then
+			opened_on(S.day, -1)
+			S.f, S.day = V.f, V.day
+			opened_on(S.day, 1)
+		end
+		S.dirty = true
+		for _, e in ipairs(V.evs) do S.evs[#S.evs + 1] = e end
+		V.merged, V.dirty = S.id, true
+		return S
+	end
+
+	-- Points of the window zset after `from` (exclusive), in order,
+	-- skipping the first `skip`.
+	local function points_after(g, from, skip, limit)
+		local out = {}
+		if g.zmax <= from then return out end
+		local raw = redis.call('ZRANGEBYSCORE', g.zk, '(' .. num(from), '+inf',
+		    'WITHSCORES', 'LIMIT', skip, limit)
+		for j = 1, #raw, 2 do out[#out + 1] = { m = raw[j], t = tonumber(raw[j + 1]) } end
+		return out
+	end
+
+	-- The first live incident other than I starting after t.
+	local function next_after(g, I, t)
+		local J
+		for _, c in ipairs(g.cands) do
+			if c ~= I and live(c) and c.f > t and (J == nil or c.f < J.f) then
+				J = c
+			end
+		end
+		return J
+	end
+
+	-- I takes the detections after `from` that follow it within Q, up to
+	-- the next incident, which it merges if it comes within Q. Collects
+	-- the members taken in evs (if given). Returns the survivor.
+	local function walk(g, I, from, Q, evs)
+		local J = next_after(g, I, from)
+		local prev, skip, done = from, 0, false
+		while not done do
+			local pts = points_after(g, from, skip, 256)
+			skip = skip + #pts
+			done = #pts < 256
+			for _, p in ipairs(pts) do
+				if J and p.t >= J.f then done = true; break end
+				if p.t - prev > Q then return I end
+				-- Every point walked is in no incident yet (ties too),
+				-- and in the window zset.
+				I.count = I.count + 1
+				I.zn = I.zn + 1
+				if p.t > I.l then I.l = p.t end
+				if p.t > I.zl then I.zl = p.t end
+				if evs then evs[#evs + 1] = p.m end
+				prev = p.t
+			end
+		end
+		if J and J.f - prev <= Q then return merge(I, J) end
+		return I
+	end
+
+	local function new_incident(g, s, m, sensor, src, cc)
+		local r = g.r
+		local id = tostring(redis.call('INCR', P .. 'inc:seq'))
+		local day = string.match(m, '^(%S+)')
 		local isrc, icc = '', ''
 		if r.bysrc then isrc, icc = src, cc end
-		redis.call('HSET', ik, 'id', inc, 'rule', rule,
-		    'category', r.cat, 'severity', r.sev,
-		    'group_by', gby, 'group', gval,
-		    'src_ip', isrc, 'country', icc,
-		    'sensor', sensor, 'count', n,
-		    'status', 'open', 'first_seen', first_us,
-		    'last_seen', ts, 'threshold', threshold,
-		    'window', window)
-		-- The events that reached the threshold are its first
-		-- evidence, newest at the head.
-		local evs = redis.call('ZRANGE', wk, -evkeep, -1)
-		redis.call('LPUSH', ik .. ':ev', unpack(evs))
-		redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
-		redis.call('DEL', wk)
-		redis.call('SET', s.openk, inc)
-		redis.call('ZADD', P .. 'incidents', ts_ms, inc)
-		redis.call('ZADD', P .. 'incidents:open', ts_ms, inc)
-		local totals = P .. 'day:' .. day .. ':totals'
-		expire[totals] = true
-		add(hincr, totals, 'incidents_opened', 1)
-		s.id, s.status, s.last = tostring(inc), 'open', ts_n
+		-- l just before s: the walk from s - 1 counts s itself.
+		local c = { id = id, f = s, l = s - 1, count = 0, zn = 0, zl = 0,
+		    status = 'open',
+		    day = day, evs = {}, dirty = true, new = true, rule = r,
+		    gval = g.gval, src = isrc, cc = icc, sensor = sensor }
+		incs[id] = c
+		g.cands[#g.cands + 1] = c
+		opened_on(day, 1)
+		return c
+	end
+
+	-- The earliest s in [t - window, t], outside every incident, such that
+	-- [s, s + window] holds threshold detections; or nil.
+	local function qualify(g, t, W, upto)
+		local raw = redis.call('ZRANGEBYSCORE', g.zk, t - W, t + W, 'WITHSCORES')
+		local ts, ms = {}, {}
+		for j = 1, #raw, 2 do
+			ts[#ts + 1] = tonumber(raw[j + 1])
+			ms[#ms + 1] = raw[j]
+		end
+		local th = g.r.threshold
+		local hi = 1
+		for lo = 1, #ts do
+			local s = ts[lo]
+			if s > t or s >= upto then break end
+			if hi < lo then hi = lo end
+			while hi + 1 <= #ts and ts[hi + 1] <= s + W do hi = hi + 1 end
+			if s >= t - W and hi - lo + 1 >= th then
+				if around(g, s, 0) == nil then return s, ms[lo] end
+			end
+		end
+		return nil
+	end
+
+	-- One detection: the windows and incidents of its rule and group.
+	local function detection(r, day, gval, ts, src, cc, sensor, evid, evidence)
+		if gval == '' then
+			add(hincr, stats, r.name .. ':no_group', 1)
+			return
+		end
+		local t = tonumber(ts)
+		local W = r.window * 1000000
+		local Q = quiet_us > W and quiet_us or W
+		local g = grp_get(r, gval, t - Q - W)
+		if t > g.maxts then g.maxts = t end
+		local I = around(g, t, Q)
+		if I then
+			I.count = I.count + 1
+			inc_evidence(I, evidence)
+			-- A late detection's window can only need an incident's
+			-- first `threshold` detections (and any that come later
+			-- but lie before them): keep those in the window zset.
+			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
+				redis.call('ZADD', g.zk, ts, day .. ' ' .. evidence)
+				g.zadded = true
+				I.zn = I.zn + 1
+				if t > I.zl then I.zl = t end
+				if t > g.zmax then g.zmax = t end
+			end
+			if t > I.l then
+				I.l = t
+				I = walk(g, I, t, Q, nil)
+			end
+			-- Does it complete a window that starts before the incident?
+			-- Only if some detection lies in [t - window, f): known
+			-- empty from an earlier look, until a detection is added.
+			local lo = t - W
+			if lo < I.f and not (I.pre_gen == g.zgen and I.pre_f == I.f and
+			    lo >= I.pre_lo) then
+				if redis.call('ZCOUNT', g.zk, num(lo), '(' .. num(I.f)) > 0 then
+					local s, m = qualify(g, t, W, I.f)
+					if s then
+						walk(g, new_incident(g, s, m, sensor, src, cc),
+						    s - 1, Q, nil)
+					end
+				else
+					I.pre_gen, I.pre_f, I.pre_lo = g.zgen, I.f, lo
+				end
+			end
+			return
+		end
+		-- The member carries the day (an incident's first day comes from
+		-- it) and the evidence, whose event id makes it unique.
+		redis.call('ZADD', g.zk, ts, day .. ' ' .. evidence)
+		g.zgen = g.zgen + 1
+		if t > g.zmax then g.zmax = t end
+		local s, m = qualify(g, t, W, math.huge)
+		if s == nil then return end
+		local evs = {}
+		local N = walk(g, new_incident(g, s, m, sensor, src, cc), s - 1, Q, evs)
+		for j = math.max(1, #evs - evkeep + 1), #evs do
+			inc_evidence(N, string.sub(evs[j], 12))
+		end
+	end
+
+	-- Writes the call's incidents and trims each group's windows.
+	local function flush()
+		for id, c in pairs(incs) do
+			if c.dirty and not (c.new and c.merged) then
+				local ik = P .. 'inc:' .. id
+				if c.merged then
+					-- Gone from the lists; its id still says where it went.
+					redis.call('HSET', ik, 'status', 'merged', 'merged_into',
+					    c.merged)
+					redis.call('ZREM', P .. 'incidents', id)
+					redis.call('ZREM', P .. 'incidents:open', id)
+				else
+					local ms = math.floor(c.l / 1000)
+					if c.new then
+						local r = c.rule
+						redis.call('HSET', ik, 'id', id, 'rule', r.name,
+						    'category', r.cat, 'severity', r.sev,
+						    'group_by', r.gby, 'group', c.gval,
+						    'src_ip', c.src, 'country', c.cc,
+						    'sensor', c.sensor, 'status', 'open',
+						    'threshold', r.threshold, 'window', r.window)
+					end
+					redis.call('HSET', ik, 'first_seen', c.f, 'last_seen',
+					    c.l, 'count', c.count, 'first_day', c.day or '',
+					    'zn', c.zn, 'zl', c.zl)
+					redis.call('ZADD', P .. 'incidents', ms, id)
+					if c.status == 'open' or c.status == 'acknowledged' then
+						redis.call('ZADD', P .. 'incidents:open', ms, id)
+					end
+					if #c.evs > 0 then
+						redis.call('LPUSH', ik .. ':ev',
+						    unpack(c.evs, math.max(1, #c.evs - evkeep + 1)))
+						redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
+					end
+				end
+			end
+		end
+		for _, g in ipairs(grps) do
+			local W = g.r.window * 1000000
+			local Q = quiet_us > W and quiet_us or W
+			local horizon = g.maxts - Q - W
+			local newest, changed = nil, false
+			for _, c in ipairs(g.cands) do
+				changed = changed or c.dirty
+				if c.merged then
+					redis.call('ZREM', g.ik, c.id)
+				elseif c.f then
+					-- Quiet by event time: a later detection, more than Q on.
+					if (c.status == 'open' or c.status == 'acknowledged') and
+					    g.maxts - c.l > Q then
+						c.status = 'closed'
+						redis.call('HSET', P .. 'inc:' .. c.id, 'status',
+						    'closed', 'closed_by', 'quiet period')
+						redis.call('ZREM', P .. 'incidents:open', c.id)
+						changed = true
+					end
+					if c.dirty then redis.call('ZADD', g.ik, c.l, c.id) end
+					if newest == nil or c.f > newest.f then newest = c end
+				end
+			end
+			if not changed then
+				-- Nothing of the group's incidents moved.
+			elseif newest and (newest.status == 'open' or
+			    newest.status == 'acknowledged') then
+				redis.call('SET', g.openk, newest.id)
+			elseif newest then
+				local cur = redis.call('GET', g.openk)
+				if cur and incs[cur] and incs[cur].status == 'closed' then
+					redis.call('DEL', g.openk)
+				end
+			end
+			-- What can no longer matter goes.
+			local ttl = math.floor((Q + W) / 1000) + 3600000
+			if g.zgen > 0 or g.zadded then
+				redis.call('ZREMRANGEBYSCORE', g.zk, '-inf', '(' .. num(horizon))
+				redis.call('PEXPIRE', g.zk, ttl)
+			end
+			if changed then
+				redis.call('ZREMRANGEBYSCORE', g.ik, '-inf', '(' .. num(horizon))
+				redis.call('PEXPIRE', g.ik, ttl)
+			end
+		end
 	end
 
 	-- A frame's key groups, added to the call's sums.
@@ -291,21 +549,22 @@ local function commit(keys, args)
 					local op, n = args[i], tonumber(args[i + 2])
 					i = i + 3 + (op == 'P' and n or 2 * n)
 				end
-				i = i + 8 * nd
+				i = i + 9 * nd
 			else
 				counted = counted + nev
 				groups(ng)
 				for _ = 1, nd do
 					detection(rules[tonumber(args[i])], args[i + 1],
 					    args[i + 2], args[i + 3], args[i + 4],
-					    args[i + 5], args[i + 6], args[i + 7])
-					i = i + 8
+					    args[i + 5], args[i + 6], args[i + 7],
+					    args[i + 8])
+					i = i + 9
 				end
 			end
 		end
 	end
 
-	for _, s in ipairs(incs) do inc_flush(s) end
+	flush()
 	if dead > 0 then add(hincr, P .. 'stats', 'dead', dead) end
 	for k, m in pairs(hincr) do
 		for f, n in pairs(m) do redis.call('HINCRBY', k, f, n) end
@@ -336,7 +595,7 @@ local function sweep(keys, args)
 	local P = args[1]
 	local cutoff = math.floor((tonumber(args[2]) - tonumber(args[3])) / 1000)
 	local ids = redis.call('ZRANGEBYSCORE', P .. 'incidents:open', '-inf',
-	    '(' .. cutoff, 'LIMIT', 0, tonumber(args[4]))
+	    '(' .. num(cutoff), 'LIMIT', 0, tonumber(args[4]))
 	for _, id in ipairs(ids) do
 		local ik = P .. 'inc:' .. id
 		local f = redis.call('HMGET', ik, 'status', 'rule', 'group')
@@ -355,5 +614,5 @@ local function sweep(keys, args)
 	return #ids
 end
 
-redis.register_function('vigie_commit_v2', commit)
+redis.register_function('vigie_commit_v3', commit)
 redis.register_function('vigie_sweep_v1', sweep)

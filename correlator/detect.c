@@ -106,11 +106,7 @@ detect_group(const struct rulemeta *m, const struct event *ev,
 		s = ev->f[m->group_by].v;
 		n = ev->f[m->group_by].len;
 	}
-	if (n == 0) {
-		s = "-";
-		n = 1;
-	}
-	*len = n;
+	*len = n;	/* 0: the event lacks the key; it opens nothing */
 	return s;
 }
 

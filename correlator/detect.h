@@ -50,8 +50,9 @@ int	detect_event(const struct detector *, const struct event *ev,
 
 /*
  * The group key of rule m for ev: the rule's name, the normalised source
- * for src_ip, else the event's value of the group_by field; "-" when
- * empty. Points into m, v, ev or static storage.
+ * for src_ip, else the event's value of the group_by field; *len 0 when
+ * the event lacks it (it then opens nothing). Points into m, v, ev or
+ * static storage.
  */
 const char *detect_group(const struct rulemeta *m, const struct event *ev,
 	    const struct verdict *v, size_t *len);

@@ -279,6 +279,7 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 		fargs_add(&rec->dets, v->src);
 		fargs_add(&rec->dets, v->cc);
 		fargs_addn(&rec->dets, sensor->v, sensor->len);
+		fargs_add(&rec->dets, evid);
 		fargs_add(&rec->dets, evj);
 		rec->ndets++;
 	}

@@ -238,7 +238,7 @@ test_group_by_host_is_the_host(void **state)
 	assert_int_equal(detect_event(&f->d, &ev, 1, &v), 0);
 	assert_string_equal(group(f, &v, &ev, "by_host"), "db1");
 	event_set(&ev, EV_HOST, "");
-	assert_string_equal(group(f, &v, &ev, "by_host"), "-");
+	assert_string_equal(group(f, &v, &ev, "by_host"), "");
 }
 
 /* group_by = "dest_ip" tells destinations apart. */
@@ -270,7 +270,7 @@ test_group_by_others(void **state)
 	assert_string_equal(group(f, &v, &ev, "by_user"), "root");
 	auth_fail(&ev, "garbage");
 	assert_int_equal(detect_event(&f->d, &ev, 1, &v), 0);
-	assert_string_equal(group(f, &v, &ev, "ssh_guess"), "-");
+	assert_string_equal(group(f, &v, &ev, "ssh_guess"), "");
 }
 
 static void

@@ -148,7 +148,7 @@ test_frame_sums_and_detections(void **state)
 	    "correlators");
 
 	assert_string_equal(args(&f->call, 0, 5),
-	    "FCALL vigie_commit_v2 1 vigie:ev:{web1} correlators");
+	    "FCALL vigie_commit_v3 1 vigie:ev:{web1} correlators");
 	assert_string_equal(args(&f->call, 9, 2), "1000 10000");
 	/* Two rules hit, numbered in order of first use. */
 	assert_string_equal(args(&f->call, 11, 15),

@@ -1,0 +1,162 @@
+#!/bin/sh
+# tests/integration/order.sh - incidents and figures do not depend on the
+# order events are processed in: the same 200,000-line day (1) by one
+# worker in order, and by four workers in two processes killed mid-drain
+# and restarted; (2) read newest line first. Counters, HyperLogLog counts
+# and incident sets (rule, group, first_seen, last_seen, count) must be
+# identical, and for any order of the lines. Also (3) every group_by key on a fixture whose groups were
+# computed by hand, and a rule whose event lacks its key.
+set -eu
+
+NAME=ord . "$(dirname "$0")/lib.sh"
+start_redis --appendonly no
+
+/usr/bin/perl tests/fixtures/mkmmdb.pl --schema maxmind tests/fixtures/geo.txt "$tmp/geo.mmdb"
+"$B/tools/genlog" --seed 11 --days 1 --lines 200000 --end 1795400000 -o "$tmp/day.log"
+tac "$tmp/day.log" >"$tmp/rev.log"
+shuf --random-source="$tmp/day.log" "$tmp/day.log" >"$tmp/shuf.log"
+touch -d @1795400000 "$tmp/day.log" "$tmp/rev.log" "$tmp/shuf.log"
+
+# conf PREFIX LOG: a config for one run.
+conf() {
+	cat >"$tmp/$1.conf" <<EOC
+[redis]
+address = $R
+prefix = $1:
+[geo]
+database = $tmp/geo.mmdb
+home-countries = FR
+[rules]
+path = rules
+[collector]
+sensor = web1
+state-dir = $tmp/state-$1
+log = $2:sshd
+[correlator]
+timezone = UTC
+EOC
+}
+# figures PREFIX: every counter of the days, and the incident set.
+figures() {
+	for d in 2026-11-22 2026-11-23 2026-11-24; do
+		"$BIN/vigie" -c "$tmp/$1.conf" report --day $d --format json
+	done | jq -S . >"$tmp/$1.report"
+	"$BIN/vigie" -c "$tmp/$1.conf" incidents list --limit 1000000 --format json |
+	    jq -S '[.[] | {rule, group, first_seen, last_seen, count}] | sort_by(.rule, .group, .first_seen)' \
+	    >"$tmp/$1.incidents"
+}
+
+echo "# (1) one worker, in order"
+conf one "$tmp/day.log"
+"$BIN/vigie-collector" -c "$tmp/one.conf" --once 2>/dev/null
+check "one worker drains" "$BIN/vigie-correlator" -c "$tmp/one.conf" --no-http --drain
+figures one
+n=$(jq length "$tmp/one.incidents")
+check "the day has incidents to compare ($n)" test "$n" -gt 50
+
+# The same incidents computed apart, from the events themselves: per
+# source, runs of auth_fail whose gaps are at most a day; an incident
+# starts at the first detection with 5 in the next 600 s, and counts the
+# run from there. Read from a stream no correlator trims.
+conf ref "$tmp/day.log"
+"$BIN/vigie-collector" -c "$tmp/ref.conf" --once 2>/dev/null
+"$BIN/vigie" -c "$tmp/ref.conf" events --count 0 --format json |
+    jq -r 'select(.program == "sshd" and .action == "auth_fail") | "\(.src_ip) \(.ts)"' |
+    LC_ALL=C sort -k1,1 -k2,2n | awk -v W=600000000 -v Q=86400000000 -v TH=5 '
+	function flush(   i, j) {
+		for (i = 1; i <= n; i++) {
+			j = i + TH - 1
+			if (j <= n && t[j] - t[i] <= W) {
+				printf "%s %d %d %d\n", g, t[i] / 1000000, t[n] / 1000000, n - i + 1
+				break
+			}
+		}
+		n = 0
+	}
+	$1 != g || $2 - t[n] > Q { if (n) flush(); g = $1 }
+	{ t[++n] = $2 }
+	END { if (n) flush() }' | LC_ALL=C sort >"$tmp/reference"
+jq -r '.[] | select(.rule == "ssh_password_guessing") |
+    "\(.group) \(.first_seen | fromdate) \(.last_seen | fromdate) \(.count)"' \
+    "$tmp/one.incidents" | LC_ALL=C sort >"$tmp/one.ref"
+check "(1) the incidents are exactly the runs that reach 5 in 600 s" \
+    diff -u "$tmp/reference" "$tmp/one.ref"
+
+echo "# (1) four workers in two processes, killed mid-drain and restarted"
+conf four "$tmp/day.log"
+sed -i 's/^\[correlator\]$/frame-events = 32\n[correlator]/' "$tmp/four.conf"
+"$BIN/vigie-collector" -c "$tmp/four.conf" --once 2>/dev/null
+for round in 1 2; do
+	"$BIN/vigie-correlator" -c "$tmp/four.conf" --no-http --workers 2 2>>"$tmp/four.log" &
+	p1=$!
+	"$BIN/vigie-correlator" -c "$tmp/four.conf" --no-http --workers 2 2>>"$tmp/four.log" &
+	p2=$!
+	pids="$pids $p1 $p2"
+	sleep 0.$((3 + round * 2))
+	kill -9 "$p1" "$p2" 2>/dev/null || true
+	wait "$p1" 2>/dev/null || true
+	wait "$p2" 2>/dev/null || true
+done
+"$BIN/vigie-correlator" -c "$tmp/four.conf" --no-http --workers 2 --drain 2>>"$tmp/four.log" &
+p1=$!
+"$BIN/vigie-correlator" -c "$tmp/four.conf" --no-http --workers 2 --drain 2>>"$tmp/four.log" &
+p2=$!
+rc1=0; wait "$p1" || rc1=$?
+rc2=0; wait "$p2" || rc2=$?
+check "two drains finish ($rc1, $rc2)" test "$rc1$rc2" = 00
+check "and leave nothing pending" test "$(rcli XPENDING 'four:ev:{web1}' correlators | head -1)" = 0
+figures four
+check "(1) the same counters and unique sources" cmp "$tmp/one.report" "$tmp/four.report"
+check "(1) the same incidents" diff -u "$tmp/one.incidents" "$tmp/four.incidents"
+
+echo "# (2) the newest line first"
+conf rev "$tmp/rev.log"
+"$BIN/vigie-collector" -c "$tmp/rev.conf" --once 2>/dev/null
+check "reversed drains" "$BIN/vigie-correlator" -c "$tmp/rev.conf" --no-http --drain
+figures rev
+check "(2) the same counters and unique sources" cmp "$tmp/one.report" "$tmp/rev.report"
+check "(2) the same incidents" diff -u "$tmp/one.incidents" "$tmp/rev.incidents"
+
+echo "# (2) lines in a random order"
+conf shuf "$tmp/shuf.log"
+"$BIN/vigie-collector" -c "$tmp/shuf.conf" --once 2>/dev/null
+check "shuffled drains" "$BIN/vigie-correlator" -c "$tmp/shuf.conf" --no-http --drain
+figures shuf
+check "(2) random order: the same counters and unique sources" cmp "$tmp/one.report" "$tmp/shuf.report"
+check "(2) random order: the same incidents" diff -u "$tmp/one.incidents" "$tmp/shuf.incidents"
+
+echo "# (3) every group_by key, groups computed by hand"
+cat >"$tmp/g1.log" <<'EOL'
+2026-11-22T10:00:00Z web1 sshd[1]: Failed password for root from 198.51.100.1 port 1000 ssh2
+2026-11-22T10:00:10Z web1 sshd[1]: Failed password for root from 198.51.100.2 port 1001 ssh2
+2026-11-22T10:00:20Z web2 sshd[2]: Failed password for admin from 198.51.100.3 port 1002 ssh2
+2026-11-22T10:00:30Z web2 sshd[2]: Failed password for admin from 198.51.100.1 port 1003 ssh2
+2026-11-22T10:00:40Z web1 sshd[1]: Failed password for root from 198.51.100.5 port 1004 ssh2
+EOL
+cat >"$tmp/g2.log" <<'EOL'
+2026-11-22T10:01:00Z web2 sshd[3]: Failed password for admin from 198.51.100.6 port 1005 ssh2
+2026-11-22T10:01:10Z web3 sshd[4]: Failed password for guest from 198.51.100.7 port 1006 ssh2
+EOL
+for s in 1 2; do
+	"$BIN/vigie-collector" --redis "$R" --sensor "s$s" --state-dir "$tmp/state-g$s" \
+	    --log "$tmp/g$s.log:sshd" --once 2>/dev/null
+done
+check "groups: drained" "$BIN/vigie-correlator" --redis "$R" --rules tests/fixtures/rules/groups.yar \
+    --timezone UTC --no-http --drain
+"$BIN/vigie" --redis "$R" incidents list --limit 1000 --format json |
+    jq -r '.[] | "\(.rule) \(.group) \(.count)"' | LC_ALL=C sort >"$tmp/groups"
+LC_ALL=C sort >"$tmp/groups.want" <<'EOW'
+by_host web1 3
+by_host web2 3
+by_rule by_rule 7
+by_sensor s1 5
+by_src 198.51.100.1 2
+by_user admin 3
+by_user root 3
+EOW
+check "groups: user, host (the event's, not the sensor), sensor, rule, src_ip" \
+    diff -u "$tmp/groups.want" "$tmp/groups"
+check "groups: a rule whose events lack dest_ip opens nothing, and says so" \
+    test "$(rcli HGET vigie:rules:stats by_dest:no_group)" = 7
+
+done_tests
