@@ -18,9 +18,12 @@
 --       <id> F <nevents> <ngroups> <ndet>
 --           then ngroups key groups:  op key n, and n field value pairs
 --                                     (for op P: n members)
---           then ndet detections:     rule# day group ts_us src_ip
+--           then ndet detections:     rule# day group ts src_ip
 --                                     country sensor event evidence
---                                     (event: the event's id in its
+--                                     (ts: µs since the epoch in hex,
+--                                     which Lua reads without strtod's
+--                                     slow path for 16 digits; event:
+--                                     the event's id in its
 --                                     stream; group "": the event lacks
 --                                     the rule's group_by key)
 --       <id> D <reason> <frame bytes>       (a frame that was not decoded)
@@ -46,22 +49,24 @@
 -- are at most Q = max(quiet, window), starting at the earliest detection
 -- s such that [s, s + window] holds `threshold` detections; it counts
 -- every detection of the run from s on. Per rule and group:
---   win:<rule>:<group>    zset "<day> <evidence>" -> ts_us of the
+--   win:<rule>:<group>    zset "<day> <sensor> <event>" -> ts_us of the
 --                         detections in no incident, and of each
 --                         incident's first `threshold` (all a late
 --                         detection's windows may need), kept Q + window
---                         behind the newest; the evidence holds the
---                         event's id, so each member is one detection
+--                         behind the newest
+--   winev:<rule>:<group>  hash, the same members -> evidence, for the
+--                         detections in no incident yet
 --   incg:<rule>:<group>   zset incident id -> last_seen
 -- A late detection joins the incident whose span covers it, extends one
 -- it follows within Q, opens one if it completes a window, and merges two
 -- incidents it brings within Q of each other (the newer id leaves the
 -- lists, its hash saying status "merged" and `merged_into` the older).
 
--- A number as Redis reads it back exactly (Lua's own tostring keeps 14
--- digits: not enough for microseconds).
+-- A whole number as Redis reads it back exactly (Lua's own tostring
+-- keeps 14 digits: not enough for microseconds); %d, not %.17g, to stay
+-- off printf's floating-point path.
 local function num(x)
-	return string.format('%.17g', x)
+	return string.format('%d', x)
 end
 
 -- Walks the arguments without writing; errors out on a bad layout.
@@ -85,7 +90,8 @@ local function commit_check(args, i, nrules)
 			end
 			for _ = 1, nd do
 				local r = tonumber(args[i])
-				if not r or r < 1 or r > nrules or not tonumber(args[i + 3]) then
+				if not r or r < 1 or r > nrules or
+				    not string.find(args[i + 3], '^%x+$') then
 					error('vigie_commit_v3: bad detection at ' .. i)
 				end
 				i = i + 9
@@ -174,11 +180,12 @@ local function commit(keys, args)
 		if g == nil then
 			local base = r.name .. ':' .. gval
 			g = { r = r, gval = gval, zk = P .. 'win:' .. base,
-			    ik = P .. 'incg:' .. base,
+			    ek = P .. 'winev:' .. base, ik = P .. 'incg:' .. base,
 			    openk = P .. 'inc:open:' .. base, cands = {},
 			    from = math.huge, maxts = 0, zgen = 0 }
 			local top = redis.call('ZREVRANGE', g.zk, 0, 0, 'WITHSCORES')
 			g.zmax = tonumber(top[2]) or -math.huge
+			g.zmax0 = g.zmax
 			r.grps[gval] = g
 			grps[#grps + 1] = g
 		end
@@ -187,7 +194,11 @@ local function commit(keys, args)
 			local ids = redis.call('ZRANGEBYSCORE', g.ik, from, hi)
 			for _, id in ipairs(ids) do
 				local c = inc_get(id)
-				if not c.merged then g.cands[#g.cands + 1] = c end
+				if not c.merged and c.f then
+					c.grp = g
+					g.cands[#g.cands + 1] = c
+					if g.latest == nil or c.f > g.latest.f then g.latest = c end
+				end
 			end
 			g.from = from
 		end
@@ -252,6 +263,8 @@ local function commit(keys, args)
 		S.dirty = true
 		for _, e in ipairs(V.evs) do S.evs[#S.evs + 1] = e end
 		V.merged, V.dirty = S.id, true
+		local g = S.grp or V.grp
+		if g and g.latest == V then g.latest = S end
 		return S
 	end
 
@@ -317,6 +330,8 @@ local function commit(keys, args)
 		    gval = g.gval, src = isrc, cc = icc, sensor = sensor }
 		incs[id] = c
 		g.cands[#g.cands + 1] = c
+		if g.latest == nil or s > g.latest.f then g.latest = c end
+		c.grp = g
 		opened_on(day, 1)
 		return c
 	end
@@ -324,13 +339,17 @@ local function commit(keys, args)
 	-- The earliest s in [t - window, t], outside every incident, such that
 	-- [s, s + window] holds threshold detections; or nil.
 	local function qualify(g, t, W, upto)
+		local th = g.r.threshold
+		-- Fewer than threshold around t: no window can hold enough.
+		if redis.call('ZCOUNT', g.zk, num(t - W), num(t + W)) < th then
+			return nil
+		end
 		local raw = redis.call('ZRANGEBYSCORE', g.zk, t - W, t + W, 'WITHSCORES')
 		local ts, ms = {}, {}
 		for j = 1, #raw, 2 do
 			ts[#ts + 1] = tonumber(raw[j + 1])
 			ms[#ms + 1] = raw[j]
 		end
-		local th = g.r.threshold
 		local hi = 1
 		for lo = 1, #ts do
 			local s = ts[lo]
@@ -350,12 +369,18 @@ local function commit(keys, args)
 			add(hincr, stats, r.name .. ':no_group', 1)
 			return
 		end
-		local t = tonumber(ts)
+		local t = tonumber(ts, 16)
 		local W = r.window * 1000000
 		local Q = quiet_us > W and quiet_us or W
 		local g = grp_get(r, gval, t - Q - W)
 		if t > g.maxts then g.maxts = t end
-		local I = around(g, t, Q)
+		-- Most detections follow the group's latest incident.
+		local I, L = nil, g.latest
+		if L and L.f <= t and (t <= L.l or (t <= L.l + Q and extendable(L))) then
+			I = L
+		else
+			I = around(g, t, Q)
+		end
 		if I then
 			I.count = I.count + 1
 			inc_evidence(I, evidence)
@@ -363,7 +388,7 @@ local function commit(keys, args)
 			-- first `threshold` detections (and any that come later
 			-- but lie before them): keep those in the window zset.
 			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
-				redis.call('ZADD', g.zk, ts, day .. ' ' .. evidence)
+				redis.call('ZADD', g.zk, t, day .. ' ' .. sensor .. ' ' .. evid)
 				g.zadded = true
 				I.zn = I.zn + 1
 				if t > I.zl then I.zl = t end
@@ -371,7 +396,10 @@ local function commit(keys, args)
 			end
 			if t > I.l then
 				I.l = t
-				I = walk(g, I, t, Q, nil)
+				-- Nothing to take along past the latest and newest.
+				if I ~= g.latest or g.zmax > t then
+					I = walk(g, I, t, Q, nil)
+				end
 			end
 			-- Does it complete a window that starts before the incident?
 			-- Only if some detection lies in [t - window, f): known
@@ -392,16 +420,22 @@ local function commit(keys, args)
 			return
 		end
 		-- The member carries the day (an incident's first day comes from
-		-- it) and the evidence, whose event id makes it unique.
-		redis.call('ZADD', g.zk, ts, day .. ' ' .. evidence)
+		-- it), the sensor and the event's id; the evidence waits in
+		-- winev until an incident takes the detection.
+		local member = day .. ' ' .. sensor .. ' ' .. evid
+		redis.call('ZADD', g.zk, t, member)
+		redis.call('HSET', g.ek, member, evidence)
 		g.zgen = g.zgen + 1
 		if t > g.zmax then g.zmax = t end
 		local s, m = qualify(g, t, W, math.huge)
 		if s == nil then return end
 		local evs = {}
 		local N = walk(g, new_incident(g, s, m, sensor, src, cc), s - 1, Q, evs)
-		for j = math.max(1, #evs - evkeep + 1), #evs do
-			inc_evidence(N, string.sub(evs[j], 12))
+		if #evs > 0 then
+			local got = redis.call('HMGET', g.ek,
+			    unpack(evs, math.max(1, #evs - evkeep + 1)))
+			for _, e in ipairs(got) do if e then inc_evidence(N, e) end end
+			call_list('HDEL', g.ek, evs)
 		end
 	end
 
@@ -425,18 +459,21 @@ local function commit(keys, args)
 						    'group_by', r.gby, 'group', c.gval,
 						    'src_ip', c.src, 'country', c.cc,
 						    'sensor', c.sensor, 'status', 'open',
-						    'threshold', r.threshold, 'window', r.window)
+						    'threshold', r.threshold, 'window', r.window,
+						    'first_seen', c.f, 'last_seen', c.l,
+						    'count', c.count, 'first_day', c.day or '',
+						    'zn', c.zn, 'zl', c.zl)
+					else
+						redis.call('HSET', ik, 'first_seen', c.f, 'last_seen',
+						    c.l, 'count', c.count, 'first_day', c.day or '',
+						    'zn', c.zn, 'zl', c.zl)
 					end
-					redis.call('HSET', ik, 'first_seen', c.f, 'last_seen',
-					    c.l, 'count', c.count, 'first_day', c.day or '',
-					    'zn', c.zn, 'zl', c.zl)
 					redis.call('ZADD', P .. 'incidents', ms, id)
 					if c.status == 'open' or c.status == 'acknowledged' then
 						redis.call('ZADD', P .. 'incidents:open', ms, id)
 					end
-					if #c.evs > 0 then
-						redis.call('LPUSH', ik .. ':ev',
-						    unpack(c.evs, math.max(1, #c.evs - evkeep + 1)))
+					if #c.evs > 0 and redis.call('LPUSH', ik .. ':ev',
+					    unpack(c.evs, math.max(1, #c.evs - evkeep + 1))) > evkeep then
 						redis.call('LTRIM', ik .. ':ev', 0, evkeep - 1)
 					end
 				end
@@ -446,9 +483,10 @@ local function commit(keys, args)
 			local W = g.r.window * 1000000
 			local Q = quiet_us > W and quiet_us or W
 			local horizon = g.maxts - Q - W
-			local newest, changed = nil, false
+			local newest, changed, created = nil, false, false
 			for _, c in ipairs(g.cands) do
 				changed = changed or c.dirty
+				created = created or c.new
 				if c.merged then
 					redis.call('ZREM', g.ik, c.id)
 				elseif c.f then
@@ -469,20 +507,31 @@ local function commit(keys, args)
 				-- Nothing of the group's incidents moved.
 			elseif newest and (newest.status == 'open' or
 			    newest.status == 'acknowledged') then
-				redis.call('SET', g.openk, newest.id)
+				if newest.new then redis.call('SET', g.openk, newest.id) end
 			elseif newest then
 				local cur = redis.call('GET', g.openk)
 				if cur and incs[cur] and incs[cur].status == 'closed' then
 					redis.call('DEL', g.openk)
 				end
 			end
-			-- What can no longer matter goes.
+			-- What can no longer matter goes. The keys' lifetime is renewed
+			-- each quarter of Q of event time (their own time to live is
+			-- Q + window + 1 h of the wall clock), and on creation.
 			local ttl = math.floor((Q + W) / 1000) + 3600000
-			if g.zgen > 0 or g.zadded then
-				redis.call('ZREMRANGEBYSCORE', g.zk, '-inf', '(' .. num(horizon))
+			local q4 = Q / 4
+			local renew = g.zmax0 == -math.huge or
+			    math.floor(g.maxts / q4) > math.floor(g.zmax0 / q4)
+			if g.zgen > 0 or (g.zadded and renew) then
+				local old = redis.call('ZRANGEBYSCORE', g.zk, '-inf',
+				    '(' .. num(horizon))
+				if #old > 0 then
+					call_list('ZREM', g.zk, old)
+					call_list('HDEL', g.ek, old)
+				end
 				redis.call('PEXPIRE', g.zk, ttl)
+				if g.zgen > 0 then redis.call('PEXPIRE', g.ek, ttl) end
 			end
-			if changed then
+			if created or (changed and renew) then
 				redis.call('ZREMRANGEBYSCORE', g.ik, '-inf', '(' .. num(horizon))
 				redis.call('PEXPIRE', g.ik, ttl)
 			end

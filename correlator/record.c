@@ -275,7 +275,7 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 		fargs_addf(&rec->dets, "%d", rule_slot(rec, v->hits[h]));
 		fargs_add(&rec->dets, v->day);
 		fargs_addn(&rec->dets, g, glen);
-		fargs_addf(&rec->dets, "%" PRId64, v->ts);
+		fargs_addf(&rec->dets, "%" PRIx64, (uint64_t)(v->ts > 0 ? v->ts : 0));
 		fargs_add(&rec->dets, v->src);
 		fargs_add(&rec->dets, v->cc);
 		fargs_addn(&rec->dets, sensor->v, sensor->len);

@@ -3,6 +3,7 @@
  * (commit.lua's layout): sums per frame and day, detections with their
  * rule numbers, a frame that cannot be decoded recorded dead, whole.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -134,6 +135,7 @@ test_frame_sums_and_detections(void **state)
 	struct fix	*f = *state;
 	const void	*buf;
 	const char	*why;
+	char		 want[128];
 	size_t		 len, i;
 
 	assert_int_equal(frame_begin(&f->fe, "web1"), 0);
@@ -175,10 +177,11 @@ test_frame_sums_and_detections(void **state)
 	    "H rules:stats 2 fail:hits 2 root:hits 1");
 	i = find(&f->call, 26, "det:2026-11-20");
 	assert_string_equal(args(&f->call, i - 1, 3), "X det:2026-11-20 2");
-	/* The detections: rule number, day, group, ts, source, ... */
+	/* The detections: rule number, day, group, ts (hex), source, ... */
 	i = find(&f->call, 26, "2026-11-21");
-	assert_string_equal(args(&f->call, i - 1, 7),
-	    "1 2026-11-21 admin " NOV21_0001 " 198.51.100.7  web1");
+	snprintf(want, sizeof(want), "1 2026-11-21 admin %" PRIx64
+	    " 198.51.100.7  web1", (uint64_t)strtoull(NOV21_0001, NULL, 10));
+	assert_string_equal(args(&f->call, i - 1, 7), want);
 	assert_int_equal(f->rec.nframes, 1);
 }
 
