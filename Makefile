@@ -14,6 +14,7 @@ CFLAGS	+= $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
 	  core/text.c core/event.c core/streamid.c
 READ	= core/report.c core/report_text.c
+WRITE	= core/incident.c
 PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
@@ -21,10 +22,12 @@ COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
-	  correlator/fargs.c \
-	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ)
+	  correlator/fargs.c correlator/alerts.c correlator/alert_eve.c \
+	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ) \
+	  $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
-	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ)
+	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
+	  $(WRITE)
 
 LIBS_COLLECTOR	= -lhiredis -levent -linih
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
@@ -38,13 +41,16 @@ TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
-	  event_json scan detect tally record retention bundle
+	  event_json scan detect tally record retention bundle incident \
+	  alert_eve
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
 UNIT_parse_syslog	= $(PARSERS) core/event.c
 UNIT_parse_sshd		= $(PARSERS) core/event.c
 UNIT_report		= $(READ) $(CORE)
+UNIT_incident		= $(WRITE) $(READ) $(CORE)
+UNIT_alert_eve		= correlator/alert_eve.c core/text.c
 UNIT_spool		= collector/spool.c collector/emit.c $(CORE)
 UNIT_event		= core/event.c
 UNIT_event_json		= core/event_json.c core/event.c core/text.c
@@ -72,6 +78,7 @@ $(B)/%.o: %.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/correlator/commit.o: correlator/commit.lua
+$(B)/core/incident.o: core/incident.lua
 
 $(BIN)/vigie-collector: $(call obj,$(COLLECTOR))
 	@mkdir -p $(BIN)
@@ -111,6 +118,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/transport.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/order.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/reload.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh

@@ -15,6 +15,8 @@ int	cmd_report(const struct conf *, int argc, char **argv);
 /*
  * vigie incidents list [--status S] [--limit N] [--format text|json]
  * vigie incidents show ID [--format text|json]
+ * vigie incidents ack|close ID [--note TEXT] [--by NAME]
+ * A change refused (no such incident, or not from its status) exits 2.
  */
 int	cmd_incidents(const struct conf *, int argc, char **argv);
 /*

@@ -1,26 +1,88 @@
 /*
- * cli/incidents.c - "vigie incidents list|show": incidents as text or JSON.
- * Owns its options; reads through core/report.c, prints on stdout.
+ * cli/incidents.c - "vigie incidents list|show|ack|close": incidents as
+ * text or JSON, and an analyst's changes. Owns its options; reads through
+ * core/report.c, changes through core/incident.c, prints on stdout.
  */
+#include <sys/types.h>
+
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cmd.h"
 #include "conf.h"
+#include "incident.h"
 #include "report.h"
 
 #define LIST_MAX	1000000
+
+enum sub { SUB_LIST, SUB_SHOW, SUB_CHANGE };
 
 static void
 incidents_usage(FILE *fp)
 {
 	fprintf(fp, "usage: vigie incidents list [--status open|acknowledged|"
 	    "closed] [--limit N] [--format text|json]\n"
-	    "       vigie incidents show ID [--format text|json]\n");
+	    "       vigie incidents show ID [--format text|json]\n"
+	    "       vigie incidents ack ID [--note TEXT] [--by NAME]\n"
+	    "       vigie incidents close ID [--note TEXT] [--by NAME]\n");
+}
+
+/*
+ * The analyst by default: whoever ran sudo, else $USER, else the name of
+ * the uid; into buf.
+ */
+static const char *
+default_by(char *buf, size_t len)
+{
+	const struct passwd	*pw;
+	const char		*v;
+
+	if ((v = getenv("SUDO_USER")) != NULL && *v != '\0')
+		snprintf(buf, len, "%s", v);
+	else if ((v = getenv("USER")) != NULL && *v != '\0')
+		snprintf(buf, len, "%s", v);
+	else if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else
+		snprintf(buf, len, "uid %lu", (unsigned long)getuid());
+	return buf;
+}
+
+/* ack and close: exit status 0, 1 (Redis) or 2 (input, or refused). */
+static int
+incidents_change(const struct conf *conf, const char *sub,
+    enum incident_op op, const char *id, const char *by, const char *note)
+{
+	struct incident_result	 res;
+	redisContext		*c;
+	int			 rc;
+
+	if ((c = cli_connect(conf)) == NULL)
+		return 1;
+	rc = incident_change(c, conf->redis_prefix, id, op, by, note, &res);
+	redisFree(c);
+	switch (rc) {
+	case INCIDENT_OK:
+		printf("incident %s %s by %s (alert %s)\n", id, res.status, by,
+		    res.alert_id);
+		if (fflush(stdout) == EOF) {
+			fprintf(stderr, "vigie incidents: stdout: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+		return 0;
+	case INCIDENT_FAILED:
+		return 1;	/* logged */
+	default:
+		fprintf(stderr, "vigie incidents %s: %s\n", sub, res.msg);
+		return 2;
+	}
 }
 
 /* Returns 0, 1 for JSON, or -1 after printing why. */
@@ -50,11 +112,14 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 {
 	redisContext	*c;
 	const char	*status = NULL, *fmtopt = "text", *limitopt = NULL;
-	const char	*id = NULL, *v, *sub;
+	const char	*id = NULL, *v, *sub, *note = NULL, *by = NULL;
+	const char	*twice = NULL;
 	json_t		*res = NULL;
-	char		*end;
+	enum incident_op op = INCIDENT_ACK;
+	enum sub	 kind;
+	char		*end, msg[INCIDENT_MSG_LEN], byname[256];
 	long		 limit = 0;
-	int		 i, json, missing = 0, rc, show;
+	int		 i, json, missing = 0, rc;
 
 	if (argc < 2) {
 		incidents_usage(stderr);
@@ -67,14 +132,12 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(sub, "list") == 0)
-		show = 0;
+		kind = SUB_LIST;
 	else if (strcmp(sub, "show") == 0)
-		show = 1;
-	else if (strcmp(sub, "ack") == 0 || strcmp(sub, "close") == 0) {
-		fprintf(stderr, "vigie incidents: \"%s\" is not available "
-		    "in this version\n", sub);
-		return 2;
-	} else {
+		kind = SUB_SHOW;
+	else if (incident_op_parse(sub, &op) == 0)
+		kind = SUB_CHANGE;
+	else {
 		fprintf(stderr, "vigie incidents: unknown subcommand "
 		    "\"%s\"\n", sub);
 		incidents_usage(stderr);
@@ -83,16 +146,28 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 
 	for (i = 2; i < argc; i++) {
 		v = NULL;
-		if (!show &&
+		if (kind == SUB_LIST &&
 		    (v = cli_opt_value(argc, argv, &i, "--status", &missing)) != NULL)
 			status = v;
-		else if (!show && !missing &&
+		else if (kind == SUB_LIST && !missing &&
 		    (v = cli_opt_value(argc, argv, &i, "--limit", &missing)) != NULL)
 			limitopt = v;
-		else if (!missing &&
+		else if (kind != SUB_CHANGE && !missing &&
 		    (v = cli_opt_value(argc, argv, &i, "--format", &missing)) != NULL)
 			fmtopt = v;
-		else if (!missing && show && id == NULL && argv[i][0] != '-')
+		else if (kind == SUB_CHANGE && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--note", &missing)) != NULL) {
+			if (note != NULL)
+				twice = "--note";
+			note = v;
+		} else if (kind == SUB_CHANGE && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--by", &missing)) != NULL) {
+			if (by != NULL)
+				twice = "--by";
+			by = v;
+		}
+		else if (!missing && kind != SUB_LIST && id == NULL &&
+		    argv[i][0] != '-')
 			v = id = argv[i];
 		if (missing) {
 			fprintf(stderr, "vigie incidents %s: %s needs a value\n",
@@ -105,6 +180,11 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 			incidents_usage(stderr);
 			return 2;
 		}
+	}
+	if (twice != NULL) {
+		fprintf(stderr, "vigie incidents %s: %s given twice\n", sub,
+		    twice);
+		return 2;
 	}
 	if ((json = parse_format(fmtopt)) == -1)
 		return 2;
@@ -124,17 +204,28 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 		}
 	}
 
-	if (show) {
+	if (kind != SUB_LIST) {
 		if (id == NULL) {
-			fprintf(stderr, "vigie incidents show: missing ID\n");
+			fprintf(stderr, "vigie incidents %s: missing ID\n", sub);
 			incidents_usage(stderr);
 			return 2;
 		}
 		if (!report_id_valid(id)) {
-			fprintf(stderr, "vigie incidents show: invalid ID "
-			    "\"%s\" (a decimal number)\n", id);
+			fprintf(stderr, "vigie incidents %s: invalid ID "
+			    "\"%s\" (a decimal number)\n", sub, id);
 			return 2;
 		}
+	}
+	if (kind == SUB_CHANGE) {
+		if (by == NULL)
+			by = default_by(byname, sizeof(byname));
+		if (incident_check(by, note, msg, sizeof(msg)) == -1) {
+			fprintf(stderr, "vigie incidents %s: %s\n", sub, msg);
+			return 2;
+		}
+		return incidents_change(conf, sub, op, id, by, note);
+	}
+	if (kind == SUB_SHOW) {
 		if ((c = cli_connect(conf)) == NULL)
 			return 1;
 		i = report_incident(c, conf->redis_prefix, id, &res);

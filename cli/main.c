@@ -27,7 +27,8 @@ usage(void)
 	    "       vigie report [--day YYYY-MM-DD | --days N] "
 	    "[--format text|json|csv]\n"
 	    "       vigie incidents list [--status S] [--format text|json]\n"
-	    "       vigie incidents show ID\n"
+	    "       vigie incidents show ID [--format text|json]\n"
+	    "       vigie incidents ack|close ID [--note TEXT] [--by NAME]\n"
 	    "       vigie events [--sensor NAME] [--since ID] [--count N] "
 	    "[--format text|json]\n");
 	exit(2);

@@ -134,6 +134,8 @@ conf_free(struct conf *c)
 	free(c->timezone);
 	free(c->web_root);
 	free(c->http_token_file);
+	free(c->alert_file);
+	free(c->alert_syslog);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -191,6 +193,32 @@ conf_parse_size(const char *v, long long *out)
 		return -1;
 	*out = (long long)(n << shift);
 	return 0;
+}
+
+/*
+ * An alert-syslog target: "udp:HOST:PORT" ("udp:[v6]:PORT") or
+ * "unix:PATH" (a datagram socket, /dev/log). Returns 0, or -1 with the
+ * reason in err.
+ */
+static int
+conf_syslog_target(const char *v, char *err, size_t errlen)
+{
+	char	 host[256], why[128];
+	int	 port;
+
+	if (strncmp(v, "udp:", 4) == 0) {
+		if (redis_addr_split(v + 4, host, sizeof(host), &port, why,
+		    sizeof(why)) == 0)
+			return 0;
+		snprintf(err, errlen, "alert-syslog \"%s\": %s", v, why);
+		return -1;
+	}
+	if (strncmp(v, "unix:", 5) == 0 && v[5] != '\0' &&
+	    strlen(v + 5) < 108)	/* sun_path */
+		return 0;
+	snprintf(err, errlen, "alert-syslog \"%s\": expected udp:HOST:PORT "
+	    "or unix:PATH", v);
+	return -1;
 }
 
 /* Sensor names go into key names and hash tags: keep them plain. */
@@ -461,6 +489,14 @@ conf_set(struct conf *c, const char *section, const char *key,
 			str_set(&c->web_root, value);
 		} else if (!strcmp(key, "http-token-file")) {
 			str_set(&c->http_token_file, value);
+		} else if (!strcmp(key, "alert-file")) {
+			if (*value == '\0')
+				goto bad;
+			str_set(&c->alert_file, value);
+		} else if (!strcmp(key, "alert-syslog")) {
+			if (conf_syslog_target(value, err, sizeof(err)) == -1)
+				goto bad_msg;
+			str_set(&c->alert_syslog, value);
 		} else
 			goto unknown;
 	} else if (!strcmp(section, "vigie")) {

@@ -60,6 +60,8 @@ struct conf {
 	int		 evidence_keep;	/* evidence entries kept per incident */
 	char		*web_root;	/* dashboards/ directory */
 	char		*http_token_file;
+	char		*alert_file;	/* EVE alert lines appended, NULL: none */
+	char		*alert_syslog;	/* "udp:HOST:PORT", "unix:PATH", NULL */
 
 	int		 list_owner[8];	/* conf.c: who set each list */
 };

@@ -702,9 +702,12 @@ report_incidents(redisContext *c, const char *prefix, const char *status,
 	return NULL;
 }
 
-/* One evidence entry: the stored JSON object, plus "time" from "ts". */
+/*
+ * One evidence entry or note: the stored JSON object, plus "time" from
+ * "ts".
+ */
 static json_t *
-evidence_object(const redisReply *r)
+stored_object(const redisReply *r)
 {
 	json_t		*e, *ts;
 	char		 buf[REPORT_TIME_LEN];
@@ -735,7 +738,7 @@ report_incident(redisContext *c, const char *prefix, const char *id,
     json_t **out)
 {
 	struct pipe	 p;
-	json_t		*o = NULL, *ev, *e;
+	json_t		*o = NULL, *ev, *notes, *e;
 	size_t		 i;
 
 	*out = NULL;
@@ -745,6 +748,8 @@ report_incident(redisContext *c, const char *prefix, const char *id,
 	pipe_add(&p, "HGETALL %sinc:%s", prefix, id);
 	pipe_add(&p, "LRANGE %sinc:%s:ev 0 %d", prefix, id,
 	    REPORT_MAX_EVIDENCE - 1);
+	pipe_add(&p, "LRANGE %sinc:%s:notes 0 %d", prefix, id,
+	    REPORT_MAX_NOTES - 1);
 	if (pipe_run(&p, "report incident") == -1) {
 		pipe_clear(&p);
 		return -1;
@@ -756,13 +761,25 @@ report_incident(redisContext *c, const char *prefix, const char *id,
 	if ((o = incident_object(id, p.r[0])) == NULL ||
 	    set_str(o, "group_by", hget(p.r[0], "group_by")) == -1 ||
 	    set_str(o, "sensor", hget(p.r[0], "sensor")) == -1 ||
-	    (ev = json_array()) == NULL || set_new(o, "evidence", ev) == -1)
+	    set_str(o, "acknowledged_by", hget(p.r[0], "acknowledged_by")) ==
+	    -1 || set_time(o, "acknowledged_at",
+	    hget(p.r[0], "acknowledged_at")) == -1 ||
+	    set_str(o, "closed_by", hget(p.r[0], "closed_by")) == -1 ||
+	    set_time(o, "closed_at", hget(p.r[0], "closed_at")) == -1 ||
+	    (ev = json_array()) == NULL || set_new(o, "evidence", ev) == -1 ||
+	    (notes = json_array()) == NULL || set_new(o, "notes", notes) == -1)
 		goto oom;
 	for (i = 0; p.r[1]->type == REDIS_REPLY_ARRAY &&
 	    i < p.r[1]->elements; i++)
 		if (p.r[1]->element[i]->type == REDIS_REPLY_STRING &&
-		    ((e = evidence_object(p.r[1]->element[i])) == NULL ||
+		    ((e = stored_object(p.r[1]->element[i])) == NULL ||
 		    json_array_append_new(ev, e) == -1))
+			goto oom;
+	for (i = 0; p.r[2]->type == REDIS_REPLY_ARRAY &&
+	    i < p.r[2]->elements; i++)
+		if (p.r[2]->element[i]->type == REDIS_REPLY_STRING &&
+		    ((e = stored_object(p.r[2]->element[i])) == NULL ||
+		    json_array_append_new(notes, e) == -1))
 			goto oom;
 	pipe_clear(&p);
 	*out = o;

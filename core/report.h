@@ -15,6 +15,7 @@
 #define REPORT_TOP_SOURCES	20
 #define REPORT_MAX_DAYS		3660	/* longest --days accepted */
 #define REPORT_MAX_EVIDENCE	1000	/* evidence read per incident */
+#define REPORT_MAX_NOTES	1000	/* notes read per incident */
 #define REPORT_TIME_LEN		21	/* "2026-11-23T01:34:22Z" */
 
 /*
@@ -52,10 +53,13 @@ json_t	*report_incidents(redisContext *, const char *prefix,
 	    const char *status, size_t limit);
 
 /*
- * One incident by decimal id, with "group_by", "sensor" and "evidence"
- * (newest first; each a JSON object as the correlator stored it, plus
- * "time" from "ts"). Returns 0 and sets *out, 1 when there is no such
- * incident (or the id is malformed), -1 after logging a Redis error.
+ * One incident by decimal id, with "group_by", "sensor",
+ * "acknowledged_by", "acknowledged_at", "closed_by", "closed_at",
+ * "evidence" (newest first; each a JSON object as the correlator stored
+ * it, plus "time" from "ts") and "notes" (oldest first: {ts, time, by,
+ * change, text}, as core/incident.lua stored them). Returns 0 and sets
+ * *out, 1 when there is no such incident (or the id is malformed), -1
+ * after logging a Redis error.
  */
 int	 report_incident(redisContext *, const char *prefix, const char *id,
 	    json_t **out);

@@ -112,6 +112,28 @@ put_escaped(FILE *fp, const char *s)
 	}
 }
 
+/* Prints s escaped, each of its lines after `indent`. */
+static void
+put_escaped_lines(FILE *fp, const char *s, const char *indent)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	char			 one[12];
+	size_t			 n;
+
+	fputs(indent, fp);
+	while (*u != '\0') {
+		if (*u == '\n') {
+			fputc('\n', fp);
+			fputs(indent, fp);
+			u++;
+			continue;
+		}
+		n = escape_one(&u, one);
+		fwrite(one, 1, n, fp);
+	}
+	fputc('\n', fp);
+}
+
 /* Display width of UTF-8 text, counting one column per code point. */
 static size_t
 text_width(const char *s)
@@ -391,16 +413,42 @@ incident_print_text(FILE *fp, const json_t *inc)
 	static const char *const fields[] = { "status", "rule", "category",
 	    "severity", "group_by", "group", "src_ip", "country", "sensor",
 	    "count", "first_seen", "last_seen" };
+	/* Shown when set: who changed it, and when. */
+	static const char *const changes[] = { "acknowledged_by",
+	    "acknowledged_at", "closed_by", "closed_at" };
 	static const char *const evf[] = { "sensor", "src_ip", "action",
 	    "user" };
-	const json_t	*ev, *e;
+	const json_t	*ev, *e, *notes, *t;
 	char		 b[CELL_MAX];
 	size_t		 i, k;
 
 	fprintf(fp, "Incident %s\n", cell(json_object_get(inc, "id"), 0, b));
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		fprintf(fp, "  %-11s %s\n", fields[i],
+		fprintf(fp, "  %-15s %s\n", fields[i],
 		    cell(json_object_get(inc, fields[i]), 0, b));
+	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++)
+		if ((e = json_object_get(inc, changes[i])) != NULL &&
+		    !json_is_null(e))
+			fprintf(fp, "  %-15s %s\n", changes[i], cell(e, 0, b));
+
+	notes = json_object_get(inc, "notes");
+	fprintf(fp, "\nNotes (%zu, oldest first)\n", json_array_size(notes));
+	for (i = 0; i < json_array_size(notes); i++) {
+		e = json_array_get(notes, i);
+		if (json_is_string(json_object_get(e, "raw"))) {
+			fputs("  (unparsed) ", fp);
+			put_escaped(fp, json_string_value(
+			    json_object_get(e, "raw")));
+			fputc('\n', fp);
+			continue;
+		}
+		fprintf(fp, "  %s", cell(json_object_get(e, "time"), 0, b));
+		fprintf(fp, "  %s", cell(json_object_get(e, "change"), 0, b));
+		fprintf(fp, " by %s\n", cell(json_object_get(e, "by"), 0, b));
+		t = json_object_get(e, "text");
+		if (json_is_string(t) && json_string_length(t) > 0)
+			put_escaped_lines(fp, json_string_value(t), "      ");
+	}
 
 	ev = json_object_get(inc, "evidence");
 	fprintf(fp, "\nEvidence (%zu, newest first)\n", json_array_size(ev));

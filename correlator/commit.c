@@ -1,5 +1,6 @@
 /*
- * correlator/commit.c - load the batch commit function into Redis.
+ * correlator/commit.c - load the batch commit function into Redis, and
+ * beside it the incident library (core/incident.c).
  * The Lua source (commit.lua) is linked into the binary as is.
  */
 #include <inttypes.h>
@@ -8,6 +9,7 @@
 #include "daytime.h"
 
 #include "correlator.h"
+#include "incident.h"
 #include "log.h"
 #include "redis.h"
 
@@ -43,6 +45,8 @@ commit_load(redisContext *rc)
 		rc_ = -1;
 	}
 	freeReplyObject(r);
+	if (rc_ == 0 && incident_load(rc, 1) == -1)
+		rc_ = -1;
 	return rc_;
 }
 

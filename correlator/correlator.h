@@ -63,7 +63,10 @@ struct worker {
 	uint64_t		 dead;		/* frames dead-lettered */
 };
 
-/* Loads the commit function (FUNCTION LOAD REPLACE). 0 or -1 (logged). */
+/*
+ * Loads the commit function and the incident library (FUNCTION LOAD
+ * REPLACE). 0 or -1 (logged).
+ */
 int	commit_load(redisContext *);
 /*
  * Closes incidents quiet for conf->incident_quiet seconds by the wall

@@ -1,7 +1,8 @@
 /*
  * correlator/http.c - serve the web view, /api/v1 and /healthz with evhttp.
  * Owns the server thread, its event_base, listener and Redis connection.
- * Reads the state through core/report.c; files from conf->web_root.
+ * Reads the state through core/report.c, changes incidents through
+ * core/incident.c; files from conf->web_root.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -33,13 +34,15 @@
 #include "conf.h"
 #include "daytime.h"
 #include "http.h"
+#include "incident.h"
 #include "log.h"
 #include "redis.h"
 #include "report.h"
 
 #define URI_MAX		2048	/* longest request target accepted */
 #define HEADERS_MAX	8192	/* request line and headers */
-#define BODY_MAX	1024	/* GET and HEAD carry no body */
+#define BODY_MAX	32768	/* a change's JSON: a 4 KiB note, escaped */
+#define BODY_LIMIT	(4 * BODY_MAX)	/* past it, evhttp's own 413 */
 #define PARAM_MAX	8	/* query parameters */
 #define PARAM_LEN	64	/* bytes of one decoded name or value */
 #define STATIC_MAX	(4 * 1024 * 1024)
@@ -385,6 +388,39 @@ httpd_authorized(struct httpd *h, struct evhttp_request *req)
 	return 0;
 }
 
+/*
+ * Writes need the bearer token wherever the server listens, and one must
+ * be configured; on loopback the Host check of reads applies first.
+ * Returns 1, or 0 after replying.
+ */
+static int
+httpd_write_authorized(struct httpd *h, struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	const char		*auth, *host;
+
+	if (h->loopback && (host = evhttp_find_header(in, "Host")) != NULL &&
+	    !host_loopback(host)) {
+		reply_error(req, 403, "Forbidden", "Host is not a loopback name");
+		return 0;
+	}
+	if (h->token == NULL) {
+		reply_error(req, 403, "Forbidden", "writes need a bearer token "
+		    "and none is configured: set http-token-file in "
+		    "[correlator]");
+		return 0;
+	}
+	auth = evhttp_find_header(in, "Authorization");
+	if (header_count(req, "Authorization") == 1 && auth != NULL &&
+	    strncasecmp(auth, "Bearer ", 7) == 0 &&
+	    token_equal(auth + 7, h->token))
+		return 1;
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "WWW-Authenticate", "Bearer realm=\"vigie\"");
+	reply_error(req, 401, "Unauthorized", "bearer token required");
+	return 0;
+}
+
 /* The server's Redis connection, reconnecting at most once a second. */
 static redisContext *
 httpd_redis(struct httpd *h)
@@ -625,6 +661,157 @@ api_incident(struct httpd *h, struct evhttp_request *req, const char *id)
 	}
 }
 
+/* 1 when the Content-Type is JSON (parameters such as charset aside). */
+static int
+content_json(struct evhttp_request *req)
+{
+	const char	*t;
+	size_t		 n = strlen("application/json");
+
+	t = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type");
+	return t != NULL && strncasecmp(t, "application/json", n) == 0 &&
+	    (t[n] == '\0' || t[n] == ';' || t[n] == ' ');
+}
+
+/*
+ * The string member `key` of a change's body into *out (NULL when
+ * absent). Returns 0, or -1 when it is not a string or holds a NUL.
+ */
+static int
+body_string(const json_t *body, const char *key, const char **out)
+{
+	const json_t	*v;
+
+	*out = NULL;
+	if ((v = json_object_get(body, key)) == NULL)
+		return 0;
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return -1;
+	*out = json_string_value(v);
+	return 0;
+}
+
+/*
+ * POST /api/v1/incidents/<id>/ack|close, body {"note": "...", "by":
+ * "..."}: "by" is required, "note" optional, nothing else is allowed.
+ */
+static void
+api_incident_change(struct httpd *h, struct evhttp_request *req,
+    const char *id, enum incident_op op)
+{
+	struct incident_result	 res;
+	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	redisContext		*c;
+	json_t			*body = NULL;
+	const char		*key, *note, *by;
+	char			 buf[BODY_MAX + 1];
+	size_t			 len = evbuffer_get_length(in);
+	void			*it;
+	int			 rc;
+
+	if (!report_id_valid(id)) {
+		reply_error(req, 400, "Bad Request", "invalid incident id");
+		return;
+	}
+	if (!content_json(req)) {
+		reply_error(req, 415, "Unsupported Media Type",
+		    "the body must be application/json");
+		return;
+	}
+	if (len > BODY_MAX) {
+		reply_error(req, 413, "Payload Too Large",
+		    "the body is larger than 32 KiB");
+		return;
+	}
+	if (evbuffer_copyout(in, buf, len) != (ssize_t)len ||
+	    (body = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL)) ==
+	    NULL || !json_is_object(body)) {
+		json_decref(body);
+		reply_error(req, 400, "Bad Request",
+		    "the body must be one JSON object");
+		return;
+	}
+	for (it = json_object_iter(body); it != NULL;
+	    it = json_object_iter_next(body, it)) {
+		key = json_object_iter_key(it);
+		if (strcmp(key, "note") != 0 && strcmp(key, "by") != 0) {
+			json_decref(body);
+			reply_error(req, 400, "Bad Request",
+			    "the body takes \"note\" and \"by\" only");
+			return;
+		}
+	}
+	if (body_string(body, "note", &note) == -1 ||
+	    body_string(body, "by", &by) == -1 || by == NULL) {
+		json_decref(body);
+		reply_error(req, 400, "Bad Request", "\"by\" (the analyst) "
+		    "is required; \"by\" and \"note\" are strings");
+		return;
+	}
+	if ((c = httpd_redis(h)) == NULL) {
+		json_decref(body);
+		reply_unavailable(h, req);
+		return;
+	}
+	rc = incident_change(c, h->prefix, id, op, by, note, &res);
+	switch (rc) {
+	case INCIDENT_OK:
+		log_info("http: incident %s %s by %s (alert %s)", id,
+		    res.status, by, res.alert_id);
+		reply_json(req, 200, "OK", json_pack("{s:I,s:s,s:s}", "id",
+		    (json_int_t)strtoll(id, NULL, 10), "status", res.status,
+		    "alert_id", res.alert_id));
+		break;
+	case INCIDENT_INVALID:
+		reply_error(req, 400, "Bad Request", res.msg);
+		break;
+	case INCIDENT_NOT_FOUND:
+		reply_error(req, 404, "Not Found", "no such incident");
+		break;
+	case INCIDENT_REFUSED:
+		reply_error(req, 409, "Conflict", res.msg);
+		break;
+	default:
+		reply_unavailable(h, req);
+		break;
+	}
+	json_decref(body);
+}
+
+/*
+ * The change a path names ("/api/v1/incidents/<id>/ack"): 1 with the id
+ * into id[idlen] and the op, or 0.
+ */
+static int
+change_route(const char *path, char *id, size_t idlen, enum incident_op *op)
+{
+	const char	*p, *slash;
+
+	if (strncmp(path, "/api/v1/incidents/", 18) != 0)
+		return 0;
+	p = path + 18;
+	if ((slash = strchr(p, '/')) == NULL || slash == p ||
+	    (size_t)(slash - p) >= idlen || strchr(slash + 1, '/') != NULL ||
+	    incident_op_parse(slash + 1, op) == -1)
+		return 0;
+	memcpy(id, p, (size_t)(slash - p));
+	id[slash - p] = '\0';
+	return 1;
+}
+
+static const char *
+method_name(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET: return "GET";
+	case EVHTTP_REQ_HEAD: return "HEAD";
+	case EVHTTP_REQ_POST: return "POST";
+	default: return "?";
+	}
+}
+
 static void
 httpd_request(struct evhttp_request *req, void *arg)
 {
@@ -632,16 +819,11 @@ httpd_request(struct evhttp_request *req, void *arg)
 	struct query		 q;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 	const char		*uri = evhttp_request_get_uri(req), *qs, *p;
-	char			 path[URI_MAX + 1];
+	char			 path[URI_MAX + 1], id[32];
+	enum incident_op	 op;
 	size_t			 i, len;
+	int			 change;
 
-	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", "GET, HEAD");
-		reply_error(req, 405, "Method Not Allowed",
-		    "only GET and HEAD");
-		return;
-	}
 	/* The raw target: bounded, printable ASCII, origin-form. */
 	len = uri != NULL ? strlen(uri) : 0;
 	if (len == 0 || len > URI_MAX || uri[0] != '/') {
@@ -666,7 +848,22 @@ httpd_request(struct evhttp_request *req, void *arg)
 		reply_error(req, 400, "Bad Request", "more than one Host");
 		return;
 	}
-	log_debug("http: %s %s", cmd == EVHTTP_REQ_GET ? "GET" : "HEAD", uri);
+	/* Changes take POST only; everything else GET and HEAD. */
+	change = change_route(path, id, sizeof(id), &op);
+	if (change ? cmd != EVHTTP_REQ_POST :
+	    cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", change ? "POST" : "GET, HEAD");
+		reply_error(req, 405, "Method Not Allowed",
+		    change ? "only POST" : "only GET and HEAD");
+		return;
+	}
+	log_debug("http: %s %s", method_name(cmd), uri);
+	if (change) {
+		if (httpd_write_authorized(h, req))
+			api_incident_change(h, req, id, op);
+		return;
+	}
 
 	for (i = 0; i < sizeof(static_files) / sizeof(static_files[0]); i++)
 		if (strcmp(path, static_files[i].path) == 0) {
@@ -940,7 +1137,7 @@ httpd_start(const struct conf *conf)
 		goto fail;
 	}
 	evhttp_set_max_headers_size(h->http, HEADERS_MAX);
-	evhttp_set_max_body_size(h->http, BODY_MAX);
+	evhttp_set_max_body_size(h->http, BODY_LIMIT);
 	evhttp_set_timeout(h->http, 15);
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |

@@ -12,7 +12,9 @@ struct httpd;
  * Binds conf->http ("127.0.0.1:8080", "[::1]:8080"; port 0 picks one)
  * and starts serving in a new thread. Reads of the API need the bearer
  * token of conf->http_token_file when the address is not loopback; with
- * no token file such an address is refused. The conf is read here only:
+ * no token file such an address is refused. Writes (POST
+ * /api/v1/incidents/<id>/ack|close) always need the token, and are
+ * refused with 403 when none is configured. The conf is read here only:
  * what is needed is copied. Returns NULL after logging why (a bind error
  * names the address). Call before other threads change the signal mask:
  * the server thread blocks every signal.

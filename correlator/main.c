@@ -1,8 +1,9 @@
 /*
  * correlator/main.c - vigie-correlator: consume every sensor's stream,
  * apply geo and YARA rules, keep the day's figures and incidents in
- * Redis, and serve the web view. The main thread waits for signals:
- * SIGHUP reloads (bundle.c), SIGINT and SIGTERM stop.
+ * Redis, serve the web view, and export the alerts to the SIEM. The main
+ * thread waits for signals: SIGHUP reloads (bundle.c), SIGINT and
+ * SIGTERM stop.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "conf.h"
 #include "correlator.h"
 #include "daytime.h"
@@ -21,6 +23,9 @@
 #include "log.h"
 #include "redis.h"
 #include "retention.h"
+
+/* Tells the SIEM exporter to stop (it polls this). */
+static volatile sig_atomic_t	 alerts_quit;
 
 static void __attribute__((noreturn))
 usage(void)
@@ -112,6 +117,7 @@ main(int argc, char *argv[])
 	struct bundle		*b;
 	struct worker		*workers;
 	struct httpd		*httpd = NULL;
+	struct alerts		*alerts = NULL;
 	struct conf_opt		*opts;
 	sigset_t		 sigs;
 	redisContext		*rc;
@@ -119,7 +125,7 @@ main(int argc, char *argv[])
 	uint64_t		 events = 0, skipped = 0, dets = 0, dead = 0;
 	size_t			 nopts = 0, i;
 	int			 ch, noaction = 0, verbose = 0, failed = 0;
-	int			 nworkers, r, sig;
+	int			 nworkers, r, sig, drain;
 
 	if ((opts = calloc((size_t)argc, sizeof(*opts))) == NULL)
 		return 1;
@@ -208,6 +214,13 @@ main(int argc, char *argv[])
 		snprintf(cor.host, sizeof(cor.host), "correlator");
 	cor.host[sizeof(cor.host) - 1] = '\0';
 
+	/* The SIEM exporter: a thread, or after the workers with --drain. */
+	drain = b->conf.drain;
+	if (alerts_open(&b->conf, cor.host, &alerts_quit, &alerts) == -1)
+		exit(1);
+	if (!drain && alerts != NULL && alerts_start(alerts) == -1)
+		exit(1);
+
 	nworkers = b->conf.workers;	/* needs a restart: stays */
 	if ((workers = calloc((size_t)nworkers, sizeof(*workers))) == NULL)
 		fatalx("out of memory");
@@ -251,6 +264,11 @@ main(int argc, char *argv[])
 	free(workers);
 	if (httpd != NULL)
 		httpd_stop(httpd);
+	if (alerts != NULL && drain && !failed && alerts_drain(alerts) == -1)
+		failed = 1;
+	alerts_quit = 1;
+	alerts_stop(alerts);
+	alerts_free(alerts);
 	log_info("%" PRIu64 " events counted, %" PRIu64 " detections, %"
 	    PRIu64 " already counted elsewhere, %" PRIu64 " undecodable "
 	    "frame%s dead-lettered", events, dets, skipped, dead,

@@ -74,12 +74,14 @@ correlator)
 	;;
 harness)
 	command -v gcc >/dev/null || die "gcc not found"
-	gcc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wshadow \
-	    -Wmissing-prototypes ${E2E_CFLAGS:-} -I"$root/core" \
+	# From the top: core/incident.c embeds core/incident.lua by that path.
+	(cd "$root" && gcc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
+	    -Wshadow -Wmissing-prototypes ${E2E_CFLAGS:-} -I"$root/core" \
 	    -I"$root/correlator" -o "$tmp/httpd_main" "$here/httpd_main.c" \
 	    "$root/correlator/http.c" "$root/core/report.c" \
-	    "$root/core/log.c" "$root/core/redis.c" "$root/core/daytime.c" \
-	    "$root/core/text.c" -lhiredis -levent -ljansson -lpthread ||
+	    "$root/core/incident.c" "$root/core/log.c" "$root/core/redis.c" \
+	    "$root/core/daytime.c" "$root/core/text.c" -lhiredis -levent \
+	    -ljansson -lpthread) ||
 	    die "cannot build the harness"
 	"$tmp/httpd_main" --redis "unix:$tmp/redis.sock" \
 	    --http "127.0.0.1:$port" --web-root "$root/dashboards" \

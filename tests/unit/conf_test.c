@@ -165,6 +165,50 @@ test_every_error_named_with_line(void **state)
 }
 
 static void
+test_alert_keys(void **state)
+{
+	struct conf	 c;
+	char		 err[4096], want[256];
+
+	(void)state;
+	assert_int_equal(load(&c,
+	    "[correlator]\n"
+	    "alert-file = /var/log/vigie/alerts.json\n"
+	    "alert-syslog = udp:[2001:db8::1]:514\n", err, sizeof(err)), 0);
+	assert_string_equal(c.alert_file, "/var/log/vigie/alerts.json");
+	assert_string_equal(c.alert_syslog, "udp:[2001:db8::1]:514");
+	conf_free(&c);
+	assert_int_equal(load(&c,
+	    "[correlator]\n"
+	    "alert-syslog = unix:/dev/log\n", err, sizeof(err)), 0);
+	assert_null(c.alert_file);
+	assert_string_equal(c.alert_syslog, "unix:/dev/log");
+	conf_free(&c);
+
+	assert_int_equal(load(&c,
+	    "[correlator]\n"
+	    "alert-file =\n"				/* 2: empty */
+	    "alert-syslog = tcp:siem:514\n"		/* 3: not udp or unix */
+	    "alert-syslog = udp:siem\n"		/* 4: no port */
+	    "alert-syslog = udp:siem:70000\n"		/* 5: bad port */
+	    "alert-syslog = unix:\n", err, sizeof(err)), -1);	/* 6 */
+	snprintf(want, sizeof(want), "%s:2: bad value \"\" for alert-file",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:3: alert-syslog \"tcp:siem:514\": "
+	    "expected udp:HOST:PORT or unix:PATH", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:4: alert-syslog \"udp:siem\"", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:5: alert-syslog \"udp:siem:70000\": "
+	    "\"siem:70000\": bad port", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:6: alert-syslog \"unix:\"", path);
+	assert_non_null(strstr(err, want));
+	conf_free(&c);
+}
+
+static void
 test_syntax_error_and_long_line(void **state)
 {
 	struct conf	 c;
@@ -318,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_every_error_named_with_line),
+		cmocka_unit_test(test_alert_keys),
 		cmocka_unit_test(test_syntax_error_and_long_line),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_options_replace_file_lists),
