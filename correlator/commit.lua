@@ -14,6 +14,8 @@
 --       <quiet_us> <evidence_keep> <det_maxlen> <dead_maxlen> <nrules>
 --   then nrules rules, numbered from 1 in this call:
 --       name category severity threshold window_s group_by by_source
+--   then <nonce> key groups written whatever the frames' XACKs (their
+--   ops are idempotent: S, M, P), summed over the call,
 --   then per frame, one of:
 --       <id> F <nevents> <ngroups> <ndet>
 --           then ngroups key groups:  op key n, and n field value pairs
@@ -96,10 +98,26 @@ local function alert(P, id, change, ts, status, note, c)
 end
 
 -- Walks the arguments without writing; errors out on a bad layout.
+-- Checks ng key groups from i; returns the index after them.
+local function check_groups(args, i, ng)
+	for _ = 1, ng do
+		local op, c = args[i], tonumber(args[i + 2])
+		if not c or type(op) ~= 'string' or #op ~= 1 or
+		    not string.find('HZSMPX', op, 1, true) then
+			error('vigie_commit_v3: bad key group at ' .. i)
+		end
+		i = i + 3 + (op == 'P' and c or 2 * c)
+	end
+	return i
+end
+
 local function commit_check(args, i, nrules)
 	local n = #args
 	local rulenum = {}
 	for r = 1, nrules do rulenum[tostring(r)] = true end
+	local nonce = tonumber(args[i])
+	if not nonce then error('vigie_commit_v3: bad once count at ' .. i) end
+	i = check_groups(args, i + 1, nonce)
 	while i <= n do
 		local kind = args[i + 1]
 		if kind == 'F' then
@@ -107,15 +125,7 @@ local function commit_check(args, i, nrules)
 			if not tonumber(args[i + 2]) or not ng or not nd then
 				error('vigie_commit_v3: bad frame header at ' .. i)
 			end
-			i = i + 5
-			for _ = 1, ng do
-				local op, c = args[i], tonumber(args[i + 2])
-				if not c or type(op) ~= 'string' or #op ~= 1 or
-				    not string.find('HZSMPX', op, 1, true) then
-					error('vigie_commit_v3: bad key group at ' .. i)
-				end
-				i = i + 3 + (op == 'P' and c or 2 * c)
-			end
+			i = check_groups(args, i + 5, ng)
 			-- A detection's rule number must name a rule of the call;
 			-- its time is read with a fallback, never an error.
 			for _ = 1, nd do
@@ -621,6 +631,10 @@ local function commit(keys, args)
 		end
 	end
 
+	-- What is the same whoever writes it: once, whatever the XACKs.
+	local nonce = tonumber(args[i])
+	i = i + 1
+	groups(nonce)
 	local nargs = #args
 	while i <= nargs do
 		local id, kind = args[i], args[i + 1]

@@ -51,6 +51,7 @@ record_free(struct recorder *rec)
 	fargs_free(&rec->body);
 	fargs_free(&rec->dets);
 	tally_free(&rec->tally);
+	tally_free(&rec->once);
 	free(rec->days);
 	free(rec->rslot);
 	free(rec->rused);
@@ -67,6 +68,8 @@ record_begin(struct recorder *rec)
 	rec->nrused = 0;
 	rec->nframes = 0;
 	fargs_reset(&rec->body);
+	tally_reset(&rec->once);
+	rec->once_last = tally_key(&rec->once, TALLY_HMAX, "rules:stats");
 }
 
 static struct frameday *
@@ -102,10 +105,14 @@ frame_day(struct recorder *rec, const char *day)
 	d->rule = DAYKEY(TALLY_HINCRBY, "rule");
 	d->hour = DAYKEY(TALLY_HINCRBY, "hour");
 	d->sources = DAYKEY(TALLY_ZINCRBY, "sources");
-	d->srccc = DAYKEY(TALLY_HSET, "source_country");
-	d->uniq = DAYKEY(TALLY_PFADD, "uniq");
-	d->uniq_foreign = DAYKEY(TALLY_PFADD, "uniq_foreign");
 #undef DAYKEY
+	/* Idempotent: once a call (struct recorder). */
+#define ONCEKEY(op, suffix) (snprintf(k, sizeof(k), "day:%s:%s", day, \
+	suffix), tally_key(&rec->once, op, k))
+	d->srccc = ONCEKEY(TALLY_HSET, "source_country");
+	d->uniq = ONCEKEY(TALLY_PFADD, "uniq");
+	d->uniq_foreign = ONCEKEY(TALLY_PFADD, "uniq_foreign");
+#undef ONCEKEY
 	return d;
 }
 
@@ -226,7 +233,7 @@ frame_det_json(struct frameday *d, const struct rulemeta *m, uint32_t index,
 static void
 frame_event(struct recorder *rec, const char *evid, uint32_t index,
     const struct event *ev, const struct verdict *v, int own_sensor,
-    size_t stats_hits, size_t stats_last)
+    size_t stats_hits)
 {
 	const struct ruleset	*rs = rec->det.rs;
 	struct tally		*t = &rec->tally;
@@ -251,7 +258,7 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 		snprintf(f, sizeof(f), "%s:hits", m->name);
 		tally_add(t, stats_hits, f, strlen(f), 1);
 		snprintf(f, sizeof(f), "%s:last_hit", m->name);
-		tally_add(t, stats_last, f, strlen(f), v->ts);
+		tally_add(&rec->once, rec->once_last, f, strlen(f), v->ts);
 		if (v->external) {
 			d->external++;
 			if (v->extraterritorial)
@@ -265,10 +272,12 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 			tally_add(t, d->rule, m->name, strlen(m->name), 1);
 			tally_add(t, d->hour, hour, strlen(hour), 1);
 			tally_add(t, d->sources, v->src, srclen, 1);
-			tally_set(t, d->srccc, v->src, srclen, v->cc, cclen);
-			tally_add(t, d->uniq, v->src, srclen, 1);
+			tally_set(&rec->once, d->srccc, v->src, srclen, v->cc,
+			    cclen);
+			tally_add(&rec->once, d->uniq, v->src, srclen, 1);
 			if (v->extraterritorial)
-				tally_add(t, d->uniq_foreign, v->src, srclen, 1);
+				tally_add(&rec->once, d->uniq_foreign, v->src,
+				    srclen, 1);
 		}
 		g = detect_group(m, ev, v, &glen);
 		frame_det_json(d, m, index, ev, v, g, glen, own_sensor);
@@ -331,7 +340,7 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 	char			 evid[80];
 	uint64_t		 ms;
 	uint32_t		 i;
-	size_t			 stats_hits, stats_last, ngroups;
+	size_t			 stats_hits, ngroups;
 	int64_t			 t0;
 	int			 rc, own;
 
@@ -350,15 +359,13 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 	rec->ndets = 0;
 	rec->ndays = 0;
 	stats_hits = tally_key(t, TALLY_HINCRBY, "rules:stats");
-	stats_last = tally_key(t, TALLY_HMAX, "rules:stats");
 	ms = strtoull(id, NULL, 10);
 	t0 = daytime_now_us();
 	for (i = 0; frame_next(&fd, &ev, why) == 1; i++) {
 		snprintf(evid, sizeof(evid), "%s/%" PRIu32, id, i);
 		own = ev.f[EV_SENSOR].v != fd.sensor;
 		(void)detect_event(&rec->det, &ev, ms, &v);	/* logged */
-		frame_event(rec, evid, i, &ev, &v, own, stats_hits,
-		    stats_last);
+		frame_event(rec, evid, i, &ev, &v, own, stats_hits);
 	}
 	rec->judge_us += (uint64_t)(daytime_now_us() - t0);
 	frame_days(rec, id);
@@ -415,6 +422,8 @@ record_call(struct recorder *rec, struct fargs *fa, const struct conf *conf,
 		fargs_add(fa, group_by_name(m->group_by));
 		fargs_add(fa, m->group_by == EV_SRC_IP ? "1" : "0");
 	}
+	fargs_addf(fa, "%zu", tally_finish(&rec->once));
+	tally_emit(&rec->once, fa);
 	fargs_append(fa, &rec->body);
 }
 

@@ -28,6 +28,13 @@ struct recorder {
 	int			*rslot;		/* rule -> its number in the call */
 	uint32_t		*rused;		/* the rules the call names */
 	size_t			 nrused;
+	/*
+	 * What may be written whether or not a frame's XACK returns 1
+	 * (HSET of the same value, PFADD, the largest last hit): summed
+	 * over the call, sent once, before the frames.
+	 */
+	struct tally		 once;
+	size_t			 once_last;	/* rules:stats HMAX key */
 	/* The frame being judged. */
 	struct tally		 tally;
 	struct fargs		 dets;

@@ -110,13 +110,13 @@ check "day 2026-11-22 has 2 events" test "$(rcli HGET vigie:day:2026-11-22:total
 echo "# an acknowledged frame given to the commit function again counts nothing"
 id=$(head -1 "$tmp/ids")
 before=$(rcli HGET vigie:day:2026-11-20:totals events)
-check "commit refuses an acknowledged frame" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 \
+check "commit refuses an acknowledged frame" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     "$id" F 7 1 0 H day:2026-11-20:totals 1 events 7 | tr '\n' ' ')" = "0 7 0 "
 check "counters unchanged" test "$(rcli HGET vigie:day:2026-11-20:totals events)" = "$before"
-check "nor dead-letters it" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 \
+check "nor dead-letters it" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     "$id" D "not a frame" xyz | tr '\n' ' ')" = "0 0 0 "
 check "a bad argument layout is refused before any write" sh -c \
-    "redis-cli -s '$sock' FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 \
+    "redis-cli -s '$sock' FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     '$id' F 7 1 0 H day:2026-11-20:totals 2 events 7 | grep -q 'truncated arguments' &&
     test \"\$(redis-cli -s '$sock' HGET vigie:day:2026-11-20:totals events)\" = '$before'"
 
@@ -275,7 +275,7 @@ check "and counted by the worker" grep -q '4 undecodable frames dead-lettered' "
 "$BIN/vigie" --redis "$R" report --day 2026-12-01 --format json >"$tmp/report-2026-12-01.json"
 check "the day's figures are those of the good frames" same_json "report 2026-12-01" \
     "$tmp/report-2026-12-01.json" tests/fixtures/expected/report-2026-12-01.json
-check "a frame given again is dead-lettered once" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{t4}' correlators vigie: 86400 86400000000 20 1000 10000 0 \
+check "a frame given again is dead-lettered once" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{t4}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     "$base-2" D "not a frame" XYZ | tr '\n' ' ')" = "0 0 0 "
 check "vigie:dead unchanged" test "$(rcli XLEN vigie:dead)" = 4
 rc=0; events t4 || rc=$?

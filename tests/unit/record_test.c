@@ -156,6 +156,18 @@ test_frame_sums_and_detections(void **state)
 	assert_string_equal(args(&f->call, 11, 15),
 	    "2 fail bruteforce medium 1 600 user 0 "
 	    "root uncategorised medium 1 600 src_ip 1");
+	/*
+	 * Once a call, before the frames, what is the same whoever writes
+	 * it: the largest last hit, each source's country, the sketches.
+	 */
+	assert_true(find(&f->call, 26, "rules:stats") <
+	    find(&f->call, 26, "1000-5"));
+	i = find(&f->call, 26, "rules:stats");
+	assert_string_equal(args(&f->call, i - 1, 3), "M rules:stats 2");
+	assert_true(find(&f->call, 26, "day:2026-11-20:uniq") <
+	    find(&f->call, 26, "1000-5"));
+	assert_true(find(&f->call, 26, "day:2026-11-20:source_country") <
+	    find(&f->call, 26, "1000-5"));
 	/* The frame: 3 events, and 3 detections (fail, root, fail). */
 	i = find(&f->call, 26, "1000-5");
 	assert_string_equal(args(&f->call, i, 2), "1000-5 F");
@@ -172,7 +184,7 @@ test_frame_sums_and_detections(void **state)
 	i = find(&f->call, 26, "day:2026-11-20:sources");
 	assert_string_equal(args(&f->call, i, 4),
 	    "day:2026-11-20:sources 1 198.51.100.7 2");
-	i = find(&f->call, 26, "rules:stats");
+	i = find(&f->call, find(&f->call, 26, "1000-5"), "rules:stats");
 	assert_string_equal(args(&f->call, i - 1, 7),
 	    "H rules:stats 2 fail:hits 2 root:hits 1");
 	i = find(&f->call, 26, "det:2026-11-20");
@@ -207,9 +219,9 @@ test_undecodable_frame_records_nothing(void **state)
 	record_dead(&f->rec, "1000-6", why, buf, 4);
 	fargs_reset(&f->call);
 	record_call(&f->rec, &f->call, &f->conf, "s", "g");
-	assert_string_equal(args(&f->call, 11, 5),
-	    "0 1000-6 D truncated field VGF\001");
-	assert_int_equal(f->call.n, 16);
+	assert_string_equal(args(&f->call, 11, 6),
+	    "0 0 1000-6 D truncated field VGF\001");
+	assert_int_equal(f->call.n, 17);
 	assert_int_equal(record_frame(&f->rec, "1000-7", "VGF\002", 4, &why),
 	    -1);
 	assert_string_equal(why, "not a frame");
@@ -236,8 +248,15 @@ test_rule_numbers_start_again_per_call(void **state)
 	assert_int_equal(record_frame(&f->rec, "2-0", buf, len, &why), 0);
 	fargs_reset(&f->call);
 	record_call(&f->rec, &f->call, &f->conf, "s", "g");
-	assert_string_equal(args(&f->call, 11, 9),
-	    "1 root uncategorised medium 1 600 src_ip 1 2-0");
+	assert_string_equal(args(&f->call, 11, 8),
+	    "1 root uncategorised medium 1 600 src_ip 1");
+	/*
+	 * The once-a-call sums are the second frame's only: its rule's last
+	 * hit, its source's country and sketch (3 groups, 14 arguments).
+	 */
+	assert_string_equal(args(&f->call, 19, 6),
+	    "3 M rules:stats 1 root:last_hit " NOV20_2359);
+	assert_int_equal(find(&f->call, 19, "2-0"), 20 + 14);
 }
 
 int
