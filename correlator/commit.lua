@@ -20,14 +20,17 @@
 --       <id> F <nevents> <ngroups> <ndet>
 --           then ngroups key groups:  op key n, and n field value pairs
 --                                     (for op P: n members)
---           then ndet detections:     rule# day group ts src_ip
---                                     country sensor event evidence
---                                     (ts: µs since the epoch in hex,
---                                     which Lua reads without strtod's
---                                     slow path for 16 digits; event:
---                                     the event's id in its
---                                     stream; group "": the event lacks
---                                     the rule's group_by key)
+--           then ndet detections, three arguments each:
+--               "<rule#>\t<ts>\t<group>"  read for every detection
+--               "<day>\t<src_ip>\t<country>\t<sensor>\t<event>"
+--                                     read when needed (it is also the
+--                                     detection's member in win:)
+--               evidence
+--           (ts: µs since the epoch in hex, which Lua reads without
+--           strtod's slow path for 16 digits; event: the event's id in
+--           its stream; group "": the event lacks the rule's group_by
+--           key. Three arguments, not nine: each costs Redis more than
+--           the match that splits them.)
 --       <id> D <reason> <frame bytes>       (a frame that was not decoded)
 -- Key groups, keys relative to the prefix, one per key and op in a frame:
 --   H  HINCRBY key field delta      (pairs: field delta)
@@ -53,7 +56,8 @@
 -- are at most Q = max(quiet, window), starting at the earliest detection
 -- s such that [s, s + window] holds `threshold` detections; it counts
 -- every detection of the run from s on. Per rule and group:
---   win:<rule>:<group>    zset "<day> <sensor> <event>" -> ts_us of the
+--   win:<rule>:<group>    zset "<day>\t<src>\t<cc>\t<sensor>\t<event>"
+--                         (the detection's second argument) -> ts_us of the
 --                         detections in no incident, and of each
 --                         incident's first `threshold` (all a late
 --                         detection's windows may need), kept Q + window
@@ -113,8 +117,6 @@ end
 
 local function commit_check(args, i, nrules)
 	local n = #args
-	local rulenum = {}
-	for r = 1, nrules do rulenum[tostring(r)] = true end
 	local nonce = tonumber(args[i])
 	if not nonce then error('vigie_commit_v3: bad once count at ' .. i) end
 	i = check_groups(args, i + 1, nonce)
@@ -126,14 +128,8 @@ local function commit_check(args, i, nrules)
 				error('vigie_commit_v3: bad frame header at ' .. i)
 			end
 			i = check_groups(args, i + 5, ng)
-			-- A detection's rule number must name a rule of the call;
-			-- its time is read with a fallback, never an error.
-			for _ = 1, nd do
-				if not rulenum[args[i]] then
-					error('vigie_commit_v3: bad detection at ' .. i)
-				end
-				i = i + 9
-			end
+			-- Detections are read with fallbacks, never an error.
+			i = i + 3 * nd
 		elseif kind == 'D' then
 			i = i + 4
 		else
@@ -359,7 +355,9 @@ local function commit(keys, args)
 		return I
 	end
 
-	local function new_incident(g, s, m, sensor, src, cc)
+	local function new_incident(g, s, m, tail)
+		local _, src, cc, sensor = string.match(tail,
+		    '^(%S*)\t(%S*)\t(%S*)\t(%S*)\t')
 		local r = g.r
 		local id = tostring(redis.call('INCR', P .. 'inc:seq'))
 		local day = string.match(m, '^(%S+)')
@@ -406,12 +404,18 @@ local function commit(keys, args)
 	end
 
 	-- One detection: the windows and incidents of its rule and group.
-	local function detection(r, day, gval, ts, src, cc, sensor, evid, evidence)
+	local function detection(head, tail, evidence)
+		local rn, ts, gval = string.match(head, '^(%d+)\t(%x+)\t(.*)$')
+		local r = rn and rules[tonumber(rn)]
+		if r == nil then
+			add(hincr, stats, 'bad_detections', 1)
+			return
+		end
 		if gval == '' then
 			add(hincr, stats, r.name .. ':no_group', 1)
 			return
 		end
-		local t = tonumber(ts, 16) or 0
+		local t = tonumber(ts, 16)
 		local W = r.window * 1000000
 		local Q = quiet_us > W and quiet_us or W
 		local g = grp_get(r, gval, t - Q - W)
@@ -430,7 +434,7 @@ local function commit(keys, args)
 			-- first `threshold` detections (and any that come later
 			-- but lie before them): keep those in the window zset.
 			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
-				redis.call('ZADD', g.zk, t, day .. ' ' .. sensor .. ' ' .. evid)
+				redis.call('ZADD', g.zk, t, tail)
 				g.zadded = true
 				I.zn = I.zn + 1
 				if t > I.zl then I.zl = t end
@@ -452,7 +456,7 @@ local function commit(keys, args)
 				if redis.call('ZCOUNT', g.zk, num(lo), '(' .. num(I.f)) > 0 then
 					local s, m = qualify(g, t, W, I.f)
 					if s then
-						walk(g, new_incident(g, s, m, sensor, src, cc),
+						walk(g, new_incident(g, s, m, tail),
 						    s - 1, Q, nil)
 					end
 				else
@@ -464,7 +468,7 @@ local function commit(keys, args)
 		-- The member carries the day (an incident's first day comes from
 		-- it), the sensor and the event's id; the evidence waits in
 		-- winev until an incident takes the detection.
-		local member = day .. ' ' .. sensor .. ' ' .. evid
+		local member = tail
 		redis.call('ZADD', g.zk, t, member)
 		redis.call('HSET', g.ek, member, evidence)
 		g.zgen = g.zgen + 1
@@ -472,7 +476,7 @@ local function commit(keys, args)
 		local s, m = qualify(g, t, W, math.huge)
 		if s == nil then return end
 		local evs = {}
-		local N = walk(g, new_incident(g, s, m, sensor, src, cc), s - 1, Q, evs)
+		local N = walk(g, new_incident(g, s, m, tail), s - 1, Q, evs)
 		if #evs > 0 then
 			local got = redis.call('HMGET', g.ek,
 			    unpack(evs, math.max(1, #evs - evkeep + 1)))
@@ -657,16 +661,13 @@ local function commit(keys, args)
 					local op, n = args[i], tonumber(args[i + 2])
 					i = i + 3 + (op == 'P' and n or 2 * n)
 				end
-				i = i + 9 * nd
+				i = i + 3 * nd
 			else
 				counted = counted + nev
 				groups(ng)
 				for _ = 1, nd do
-					detection(rules[tonumber(args[i])], args[i + 1],
-					    args[i + 2], args[i + 3], args[i + 4],
-					    args[i + 5], args[i + 6], args[i + 7],
-					    args[i + 8])
-					i = i + 9
+					detection(args[i], args[i + 1], args[i + 2])
+					i = i + 3
 				end
 			end
 		end

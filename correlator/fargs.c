@@ -21,6 +21,13 @@ fargs_reset(struct fargs *a)
 void
 fargs_addn(struct fargs *a, const char *s, size_t len)
 {
+	fargs_add2(a, s, len, NULL, 0);
+}
+
+void
+fargs_add2(struct fargs *a, const char *s, size_t len, const char *s2,
+    size_t len2)
+{
 	if (a->n == a->cap) {
 		size_t	 ncap = a->cap ? a->cap * 2 : 4096;
 
@@ -29,10 +36,10 @@ fargs_addn(struct fargs *a, const char *s, size_t len)
 			fatalx("%s: out of memory", __func__);
 		a->cap = ncap;
 	}
-	if (a->used + len + 1 > a->size) {
+	if (a->used + len + len2 + 1 > a->size) {
 		size_t	 nsize = a->size ? a->size : 1 << 16;
 
-		while (a->used + len + 1 > nsize)
+		while (a->used + len + len2 + 1 > nsize)
 			nsize *= 2;
 		if ((a->arena = realloc(a->arena, nsize)) == NULL)
 			fatalx("%s: out of memory", __func__);
@@ -40,6 +47,9 @@ fargs_addn(struct fargs *a, const char *s, size_t len)
 	}
 	if (len > 0)
 		memcpy(a->arena + a->used, s, len);
+	if (len2 > 0)
+		memcpy(a->arena + a->used + len, s2, len2);
+	len += len2;
 	a->arena[a->used + len] = '\0';
 	a->off[a->n] = a->used;
 	a->len[a->n++] = len;

@@ -240,9 +240,9 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 	struct frameday		*d;
 	const struct evval	*sensor = &ev->f[EV_SENSOR];
 	const char		*g;
-	char			*evj, f[512], hour[4];
+	char			*evj, f[512], hour[4], head[64], tail[512];
 	size_t			 glen, srclen = strlen(v->src), cclen = strlen(v->cc);
-	int			 h;
+	int			 h, n;
 
 	d = frame_day(rec, v->day);
 	d->events++;
@@ -281,14 +281,19 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 		}
 		g = detect_group(m, ev, v, &glen);
 		frame_det_json(d, m, index, ev, v, g, glen, own_sensor);
-		fargs_addf(&rec->dets, "%d", rule_slot(rec, v->hits[h]));
-		fargs_add(&rec->dets, v->day);
-		fargs_addn(&rec->dets, g, glen);
-		fargs_addf(&rec->dets, "%" PRIx64, (uint64_t)(v->ts > 0 ? v->ts : 0));
-		fargs_add(&rec->dets, v->src);
-		fargs_add(&rec->dets, v->cc);
-		fargs_addn(&rec->dets, sensor->v, sensor->len);
-		fargs_add(&rec->dets, evid);
+		/*
+		 * Three arguments (commit.lua): "<rule#>\t<ts>\t<group>",
+		 * "<day>\t<src>\t<cc>\t<sensor>\t<event>", the evidence.
+		 */
+		n = snprintf(head, sizeof(head), "%d\t%" PRIx64 "\t",
+		    rule_slot(rec, v->hits[h]),
+		    (uint64_t)(v->ts > 0 ? v->ts : 0));
+		fargs_add2(&rec->dets, head, (size_t)n, g, glen);
+		n = snprintf(tail, sizeof(tail), "%s\t%s\t%s\t%.*s\t%s",
+		    v->day, v->src, v->cc, (int)sensor->len, sensor->v, evid);
+		if (n < 0 || (size_t)n >= sizeof(tail))
+			fatalx("%s: detection too long", __func__);
+		fargs_addn(&rec->dets, tail, (size_t)n);
 		fargs_add(&rec->dets, evj);
 		rec->ndets++;
 	}

@@ -189,11 +189,16 @@ test_frame_sums_and_detections(void **state)
 	    "H rules:stats 2 fail:hits 2 root:hits 1");
 	i = find(&f->call, 26, "det:2026-11-20");
 	assert_string_equal(args(&f->call, i - 1, 3), "X det:2026-11-20 2");
-	/* The detections: rule number, day, group, ts (hex), source, ... */
-	i = find(&f->call, 26, "2026-11-21");
-	snprintf(want, sizeof(want), "1 2026-11-21 admin %" PRIx64
-	    " 198.51.100.7  web1", (uint64_t)strtoull(NOV21_0001, NULL, 10));
-	assert_string_equal(args(&f->call, i - 1, 7), want);
+	/*
+	 * A detection in three arguments: rule number, time (hex), group;
+	 * day, source, country, sensor, event id; the evidence.
+	 */
+	i = find(&f->call, 26, "2026-11-21\t198.51.100.7\t\tweb1\t1000-5/2");
+	snprintf(want, sizeof(want), "1\t%" PRIx64 "\tadmin",
+	    (uint64_t)strtoull(NOV21_0001, NULL, 10));
+	assert_string_equal(args(&f->call, i - 1, 1), want);
+	assert_int_equal(strncmp(fargs_get(&f->call, i + 1, NULL),
+	    "{\"id\":\"1000-5/2\"", 17), 0);
 	assert_int_equal(f->rec.nframes, 1);
 }
 
