@@ -198,7 +198,7 @@ test_frame_sums_and_detections(void **state)
 	    (uint64_t)strtoull(NOV21_0001, NULL, 10));
 	assert_string_equal(args(&f->call, i - 1, 1), want);
 	assert_int_equal(strncmp(fargs_get(&f->call, i + 1, NULL),
-	    "{\"id\":\"1000-5/2\"", 17), 0);
+	    "{\"id\":\"1000-5/2\",", 17), 0);
 	assert_int_equal(f->rec.nframes, 1);
 }
 
