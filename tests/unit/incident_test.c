@@ -23,16 +23,11 @@
 #include <jansson.h>
 
 #include "incident.h"
+#include "redis_srv.h"
 #include "report.h"
 
 #define P	"t:"	/* key prefix of the Redis tests */
 
-struct srv {
-	pid_t		 pid;
-	char		 dir[64];
-	char		 sock[96];
-	redisContext	*c;
-};
 
 /* ---- input, no Redis ---- */
 
@@ -93,78 +88,6 @@ test_check(void **state)
 
 /* ---- against a private redis-server ---- */
 
-static int
-srv_start(void **state)
-{
-	struct srv	*s;
-	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
-	char		 dir[] = "/tmp/vigie-incident-test.XXXXXX";
-	int		 i, fd;
-
-	*state = NULL;
-	if ((s = calloc(1, sizeof(*s))) == NULL || mkdtemp(dir) == NULL) {
-		free(s);
-		return 0;
-	}
-	snprintf(s->dir, sizeof(s->dir), "%s", dir);
-	snprintf(s->sock, sizeof(s->sock), "%s/redis.sock", dir);
-	if ((s->pid = fork()) == -1) {
-		free(s);
-		return 0;
-	}
-	if (s->pid == 0) {
-		if ((fd = open("/dev/null", O_WRONLY)) != -1) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execlp("redis-server", "redis-server", "--port", "0",
-		    "--unixsocket", s->sock, "--dir", s->dir, "--save", "",
-		    "--appendonly", "no", "--daemonize", "no", (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 100; i++) {
-		if ((s->c = redisConnectUnix(s->sock)) != NULL &&
-		    s->c->err == 0)
-			break;
-		if (s->c != NULL) {
-			redisFree(s->c);
-			s->c = NULL;
-		}
-		nanosleep(&ts, NULL);
-	}
-	*state = s;	/* s->c NULL: no redis-server here, tests skip */
-	return 0;
-}
-
-static int
-srv_stop(void **state)
-{
-	struct srv	*s = *state;
-	char		 path[128];
-
-	if (s == NULL)
-		return 0;
-	if (s->c != NULL)
-		redisFree(s->c);
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, NULL, 0);
-	unlink(s->sock);
-	snprintf(path, sizeof(path), "%s/dump.rdb", s->dir);
-	unlink(path);
-	rmdir(s->dir);
-	free(s);
-	return 0;
-}
-
-static redisContext *
-srv(void **state)
-{
-	struct srv	*s = *state;
-
-	if (s == NULL || s->c == NULL)
-		skip();
-	return s->c;
-}
 
 /* Runs one command; returns its reply, failing the test on an error. */
 static redisReply *

@@ -1,0 +1,18 @@
+/*
+ * tests/unit/redis_srv.h - a private redis-server for the unit tests that
+ * need one (cmocka group setup and teardown): a unix socket in a temp
+ * dir, stopped by pid.
+ */
+#ifndef VIGIE_REDIS_SRV_H
+#define VIGIE_REDIS_SRV_H
+
+#include <hiredis/hiredis.h>
+
+/* Group setup: starts redis-server; *state holds it. Returns 0 or -1. */
+int		 srv_start(void **state);
+/* Group teardown: stops it by pid, removes its directory. Returns 0. */
+int		 srv_stop(void **state);
+/* The connection of the server in *state; fails the test without one. */
+redisContext	*srv(void **state);
+
+#endif
