@@ -115,21 +115,18 @@ figures four
 check "(1) the same counters and unique sources" cmp "$tmp/one.report" "$tmp/four.report"
 check "(1) the same incidents" diff -u "$tmp/one.incidents" "$tmp/four.incidents"
 
-echo "# (2) the newest line first"
-conf rev "$tmp/rev.log"
-"$BIN/vigie-collector" -c "$tmp/rev.conf" --once 2>/dev/null
-check "reversed drains" "$BIN/vigie-correlator" -c "$tmp/rev.conf" --no-http --drain
-figures rev
-check "(2) the same counters and unique sources" cmp "$tmp/one.report" "$tmp/rev.report"
-check "(2) the same incidents" diff -u "$tmp/one.incidents" "$tmp/rev.incidents"
-
-echo "# (2) lines in a random order"
-conf shuf "$tmp/shuf.log"
-"$BIN/vigie-collector" -c "$tmp/shuf.conf" --once 2>/dev/null
-check "shuffled drains" "$BIN/vigie-correlator" -c "$tmp/shuf.conf" --no-http --drain
-figures shuf
-check "(2) random order: the same counters and unique sources" cmp "$tmp/one.report" "$tmp/shuf.report"
-check "(2) random order: the same incidents" diff -u "$tmp/one.incidents" "$tmp/shuf.incidents"
+# same_as_one NAME LOG WHAT: one worker on LOG, compared with the first run.
+same_as_one() {
+	conf "$1" "$2"
+	"$BIN/vigie-collector" -c "$tmp/$1.conf" --once 2>/dev/null
+	check "$3: drained" "$BIN/vigie-correlator" -c "$tmp/$1.conf" --no-http --drain
+	figures "$1"
+	check "(2) $3: the same counters and unique sources" cmp "$tmp/one.report" "$tmp/$1.report"
+	check "(2) $3: the same incidents" diff -u "$tmp/one.incidents" "$tmp/$1.incidents"
+}
+echo "# (2) the newest line first, then lines in a random order"
+same_as_one rev "$tmp/rev.log" "newest first"
+same_as_one shuf "$tmp/shuf.log" "random order"
 
 echo "# (3) every group_by key, groups computed by hand"
 cat >"$tmp/g1.log" <<'EOL'
