@@ -141,7 +141,8 @@ tally_finish(struct tally *t)
 	size_t			 i, groups = 0;
 	int			 op;
 
-	qsort_r(t->ents, t->nents, sizeof(*t->ents), ent_cmp, t->arena);
+	if (t->nents > 0)
+		qsort_r(t->ents, t->nents, sizeof(*t->ents), ent_cmp, t->arena);
 	out = t->ents;
 	for (i = 0; i < t->nkeys; i++)
 		t->keys[i].used = 0;
