@@ -124,7 +124,32 @@ check() {
 	frames=$(redis-cli -s "$sock" XINFO STREAM "$STREAM" | awk '/^entries-added$/ { getline; print }')
 	kept=$(redis-cli -s "$sock" XLEN "$STREAM")
 	used=$(redis-cli -s "$sock" INFO memory | awk -F: '/^used_memory_human/ { print $2 }' | tr -d '\r')
+	# Bytes (MEMORY USAGE) of the keys a retained day keeps, per day,
+	# and of the incidents and their windows (kept by age, not by day).
+	perday=$(redis-cli -s "$sock" --raw EVAL "$MEMSUM" 0 'vigie:day:*' 'vigie:det:*')
+	incmem=$(redis-cli -s "$sock" --raw EVAL "$MEMSUM" 0 'vigie:inc*' 'vigie:win*' 'vigie:incg*')
 }
+
+# Sums MEMORY USAGE of the keys matching each pattern (SCAN); for
+# day:<d>: and det:<d> keys also counts the distinct days: "bytes days".
+MEMSUM='
+local total, days = 0, {}
+for _, pat in ipairs(ARGV) do
+	local cur = "0"
+	repeat
+		local r = redis.call("SCAN", cur, "MATCH", pat, "COUNT", 1000)
+		cur = r[1]
+		for _, k in ipairs(r[2]) do
+			total = total + (redis.call("MEMORY", "USAGE", k) or 0)
+			local d = string.match(k, ":(%d%d%d%d%-%d%d%-%d%d)")
+			if d then days[d] = true end
+		end
+	until cur == "0"
+end
+local nd = 0
+for _ in pairs(days) do nd = nd + 1 end
+return total .. " " .. nd'
+
 
 # consumed: returns once the group has read and acknowledged the whole
 # stream, then once the report counts every line. One redis-cli asks

@@ -27,7 +27,7 @@ redis_stop
 T_wall=$wall T_coll_cpu=$coll_cpu T_coll_rss=$coll_rss_kb
 T_corr_cpu=$corr_cpu T_corr_rss=$corr_rss_kb
 T_redis_cpu=$redis_cpu T_redis_rss=$redis_rss_kb
-T_frames=$frames T_kept=$kept T_used=$used
+T_frames=$frames T_kept=$kept T_used=$used T_perday=$perday T_incmem=$incmem
 sequential "$tmp/sequential"
 redis_stop
 S_redis_rss=$redis_rss_kb
@@ -71,6 +71,9 @@ echo "  (collector alone $coll_wall s wall, Redis $(calc "$redis_coll_cpu * 1e6 
 echo "stream:  $n events in $T_frames frames, each counted once, none pending, both ways;" \
     "$T_kept frames kept after the trim, Redis used_memory $T_used (together);" \
     "the collector run again published nothing"
+set -- $T_perday
+echo "memory:  $(calc "$1 / $2 / 1048576" 2) MiB of Redis per retained day (day:<d>:* and det:<d>, $2 days," \
+    "$(calc "$1 / 1048576" 1) MiB); incidents and their windows $(calc "${T_incmem% *} / 1048576" 1) MiB (together)"
 awk -v rc="$T_redis_cpu" -v cc="$T_coll_cpu" -v n="$n" 'BEGIN {
 	us = rc * 1e6 / n; lps = n / cc
 	printf("goals:   Redis at most 2 µs CPU per event: %.1f µs together (%s);" \
