@@ -144,22 +144,48 @@ for s in 1 2; do
 	"$BIN/vigie-collector" --redis "$R" --sensor "s$s" --state-dir "$tmp/state-g$s" \
 	    --log "$tmp/g$s.log:sshd" --once 2>/dev/null
 done
+# Logs carry no destination: a frame of four events that do, written
+# byte by byte as frame format 1 (core/event.h) for sensor s3.
+# field NUMBER VALUE: one field (short values: one-byte lengths).
+field() { printf "\\$(printf %03o "$1")\\$(printf %03o ${#2})%s\\000" "$2"; }
+# event TS DEST: kind, ts, src_ip, dest_ip, action.
+event() {
+	printf '\005'
+	field 0 log; field 1 "$1"; field 3 198.51.100.9; field 5 "$2"; field 21 auth_fail
+}
+{
+	printf 'VGF\001\004\000\000\000\002s3\000'
+	event 1795345200000000 192.0.2.10
+	event 1795345201000000 192.0.2.10
+	event 1795345202000000 192.0.2.20
+	event 1795345203000000 192.0.2.10
+} >"$tmp/dest.frame"
+rcli SADD vigie:sensors s3 >/dev/null
+rcli -x XADD 'vigie:ev:{s3}' 1795345300000-0 frame <"$tmp/dest.frame" >/dev/null
+check "groups: the hand-made frame reads back" sh -c \
+    "'$BIN/vigie' --redis '$R' events --sensor s3 --format json | jq -r .dest_ip | tr '\n' ' ' | grep -qx '192.0.2.10 192.0.2.10 192.0.2.20 192.0.2.10 '"
 check "groups: drained" "$BIN/vigie-correlator" --redis "$R" --rules tests/fixtures/rules/groups.yar \
     --timezone UTC --no-http --drain
 "$BIN/vigie" --redis "$R" incidents list --limit 1000 --format json |
     jq -r '.[] | "\(.rule) \(.group) \(.count)"' | LC_ALL=C sort >"$tmp/groups"
 LC_ALL=C sort >"$tmp/groups.want" <<'EOW'
+by_dest 192.0.2.10 3
+by_dest 192.0.2.20 1
 by_host web1 3
 by_host web2 3
-by_rule by_rule 7
+by_rule by_rule 11
 by_sensor s1 5
+by_sensor s3 4
 by_src 198.51.100.1 2
+by_src 198.51.100.9 4
 by_user admin 3
 by_user root 3
 EOW
-check "groups: user, host (the event's, not the sensor), sensor, rule, src_ip" \
+check "groups: user, host (the event's, not the sensor), sensor, rule, src_ip, dest_ip" \
     diff -u "$tmp/groups.want" "$tmp/groups"
-check "groups: a rule whose events lack dest_ip opens nothing, and says so" \
+check "groups: events that lack the key open nothing, and say so (7 logs lack dest_ip)" \
     test "$(rcli HGET vigie:rules:stats by_dest:no_group)" = 7
+check "groups: (4 frame events lack user and host)" test \
+    "$(rcli HGET vigie:rules:stats by_user:no_group) $(rcli HGET vigie:rules:stats by_host:no_group)" = "4 4"
 
 done_tests
