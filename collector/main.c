@@ -424,7 +424,8 @@ main(int argc, char *argv[])
 	if (conf_validate(&conf) == -1)
 		exit(2);
 	for (i = 0; i < conf.log.n; i++)
-		if (tail_check_spec(conf.log.v[i]) == -1)
+		if (tail_check_spec(conf.log.v[i]) == -1 ||
+		    tail_check_twice(conf.log.v, i) == -1)
 			exit(2);
 	if (conf.log.n == 0) {
 		fprintf(stderr, "vigie-collector: no input: give --log FILE"

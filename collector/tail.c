@@ -47,6 +47,25 @@ tail_check_spec(const char *spec)
 }
 
 int
+tail_check_twice(char *const *specs, size_t i)
+{
+	const char	*name;
+	size_t		 a, b, j;
+
+	tail_parser(specs[i], &a, &name);
+	for (j = 0; j < i; j++) {
+		tail_parser(specs[j], &b, &name);
+		if (a == b && memcmp(specs[i], specs[j], a) == 0) {
+			fprintf(stderr, "--log %s: %.*s is already read (%s): "
+			    "each line would be stored twice\n", specs[i],
+			    (int)a, specs[i], specs[j]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
 tail_init(struct tail *t, const char *spec)
 {
 	const char	*name;

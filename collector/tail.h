@@ -32,6 +32,11 @@ struct tail {
 
 /* Checks "FILE[:PARSER]". Returns 0, or -1 after printing why. */
 int	tail_check_spec(const char *spec);
+/*
+ * Checks that specs[i] names a file none of specs[0..i) names (whatever
+ * the parser). Returns 0, or -1 after printing why.
+ */
+int	tail_check_twice(char *const *specs, size_t i);
 /* Sets up a tail from its spec (nothing opened yet). Returns 0 or -1. */
 int	tail_init(struct tail *, const char *spec);
 void	tail_free(struct tail *);

@@ -308,6 +308,9 @@ check "vigie rules check: bad meta named" grep -q 'rule bad_meta: meta threshold
 check "vigie rules check: shipped rules pass" "$BIN/vigie" rules check rules
 rc=$(status /dev/null "$BIN/vigie-collector" --log "$tmp/auth.log:perl" --once)
 check "unknown parser: exit 2" test $rc = 2
+rc=$(status "$tmp/twice.err" "$BIN/vigie-collector" --log "$tmp/auth.log:sshd" --log "$tmp/auth.log:syslog" --once)
+check "a file given twice: exit 2, before anything is read" test $rc = 2
+check "a file given twice: said" grep -q "is already read" "$tmp/twice.err"
 
 rc=$(status /dev/null "$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report --day)
 rc2=$(status /dev/null "$BIN/vigie" --redis "unix:$tmp/nowhere.sock" report --day 2026-02-30)
