@@ -40,7 +40,9 @@ start_redis() {
 	i=0
 	until [ "$(redis-cli -s "$var/redis.sock" ping 2>/dev/null)" = PONG ]; do
 		i=$((i + 1))
-		if [ $i -gt 1200 ] || ! alive "$var/redis.pid" redis-server; then
+		# The daemon writes its pid file a moment after it forks.
+		if [ $i -gt 1200 ] || { [ $i -gt 20 ] &&
+		    ! alive "$var/redis.pid" redis-server; }; then
 			say "Redis did not start; see $var/redis/redis.log"
 			exit 1
 		fi
