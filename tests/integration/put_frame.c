@@ -7,7 +7,8 @@
  *   put_frame put ADDR PREFIX [SENSOR:MS-SEQ]...
  *	every frame of the set, and a frame cut short at each MS-SEQ given
  *   put_frame check < JSONL
- *	each line is an event of the set, and every event of the set is there
+ *	each line is an event of the set, and every event of the set is there;
+ *	it fails (exit 1) naming each line that is not, or a field that differs
  */
 #include <inttypes.h>
 #include <stdint.h>
