@@ -89,36 +89,7 @@ test_check(void **state)
 /* ---- against a private redis-server ---- */
 
 
-/* Runs one command; returns its reply, failing the test on an error. */
-static redisReply *
-cmd(redisContext *c, const char *fmt, ...)
-{
-	redisReply	*r;
-	va_list		 ap;
 
-	va_start(ap, fmt);
-	r = redisvCommand(c, fmt, ap);
-	va_end(ap);
-	assert_non_null(r);
-	if (r->type == REDIS_REPLY_ERROR)
-		fail_msg("%s", r->str);
-	return r;
-}
-
-static void
-cmd0(redisContext *c, const char *fmt, ...)
-{
-	redisReply	*r;
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	r = redisvCommand(c, fmt, ap);
-	va_end(ap);
-	assert_non_null(r);
-	if (r->type == REDIS_REPLY_ERROR)
-		fail_msg("%s", r->str);
-	freeReplyObject(r);
-}
 
 static long long
 integer(redisContext *c, const char *fmt, ...)
@@ -141,13 +112,13 @@ integer(redisContext *c, const char *fmt, ...)
 static void
 incident(redisContext *c, int id)
 {
-	cmd0(c, "HSET " P "inc:%d id %d rule ssh category bruteforce "
+	srv_cmd0(c, "HSET " P "inc:%d id %d rule ssh category bruteforce "
 	    "severity high group_by src_ip group 192.0.2.%d src_ip 192.0.2.%d "
 	    "country CN sensor s count 7 status open first_seen "
 	    "1795397662000000 last_seen 1795397663000000", id, id, id, id);
-	cmd0(c, "SET " P "inc:open:ssh:192.0.2.%d %d", id, id);
-	cmd0(c, "ZADD " P "incidents 1795397663000 %d", id);
-	cmd0(c, "ZADD " P "incidents:open 1795397663000 %d", id);
+	srv_cmd0(c, "SET " P "inc:open:ssh:192.0.2.%d %d", id, id);
+	srv_cmd0(c, "ZADD " P "incidents 1795397663000 %d", id);
+	srv_cmd0(c, "ZADD " P "incidents:open 1795397663000 %d", id);
 }
 
 /* Field `name` of the alerts stream's entry `i` (0: oldest). */
@@ -158,7 +129,7 @@ alert_field(redisContext *c, size_t i, const char *name, char *buf,
 	redisReply	*r, *f;
 	size_t		 k;
 
-	r = cmd(c, "XRANGE " P "alerts - +");
+	r = srv_cmd(c, "XRANGE " P "alerts - +");
 	assert_true(i < r->elements);
 	f = r->element[i]->element[1];
 	buf[0] = '\0';
@@ -182,8 +153,8 @@ test_ack_then_close(void **state)
 	json_t			*o, *notes, *n;
 	char			 b[256];
 
-	cmd0(c, "FLUSHALL");
-	cmd0(c, "FUNCTION FLUSH");
+	srv_cmd0(c, "FLUSHALL");
+	srv_cmd0(c, "FUNCTION FLUSH");
 	incident(c, 3);
 	/* No library in Redis: the client loads its own, once. */
 	assert_int_equal(incident_change(c, P, "3", INCIDENT_ACK, "alice",
@@ -191,7 +162,7 @@ test_ack_then_close(void **state)
 	assert_string_equal(res.status, "acknowledged");
 	assert_string_equal(res.alert_id, "3:1");
 	/* Still open for the commit: the pointer and the open set stay. */
-	r = cmd(c, "GET " P "inc:open:ssh:192.0.2.3");
+	r = srv_cmd(c, "GET " P "inc:open:ssh:192.0.2.3");
 	assert_string_equal(r->str, "3");
 	freeReplyObject(r);
 	assert_int_equal(integer(c, "ZCARD " P "incidents:open"), 1);
@@ -255,7 +226,7 @@ test_refusals_change_nothing(void **state)
 	redisContext		*c = srv(state);
 	struct incident_result	 res;
 
-	cmd0(c, "FLUSHALL");
+	srv_cmd0(c, "FLUSHALL");
 	incident(c, 5);
 	incident(c, 6);
 	assert_int_equal(incident_change(c, P, "5", INCIDENT_ACK, "a", NULL,
@@ -287,14 +258,14 @@ test_refusals_change_nothing(void **state)
 
 	/* Merged by the commit into an older one: that one is named. */
 	incident(c, 10);
-	cmd0(c, "HSET " P "inc:10 status merged merged_into 4");
+	srv_cmd0(c, "HSET " P "inc:10 status merged merged_into 4");
 	assert_int_equal(incident_change(c, P, "10", INCIDENT_CLOSE, "a", NULL,
 	    &res), INCIDENT_REFUSED);
 	assert_string_equal(res.msg, "incident 10 was merged into incident 4");
 
 	/* A newer pointer (another incident of that group) is left alone. */
 	incident(c, 8);
-	cmd0(c, "SET " P "inc:open:ssh:192.0.2.8 9");
+	srv_cmd0(c, "SET " P "inc:open:ssh:192.0.2.8 9");
 	assert_int_equal(incident_change(c, P, "8", INCIDENT_CLOSE, "a", NULL,
 	    &res), INCIDENT_OK);
 	assert_int_equal(integer(c, "EXISTS " P "inc:open:ssh:192.0.2.8"), 1);
@@ -306,7 +277,7 @@ test_function_checks_its_arguments(void **state)
 	redisContext	*c = srv(state);
 	redisReply	*r;
 
-	cmd0(c, "FLUSHALL");
+	srv_cmd0(c, "FLUSHALL");
 	incident(c, 4);
 	/* Called by hand, past the C checks: the function refuses too. */
 	r = redisCommand(c, "FCALL vigie_incident_v1 0 " P " 4 reopen a b");

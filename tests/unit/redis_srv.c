@@ -97,3 +97,37 @@ srv(void **state)
 		fail_msg("no redis-server: scripts/deps.sh installs it");
 	return s->c;
 }
+
+static redisReply *
+srv_vcmd(redisContext *c, const char *fmt, va_list ap)
+{
+	redisReply	*r;
+
+	r = redisvCommand(c, fmt, ap);
+	assert_non_null(r);
+	if (r->type == REDIS_REPLY_ERROR)
+		fail_msg("%s: %s", fmt, r->str);
+	return r;
+}
+
+redisReply *
+srv_cmd(redisContext *c, const char *fmt, ...)
+{
+	redisReply	*r;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	r = srv_vcmd(c, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void
+srv_cmd0(redisContext *c, const char *fmt, ...)
+{
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	freeReplyObject(srv_vcmd(c, fmt, ap));
+	va_end(ap);
+}

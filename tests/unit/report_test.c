@@ -220,21 +220,6 @@ test_incidents_text(void **state)
 /* ---- against a private redis-server ---- */
 
 
-/* Runs one command, failing the test on an error reply. */
-static void
-cmd(redisContext *c, const char *fmt, ...)
-{
-	redisReply	*r;
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	r = redisvCommand(c, fmt, ap);
-	va_end(ap);
-	assert_non_null(r);
-	if (r->type == REDIS_REPLY_ERROR)
-		fail_msg("%s: %s", fmt, r->str);
-	freeReplyObject(r);
-}
 
 static void
 test_day_empty(void **state)
@@ -243,7 +228,7 @@ test_day_empty(void **state)
 	json_t		*d, *t;
 	size_t		 i;
 
-	cmd(c, "FLUSHALL");
+	srv_cmd0(c, "FLUSHALL");
 	d = report_day(c, P, DAY);
 	assert_non_null(d);
 	assert_string_equal(json_string_value(json_object_get(d, "day")), DAY);
@@ -271,16 +256,16 @@ test_day_counters(void **state)
 	json_t		*v;
 	long long	 last = -1;
 
-	cmd(c, "FLUSHALL");
+	srv_cmd0(c, "FLUSHALL");
 	/* Missing fields count 0; a malformed one too. */
-	cmd(c, "HSET " P "day:" DAY ":totals events 100 detections 40 "
+	srv_cmd0(c, "HSET " P "day:" DAY ":totals events 100 detections 40 "
 	    "external 30 extraterritorial 20 unknown_country x");
-	cmd(c, "HSET " P "day:" DAY ":country RU 5 CN 12 %b 1", "\xff\xfe",
+	srv_cmd0(c, "HSET " P "day:" DAY ":country RU 5 CN 12 %b 1", "\xff\xfe",
 	    (size_t)2);
-	cmd(c, "HSET " P "day:" DAY ":hour 0 3 23 4 24 99 -1 5 x 6");
-	cmd(c, "HSET " P "day:" DAY ":rule r 30");
-	cmd(c, "PFADD " P "day:" DAY ":uniq a b c");
-	cmd(c, "PFADD " P "day:" DAY ":uniq_foreign a");
+	srv_cmd0(c, "HSET " P "day:" DAY ":hour 0 3 23 4 24 99 -1 5 x 6");
+	srv_cmd0(c, "HSET " P "day:" DAY ":rule r 30");
+	srv_cmd0(c, "PFADD " P "day:" DAY ":uniq a b c");
+	srv_cmd0(c, "PFADD " P "day:" DAY ":uniq_foreign a");
 	d = report_day(c, P, DAY);
 	assert_non_null(d);
 	t = json_object_get(d, "totals");
@@ -317,18 +302,18 @@ test_day_top_sources_ties(void **state)
 	char		 ip[32];
 	int		 i;
 
-	cmd(c, "FLUSHALL");
+	srv_cmd0(c, "FLUSHALL");
 	/* 15 sources above the cut, then 30 tied at 2: keep the 5 smallest. */
 	for (i = 0; i < 15; i++) {
 		snprintf(ip, sizeof(ip), "198.51.100.%d", i);
-		cmd(c, "ZADD " P "day:" DAY ":sources %d %s", 100 + i, ip);
-		cmd(c, "HSET " P "day:" DAY ":source_country %s NL", ip);
+		srv_cmd0(c, "ZADD " P "day:" DAY ":sources %d %s", 100 + i, ip);
+		srv_cmd0(c, "HSET " P "day:" DAY ":source_country %s NL", ip);
 	}
 	for (i = 10; i < 40; i++) {
 		snprintf(ip, sizeof(ip), "203.0.113.%d", i);
-		cmd(c, "ZADD " P "day:" DAY ":sources 2 %s", ip);
+		srv_cmd0(c, "ZADD " P "day:" DAY ":sources 2 %s", ip);
 	}
-	cmd(c, "HSET " P "day:" DAY ":source_country 203.0.113.10 CN");
+	srv_cmd0(c, "HSET " P "day:" DAY ":source_country 203.0.113.10 CN");
 	d = report_day(c, P, DAY);
 	assert_non_null(d);
 	src = json_object_get(d, "top_sources");
@@ -353,9 +338,9 @@ test_day_top_sources_ties(void **state)
 	json_decref(d);
 
 	/* Exactly 20, no tie to resolve, one more round trip all the same. */
-	cmd(c, "ZREMRANGEBYSCORE " P "day:" DAY ":sources 2 2");
+	srv_cmd0(c, "ZREMRANGEBYSCORE " P "day:" DAY ":sources 2 2");
 	for (i = 0; i < 5; i++)
-		cmd(c, "ZADD " P "day:" DAY ":sources %d 192.0.2.%d", 50 - i, i);
+		srv_cmd0(c, "ZADD " P "day:" DAY ":sources %d 192.0.2.%d", 50 - i, i);
 	d = report_day(c, P, DAY);
 	assert_non_null(d);
 	src = json_object_get(d, "top_sources");
@@ -368,11 +353,11 @@ test_day_top_sources_ties(void **state)
 static void
 incident(redisContext *c, int id, const char *status, long long last_us)
 {
-	cmd(c, "HSET " P "inc:%d id %d rule r%d category c severity high "
+	srv_cmd0(c, "HSET " P "inc:%d id %d rule r%d category c severity high "
 	    "group_by src_ip group 192.0.2.%d src_ip 192.0.2.%d country CN "
 	    "sensor s count %d status %s first_seen 1795397662000000 "
 	    "last_seen %lld", id, id, id, id, id, id * 10, status, last_us);
-	cmd(c, "ZADD " P "incidents %lld %d", last_us / 1000, id);
+	srv_cmd0(c, "ZADD " P "incidents %lld %d", last_us / 1000, id);
 }
 
 static void
@@ -382,12 +367,12 @@ test_incidents(void **state)
 	json_t		*l, *o;
 	int		 i;
 
-	cmd(c, "FLUSHALL");
+	srv_cmd0(c, "FLUSHALL");
 	for (i = 1; i <= 250; i++)
 		incident(c, i, i % 3 == 0 ? "closed" : "open",
 		    1795397662000000LL + (long long)i * 1000000);
-	cmd(c, "ZADD " P "incidents 1 999");	/* its hash expired */
-	cmd(c, "ZADD " P "incidents 2 bogus");
+	srv_cmd0(c, "ZADD " P "incidents 1 999");	/* its hash expired */
+	srv_cmd0(c, "ZADD " P "incidents 2 bogus");
 
 	l = report_incidents(c, P, NULL, 0);
 	assert_non_null(l);
@@ -427,10 +412,10 @@ test_incident_detail(void **state)
 	redisContext	*c = srv(state);
 	json_t		*o, *ev;
 
-	cmd(c, "FLUSHALL");
+	srv_cmd0(c, "FLUSHALL");
 	incident(c, 4, "open", 1795397662000000LL);
-	cmd(c, "HSET " P "inc:4 group %b", "a\xffz", (size_t)3);
-	cmd(c, "RPUSH " P "inc:4:ev %s %s", "{\"ts\":1795397662000000,"
+	srv_cmd0(c, "HSET " P "inc:4 group %b", "a\xffz", (size_t)3);
+	srv_cmd0(c, "RPUSH " P "inc:4:ev %s %s", "{\"ts\":1795397662000000,"
 	    "\"user\":\"\\\"><script>\",\"line\":\"x\"}", "not json");
 	assert_int_equal(report_incident(c, P, "4", &o), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "group")),
@@ -460,12 +445,12 @@ test_wrong_type_is_an_error(void **state)
 	redisContext	*c = srv(state);
 	json_t		*d;
 
-	cmd(c, "FLUSHALL");
-	cmd(c, "SET " P "day:" DAY ":country oops");
+	srv_cmd0(c, "FLUSHALL");
+	srv_cmd0(c, "SET " P "day:" DAY ":country oops");
 	d = report_day(c, P, DAY);
 	assert_null(d);
 	/* The context stays in step: the next read works. */
-	cmd(c, "DEL " P "day:" DAY ":country");
+	srv_cmd0(c, "DEL " P "day:" DAY ":country");
 	d = report_day(c, P, DAY);
 	assert_non_null(d);
 	json_decref(d);
