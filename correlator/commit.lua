@@ -226,7 +226,7 @@ local function commit(keys, args)
 		end
 		if from < g.from then
 			local hi = g.from == math.huge and '+inf' or '(' .. num(g.from)
-			local ids = redis.call('ZRANGEBYSCORE', g.ik, from, hi)
+			local ids = redis.call('ZRANGEBYSCORE', g.ik, num(from), hi)
 			for _, id in ipairs(ids) do
 				local c = inc_get(id)
 				if not c.merged and c.f then
@@ -384,7 +384,8 @@ local function commit(keys, args)
 		if redis.call('ZCOUNT', g.zk, num(t - W), num(t + W)) < th then
 			return nil
 		end
-		local raw = redis.call('ZRANGEBYSCORE', g.zk, t - W, t + W, 'WITHSCORES')
+		local raw = redis.call('ZRANGEBYSCORE', g.zk, num(t - W), num(t + W),
+		    'WITHSCORES')
 		local ts, ms = {}, {}
 		for j = 1, #raw, 2 do
 			ts[#ts + 1] = tonumber(raw[j + 1])
@@ -434,7 +435,7 @@ local function commit(keys, args)
 			-- first `threshold` detections (and any that come later
 			-- but lie before them): keep those in the window zset.
 			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
-				redis.call('ZADD', g.zk, t, tail)
+				redis.call('ZADD', g.zk, num(t), tail)
 				g.zadded = true
 				I.zn = I.zn + 1
 				if t > I.zl then I.zl = t end
@@ -469,7 +470,7 @@ local function commit(keys, args)
 		-- it), the sensor and the event's id; the evidence waits in
 		-- winev until an incident takes the detection.
 		local member = tail
-		redis.call('ZADD', g.zk, t, member)
+		redis.call('ZADD', g.zk, num(t), member)
 		redis.call('HSET', g.ek, member, evidence)
 		g.zgen = g.zgen + 1
 		if t > g.zmax then g.zmax = t end
@@ -507,18 +508,20 @@ local function commit(keys, args)
 						    'group_by', r.gby, 'group', c.gval,
 						    'src_ip', c.src, 'country', c.cc,
 						    'sensor', c.sensor, 'status', 'open',
-						    'threshold', r.threshold, 'window', r.window,
-						    'first_seen', c.f, 'last_seen', c.l,
-						    'count', c.count, 'first_day', c.day or '',
-						    'zn', c.zn, 'zl', c.zl)
+						    'threshold', num(r.threshold), 'window',
+						    num(r.window), 'first_seen', num(c.f),
+						    'last_seen', num(c.l), 'count', num(c.count),
+						    'first_day', c.day or '', 'zn', num(c.zn),
+						    'zl', num(c.zl))
 					else
-						redis.call('HSET', ik, 'first_seen', c.f, 'last_seen',
-						    c.l, 'count', c.count, 'first_day', c.day or '',
-						    'zn', c.zn, 'zl', c.zl)
+						redis.call('HSET', ik, 'first_seen', num(c.f),
+						    'last_seen', num(c.l), 'count', num(c.count),
+						    'first_day', c.day or '', 'zn', num(c.zn),
+						    'zl', num(c.zl))
 					end
-					redis.call('ZADD', P .. 'incidents', ms, id)
+					redis.call('ZADD', P .. 'incidents', num(ms), id)
 					if c.status == 'open' or c.status == 'acknowledged' then
-						redis.call('ZADD', P .. 'incidents:open', ms, id)
+						redis.call('ZADD', P .. 'incidents:open', num(ms), id)
 					end
 					if c.nev > 0 and redis.call('LPUSH', ik .. ':ev',
 					    unpack(ring_list(c))) > evkeep then
@@ -558,7 +561,7 @@ local function commit(keys, args)
 						    'quiet period', c)
 						changed = true
 					end
-					if c.dirty then redis.call('ZADD', g.ik, c.l, c.id) end
+					if c.dirty then redis.call('ZADD', g.ik, num(c.l), c.id) end
 					if newest == nil or c.f > newest.f then newest = c end
 				end
 			end
@@ -587,12 +590,12 @@ local function commit(keys, args)
 					call_list('ZREM', g.zk, old)
 					call_list('HDEL', g.ek, old)
 				end
-				redis.call('PEXPIRE', g.zk, ttl)
-				if g.zgen > 0 then redis.call('PEXPIRE', g.ek, ttl) end
+				redis.call('PEXPIRE', g.zk, num(ttl))
+				if g.zgen > 0 then redis.call('PEXPIRE', g.ek, num(ttl)) end
 			end
 			if created or (changed and renew) then
 				redis.call('ZREMRANGEBYSCORE', g.ik, '-inf', '(' .. num(horizon))
-				redis.call('PEXPIRE', g.ik, ttl)
+				redis.call('PEXPIRE', g.ik, num(ttl))
 			end
 		end
 	end
@@ -676,10 +679,10 @@ local function commit(keys, args)
 	flush()
 	if dead > 0 then add(hincr, P .. 'stats', 'dead', dead) end
 	for k, m in pairs(hincr) do
-		for f, n in pairs(m) do redis.call('HINCRBY', k, f, n) end
+		for f, n in pairs(m) do redis.call('HINCRBY', k, f, num(n)) end
 	end
 	for k, m in pairs(zincr) do
-		for f, n in pairs(m) do redis.call('ZINCRBY', k, n, f) end
+		for f, n in pairs(m) do redis.call('ZINCRBY', k, num(n), f) end
 	end
 	for _, t in ipairs({ hset, hmax }) do
 		for k, m in pairs(t) do
