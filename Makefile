@@ -12,6 +12,7 @@ CFLAGS	+= $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Icore -Icollector -Icorrelator -Icli -I/usr/include/hiredis -MMD -MP
 
 CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
+	  core/cksum.c \
 	  core/text.c core/event.c core/streamid.c
 READ	= core/report.c core/report_text.c
 WRITE	= core/incident.c
@@ -25,7 +26,8 @@ CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/fargs.c correlator/alerts.c correlator/alert_eve.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ) \
 	  $(WRITE)
-VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
+VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
+	  core/backup.c \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
 	  $(WRITE)
 
@@ -42,7 +44,7 @@ TOOLS	= $(B)/tools/genlog
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
 	  event_json scan detect tally record retention bundle incident \
-	  alert_eve
+	  alert_eve backup
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -51,6 +53,7 @@ UNIT_parse_sshd		= $(PARSERS) core/event.c
 UNIT_report		= $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_incident		= $(WRITE) $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_alert_eve		= correlator/alert_eve.c core/text.c
+UNIT_backup		= core/backup.c core/cksum.c
 UNIT_spool		= collector/spool.c collector/emit.c $(CORE)
 UNIT_event		= core/event.c
 UNIT_event_json		= core/event_json.c core/event.c core/text.c
@@ -119,6 +122,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/order.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/reload.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/backup.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh

@@ -24,6 +24,17 @@ int	cmd_incidents(const struct conf *, int argc, char **argv);
  * Exit 1 when an entry could not be decoded (the others are shown).
  */
 int	cmd_events(const struct conf *, int argc, char **argv);
+/*
+ * vigie backup FILE | --dir DIR [--keep N]: every key under the prefix,
+ * read while writes are held, into a verified file (core/backup.h).
+ */
+int	cmd_backup(const struct conf *, int argc, char **argv);
+/*
+ * vigie restore [--dry-run] [--force] FILE: the file checked whole first;
+ * over existing Vigie data only with --force, which saves that data to a
+ * backup beside FILE before deleting it.
+ */
+int	cmd_restore(const struct conf *, int argc, char **argv);
 /* Connects to conf's Redis once the command's arguments are valid. */
 redisContext	*cli_connect(const struct conf *);
 

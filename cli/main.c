@@ -30,7 +30,9 @@ usage(void)
 	    "       vigie incidents show ID [--format text|json]\n"
 	    "       vigie incidents ack|close ID [--note TEXT] [--by NAME]\n"
 	    "       vigie events [--sensor NAME] [--since ID] [--count N] "
-	    "[--format text|json]\n");
+	    "[--format text|json]\n"
+	    "       vigie backup FILE | --dir DIR [--keep N]\n"
+	    "       vigie restore [--dry-run] [--force] FILE\n");
 	exit(2);
 }
 
@@ -148,7 +150,8 @@ main(int argc, char *argv[])
 	if (!strcmp(argv[0], "rules"))
 		return cmd_rules(argc, argv);
 	if (strcmp(argv[0], "report") && strcmp(argv[0], "incidents") &&
-	    strcmp(argv[0], "events"))
+	    strcmp(argv[0], "events") && strcmp(argv[0], "backup") &&
+	    strcmp(argv[0], "restore"))
 		usage();
 
 	if (conf_init(&conf) == -1)
@@ -168,6 +171,10 @@ main(int argc, char *argv[])
 		status = cmd_report(&conf, argc, argv);
 	else if (!strcmp(argv[0], "events"))
 		status = cmd_events(&conf, argc, argv);
+	else if (!strcmp(argv[0], "backup"))
+		status = cmd_backup(&conf, argc, argv);
+	else if (!strcmp(argv[0], "restore"))
+		status = cmd_restore(&conf, argc, argv);
 	else
 		status = cmd_incidents(&conf, argc, argv);
 	conf_free(&conf);

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cksum.h"
 #include "log.h"
 #include "spool.h"
 
@@ -36,30 +37,11 @@
 #define BODY_MAX	(80u << 20)	/* frame-bytes is at most 64 MiB */
 
 /*
- * The record checksum: 64-bit multiply-xorshift over 8-byte words,
- * folded to 32 bits. It catches torn and garbled writes at memory speed
- * (a table CRC-32 cost a third of the collector's CPU).
+ * The record checksum (core/cksum.c), folded to 32 bits. It catches torn
+ * and garbled writes at memory speed (a table CRC-32 cost a third of the
+ * collector's CPU).
  */
-#define SUM_K	0x9e3779b97f4a7c15ULL
-
-static uint64_t
-sum_update(uint64_t h, const void *buf, size_t len)
-{
-	const unsigned char	*p = buf;
-	uint64_t		 w;
-
-	while (len >= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * SUM_K;
-		h ^= h >> 31;
-		p += 8;
-		len -= 8;
-	}
-	w = 0;
-	memcpy(&w, p, len);
-	h = (h ^ w ^ ((uint64_t)len << 56)) * SUM_K;
-	return h ^ (h >> 29);
-}
+#define sum_update	cksum_update
 
 static uint32_t
 sum_fold(uint64_t h)
