@@ -27,14 +27,15 @@ CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ) \
 	  $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
-	  core/backup.c \
+	  cli/rules_test.c cli/rulesrc.c core/backup.c correlator/detect.c \
+	  correlator/geo.c $(PARSERS) \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
 	  $(WRITE)
 
 LIBS_COLLECTOR	= -lhiredis -levent -linih
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
 		  -ljansson -linih -lpthread -lm
-LIBS_VIGIE	= -lyara -lhiredis -ljansson -linih -lpthread -lm
+LIBS_VIGIE	= -lyara -lmaxminddb -lhiredis -ljansson -linih -lpthread -lm
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
@@ -123,6 +124,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/reload.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/backup.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/rules.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh

@@ -36,15 +36,7 @@ backup_usage(FILE *fp)
 	    "       vigie restore [--dry-run] [--force] FILE\n");
 }
 
-static int
-usage_err(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "vigie: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	backup_usage(stderr);
-	return 2;
-}
+#define usage_err(...)	cli_usage_error(backup_usage, __VA_ARGS__)
 
 /* The command's one FILE operand; 0, or 2 after saying what is wrong. */
 static int
@@ -412,9 +404,9 @@ cmd_backup(const struct conf *conf, int argc, char **argv)
 	if (missing)
 		return usage_err("%s needs a value", argv[i]);
 	if ((file == NULL) == (dir == NULL))
-		return usage_err("give FILE or --dir DIR%s", "");
+		return usage_err("give FILE or --dir DIR");
 	if (keep > 0 && dir == NULL)
-		return usage_err("--keep goes with --dir%s", "");
+		return usage_err("--keep goes with --dir");
 	if (dir != NULL) {
 		now = time(NULL);
 		if (gmtime_r(&now, &tm) == NULL)
@@ -629,7 +621,7 @@ cmd_restore(const struct conf *conf, int argc, char **argv)
 			return status;
 	}
 	if (file == NULL)
-		return usage_err("restore needs the backup FILE%s", "");
+		return usage_err("restore needs the backup FILE");
 
 	/* The whole file is checked before Redis is even asked. */
 	memset(&k, 0, sizeof(k));

@@ -6,6 +6,8 @@
 #ifndef VIGIE_CMD_H
 #define VIGIE_CMD_H
 
+#include <stdio.h>
+
 #include <hiredis/hiredis.h>
 
 struct conf;
@@ -35,6 +37,19 @@ int	cmd_backup(const struct conf *, int argc, char **argv);
  * backup beside FILE before deleting it.
  */
 int	cmd_restore(const struct conf *, int argc, char **argv);
+/*
+ * vigie rules test [--format text|json|matches] [--expect FILE]
+ *     [--why-not RULE] [--geoip FILE] [--home-countries CC,..]
+ *     RULES... -- INPUT...
+ * Exit 1 when the matches differ from --expect's, 2 for bad input.
+ */
+int	cmd_rules_test(struct conf *, int argc, char **argv);
+/*
+ * Bad usage: prints "vigie: " and the message, then the command's usage
+ * on stderr; returns 2, the exit status.
+ */
+int	cli_usage_error(void (*usage)(FILE *), const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* Connects to conf's Redis once the command's arguments are valid. */
 redisContext	*cli_connect(const struct conf *);
 

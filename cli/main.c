@@ -3,6 +3,7 @@
  * Parses the global options, loads the config, dispatches a command.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@ usage(void)
 	    "usage: vigie [-v] [-c FILE] [--redis ADDR] COMMAND ...\n"
 	    "       vigie config check FILE\n"
 	    "       vigie rules check PATH...\n"
+	    "       vigie rules test [--format text|json|matches] "
+	    "[--expect FILE] [--why-not RULE]\n"
+	    "                        RULES... -- INPUT...\n"
 	    "       vigie report [--day YYYY-MM-DD | --days N] "
 	    "[--format text|json|csv]\n"
 	    "       vigie incidents list [--status S] [--format text|json]\n"
@@ -93,6 +97,20 @@ cmd_rules(int argc, char **argv)
 	return 0;
 }
 
+int
+cli_usage_error(void (*fn)(FILE *), const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fprintf(stderr, "vigie: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fn(stderr);
+	return 2;
+}
+
 redisContext *
 cli_connect(const struct conf *conf)
 {
@@ -147,11 +165,12 @@ main(int argc, char *argv[])
 	log_init("vigie", verbose);
 	if (!strcmp(argv[0], "config"))
 		return cmd_config(argc, argv, redis);
-	if (!strcmp(argv[0], "rules"))
+	if (!strcmp(argv[0], "rules") && (argc < 2 ||
+	    strcmp(argv[1], "test") != 0))
 		return cmd_rules(argc, argv);
 	if (strcmp(argv[0], "report") && strcmp(argv[0], "incidents") &&
 	    strcmp(argv[0], "events") && strcmp(argv[0], "backup") &&
-	    strcmp(argv[0], "restore"))
+	    strcmp(argv[0], "restore") && strcmp(argv[0], "rules"))
 		usage();
 
 	if (conf_init(&conf) == -1)
@@ -175,6 +194,8 @@ main(int argc, char *argv[])
 		status = cmd_backup(&conf, argc, argv);
 	else if (!strcmp(argv[0], "restore"))
 		status = cmd_restore(&conf, argc, argv);
+	else if (!strcmp(argv[0], "rules"))
+		status = cmd_rules_test(&conf, argc, argv);
 	else
 		status = cmd_incidents(&conf, argc, argv);
 	conf_free(&conf);

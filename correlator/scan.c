@@ -19,6 +19,8 @@ struct scanner {
 	YR_SCANNER		*ys;
 	uint32_t		*hits;
 	int			 nhits, maxhits;
+	scan_detail_fn		*detail;
+	void			*detail_arg;
 };
 
 struct compile_ctx {
@@ -362,8 +364,13 @@ read_meta(const struct compile_ctx *cc, const YR_RULE *r, struct rulemeta *rm)
 	return errors ? -1 : 0;
 }
 
-int
-ruleset_load(struct ruleset *rs, char *const *paths, size_t npaths)
+/*
+ * Compiles what add() gives the compiler, then reads every rule's meta.
+ * Returns 0, or -1 after printing every error.
+ */
+static int
+ruleset_build(struct ruleset *rs, void (*add)(YR_COMPILER *, void *,
+    struct compile_ctx *), void *arg)
 {
 	struct compile_ctx	 cc = { 0 };
 	YR_COMPILER		*c;
@@ -371,18 +378,12 @@ ruleset_load(struct ruleset *rs, char *const *paths, size_t npaths)
 	size_t			 i;
 	int			 errors = 0;
 
-	memset(rs, 0, sizeof(*rs));
-	if (npaths == 0) {
-		fprintf(stderr, "no rules: give --rules PATH or [rules] path\n");
-		return -1;
-	}
 	if (yr_compiler_create(&c) != ERROR_SUCCESS)
 		fatalx("%s: yr_compiler_create", __func__);
 	yr_compiler_set_callback(c, compile_cb, &cc);
 	if (define_externals(c) == -1)
 		fatalx("%s: cannot define external variables", __func__);
-	for (i = 0; i < npaths; i++)
-		add_path(c, paths[i], &cc);
+	add(c, arg, &cc);
 	if (cc.errors || yr_compiler_get_rules(c, &rs->rules) !=
 	    ERROR_SUCCESS) {
 		yr_compiler_destroy(c);
@@ -400,18 +401,71 @@ ruleset_load(struct ruleset *rs, char *const *paths, size_t npaths)
 	if (errors)
 		ruleset_free(rs);
  done:
+	if (errors == 0) {
+		/* The files compiled stay named, for vigie rules test. */
+		rs->files = cc.files;
+		rs->nfiles = cc.nfiles;
+		return 0;
+	}
 	for (i = 0; i < cc.nfiles; i++)
 		free(cc.files[i]);
 	free(cc.files);
-	return errors ? -1 : 0;
+	return -1;
+}
+
+struct paths {
+	char *const	*v;
+	size_t		 n;
+};
+
+static void
+add_paths(YR_COMPILER *c, void *arg, struct compile_ctx *cc)
+{
+	const struct paths	*p = arg;
+	size_t			 i;
+
+	for (i = 0; i < p->n; i++)
+		add_path(c, p->v[i], cc);
+}
+
+int
+ruleset_load(struct ruleset *rs, char *const *paths, size_t npaths)
+{
+	struct paths	 p = { paths, npaths };
+
+	memset(rs, 0, sizeof(*rs));
+	if (npaths == 0) {
+		fprintf(stderr, "no rules: give --rules PATH or [rules] path\n");
+		return -1;
+	}
+	return ruleset_build(rs, add_paths, &p);
+}
+
+static void
+add_text(YR_COMPILER *c, void *arg, struct compile_ctx *cc)
+{
+	(void)cc;
+	yr_compiler_add_string(c, arg, NULL);	/* errors via compile_cb */
+}
+
+int
+ruleset_load_text(struct ruleset *rs, const char *text)
+{
+	memset(rs, 0, sizeof(*rs));
+	return ruleset_build(rs, add_text, (void *)(uintptr_t)text);
 }
 
 void
 ruleset_free(struct ruleset *rs)
 {
+	size_t	 i;
+
 	if (rs->rules != NULL)
 		yr_rules_destroy(rs->rules);
 	free(rs->meta);
+	for (i = 0; i < rs->nfiles; i++)
+		free(rs->files[i]);
+	free(rs->files);
 	memset(rs, 0, sizeof(*rs));
 }
 
@@ -421,9 +475,12 @@ scan_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *arg)
 	struct scanner	*s = arg;
 	YR_RULE		*r = data;
 
-	(void)ctx;
-	if (msg == CALLBACK_MSG_RULE_MATCHING && s->nhits < s->maxhits)
-		s->hits[s->nhits++] = (uint32_t)(r - s->rs->rules->rules_table);
+	if (msg == CALLBACK_MSG_RULE_MATCHING && s->nhits < s->maxhits) {
+		s->hits[s->nhits] = (uint32_t)(r - s->rs->rules->rules_table);
+		if (s->detail != NULL)
+			s->detail(s->detail_arg, s->hits[s->nhits], ctx, r);
+		s->nhits++;
+	}
 	return CALLBACK_CONTINUE;
 }
 
@@ -447,6 +504,13 @@ scanner_new(const struct ruleset *rs)
 	yr_scanner_set_flags(s->ys, SCAN_FLAGS_REPORT_RULES_MATCHING |
 	    SCAN_FLAGS_NO_TRYCATCH);
 	return s;
+}
+
+void
+scanner_set_detail(struct scanner *s, scan_detail_fn *fn, void *arg)
+{
+	s->detail = fn;
+	s->detail_arg = arg;
 }
 
 void

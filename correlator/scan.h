@@ -30,6 +30,8 @@ struct ruleset {
 	YR_RULES	*rules;
 	struct rulemeta	*meta;		/* indexed like rules->rules_table */
 	size_t		 n;
+	char		**files;	/* the files compiled, in order */
+	size_t		 nfiles;
 };
 
 /*
@@ -49,6 +51,8 @@ struct scanctx {
  * 0, or -1 after printing them all.
  */
 int	ruleset_load(struct ruleset *, char *const *paths, size_t npaths);
+/* The same from rule source text in memory (no include). */
+int	ruleset_load_text(struct ruleset *, const char *text);
 void	ruleset_free(struct ruleset *);
 /* "rule", or the event field's name. */
 const char *group_by_name(int group_by);
@@ -57,6 +61,15 @@ struct scanner;
 /* Returns a scanner bound to rs (which must outlive it), NULL on error. */
 struct scanner	*scanner_new(const struct ruleset *rs);
 void		 scanner_free(struct scanner *);
+/*
+ * Called by scanner_scan() for each matching rule (rule: its index in
+ * rs->meta), while its string matches can be read from ctx.
+ */
+typedef void scan_detail_fn(void *arg, uint32_t rule, YR_SCAN_CONTEXT *ctx,
+		    const YR_RULE *r);
+/* Sets (fn NULL: clears) the detail callback. */
+void		 scanner_set_detail(struct scanner *, scan_detail_fn *fn,
+		    void *arg);
 /*
  * Scans data with ev's fields and ctx as externals (ev's string values
  * NUL-terminated, as frame_next() and event_set() leave them). Writes
