@@ -14,9 +14,23 @@
 #include "log.h"
 #include "scan.h"
 
+/*
+ * The last value given to an external: YARA copies each string it is
+ * given (a malloc and a free), so an unchanged value is not given again.
+ * Most fields of most events are empty, or as the event before.
+ */
+#define XCACHE_LEN	128
+struct xcache {
+	int		 set;
+	int64_t		 i;
+	size_t		 len;
+	char		 s[XCACHE_LEN];
+};
+
 struct scanner {
 	const struct ruleset	*rs;
 	YR_SCANNER		*ys;
+	struct xcache		 xc[EV_NFIELDS + 1];	/* + src_country */
 	uint32_t		*hits;
 	int			 nhits, maxhits;
 	scan_detail_fn		*detail;
@@ -522,6 +536,40 @@ scanner_free(struct scanner *s)
 	free(s);
 }
 
+static int
+set_str(struct scanner *s, struct xcache *c, const char *name, const char *v)
+{
+	size_t	 len = strlen(v);
+	int	 rc;
+
+	if (c->set && c->len == len && memcmp(c->s, v, len) == 0)
+		return ERROR_SUCCESS;
+	c->set = 0;
+	if ((rc = yr_scanner_define_string_variable(s->ys, name, v)) !=
+	    ERROR_SUCCESS || len >= XCACHE_LEN)
+		return rc;
+	memcpy(c->s, v, len);
+	c->len = len;
+	c->set = 1;
+	return rc;
+}
+
+static int
+set_int(struct scanner *s, struct xcache *c, const char *name, int64_t v)
+{
+	int	 rc;
+
+	if (c->set && c->i == v)
+		return ERROR_SUCCESS;
+	c->set = 0;
+	if ((rc = yr_scanner_define_integer_variable(s->ys, name, v)) ==
+	    ERROR_SUCCESS) {
+		c->i = v;
+		c->set = 1;
+	}
+	return rc;
+}
+
 int
 scanner_scan(struct scanner *s, const struct event *ev,
     const struct scanctx *x, const void *data, size_t len, uint32_t *hits,
@@ -535,17 +583,17 @@ scanner_scan(struct scanner *s, const struct event *ev,
 		if (ev_fields[f].yara == NULL)
 			continue;
 		if (ev_fields[f].ytype == YX_INT)
-			rc = yr_scanner_define_integer_variable(y,
-			    ev_fields[f].yara, event_int(ev, f));
+			rc = set_int(s, &s->xc[f], ev_fields[f].yara,
+			    event_int(ev, f));
 		else {
 			v = f == EV_SRC_IP ? x->src_ip : event_str(ev, f);
-			rc = yr_scanner_define_string_variable(y,
-			    ev_fields[f].yara, v != NULL ? v : "");
+			rc = set_str(s, &s->xc[f], ev_fields[f].yara,
+			    v != NULL ? v : "");
 		}
 		if (rc != ERROR_SUCCESS)
 			goto bad;
 	}
-	if (yr_scanner_define_string_variable(y, X_SRC_COUNTRY,
+	if (set_str(s, &s->xc[EV_NFIELDS], X_SRC_COUNTRY,
 	    x->src_country != NULL ? x->src_country : "") != ERROR_SUCCESS ||
 	    yr_scanner_define_integer_variable(y, X_HOUR, x->hour) !=
 	    ERROR_SUCCESS ||

@@ -102,6 +102,57 @@ test_every_table_external_is_defined(void **state)
 	ruleset_free(&rs);
 }
 
+/* One scanner across events: a value left as it was, or gone, is seen. */
+static void
+test_values_change_between_events(void **state)
+{
+	struct ruleset	 rs;
+	struct scanner	*sc;
+	struct event	 ev;
+	struct scanctx	 x = { "", "", 3, 0, 0 };
+	uint32_t	 hits[4];
+	char		 longv[300];
+	int		 i;
+	static const struct {
+		const char	*user;
+		int		 port;
+		int		 want;	/* 1: "root", 2: "none", 3: "long", 0 */
+	} seq[] = {
+		{ "root", 22, 1 }, { "root", 22, 1 }, { NULL, 22, 2 },
+		{ "root", 23, 0 }, { "root", 22, 1 }, { "", 22, 2 },
+		{ "L", 22, 3 }, { "L", 22, 3 }, { "root", 22, 1 },
+	};
+
+	(void)state;
+	memset(longv, 'x', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	assert_int_equal(load(&rs,
+	    "rule r_root { condition: user == \"root\" and dest_port == 22 }\n"
+	    "rule r_none { condition: user == \"\" and dest_port == 22 }\n"
+	    "rule r_long { condition: user matches /^x{299}$/ }\n"), 0);
+	sc = scanner_new(&rs);
+	assert_non_null(sc);
+	for (i = 0; i < (int)(sizeof(seq) / sizeof(seq[0])); i++) {
+		int n;
+
+		event_clear(&ev);
+		if (seq[i].user != NULL)
+			event_set(&ev, EV_USER, seq[i].user[0] == 'L' ? longv :
+			    seq[i].user);
+		event_set(&ev, EV_DEST_PORT, seq[i].port == 22 ? "22" : "23");
+		n = scanner_scan(sc, &ev, &x, "", 0, hits, 4);
+		if (seq[i].want == 0) {
+			assert_int_equal(n, 0);
+			continue;
+		}
+		assert_int_equal(n, 1);
+		assert_string_equal(rs.meta[hits[0]].name, seq[i].want == 1 ?
+		    "r_root" : seq[i].want == 2 ? "r_none" : "r_long");
+	}
+	scanner_free(sc);
+	ruleset_free(&rs);
+}
+
 static void
 test_context_externals(void **state)
 {
@@ -237,6 +288,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_table_external_is_defined),
 		cmocka_unit_test(test_context_externals),
+		cmocka_unit_test(test_values_change_between_events),
 		cmocka_unit_test(test_data_is_scanned),
 		cmocka_unit_test(test_group_by_names_a_field),
 		cmocka_unit_test(test_group_by_unknown_refused),
