@@ -153,6 +153,9 @@ demo-stop:
 bench: deps all
 	@BIN=$(BIN) sh bench/run.sh
 
+bench-backup: deps all
+	@BIN=$(BIN) sh bench/backup.sh
+
 bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
 	@BIN=$(BIN) sh bench/peers.sh
@@ -181,7 +184,7 @@ fuzz:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
+.PHONY: all deps bench-backup unit integration e2e screenshot check asan demo demo-stop \
 	bench bench-peers fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
