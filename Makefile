@@ -181,10 +181,74 @@ fuzz:
 		    tests/fuzz/corpus/$$t; \
 	done
 
+# make install: PREFIX (default /usr/local) and DESTDIR as usual. The
+# example configuration goes to the documentation; @SYSCONFDIR@/vigie
+# gets vigie.conf and redis.conf only where none exists, so an
+# installation over a running appliance never replaces its settings.
+PREFIX		?= /usr/local
+BINDIR		 = $(PREFIX)/bin
+DATADIR		 = $(PREFIX)/share
+DOCDIR		 = $(DATADIR)/doc/vigie
+MANDIR		 = $(DATADIR)/man
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+SYSCONFDIR	?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+STATEDIR	?= /var/lib
+LOGDIR		?= /var/log
+RUNDIR		?= /run
+REDIS_SERVER	?= /usr/bin/redis-server
+UNITS		 = vigie-redis.service vigie-collector@.service \
+		   vigie-correlator.service vigie-backup.service \
+		   vigie-backup.timer
+SUBST		 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+		   -e 's|@DOCDIR@|$(DOCDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		   -e 's|@STATEDIR@|$(STATEDIR)|g' -e 's|@LOGDIR@|$(LOGDIR)|g' \
+		   -e 's|@RUNDIR@|$(RUNDIR)|g' -e 's|@REDIS_SERVER@|$(REDIS_SERVER)|g'
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/vigie/rules \
+	    $(DESTDIR)$(DATADIR)/vigie/dashboards $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/vigie
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 rules/*.yar $(DESTDIR)$(DATADIR)/vigie/rules
+	cp -R dashboards/. $(DESTDIR)$(DATADIR)/vigie/dashboards
+	install -m 644 README.md docs/DESIGN.md $(DESTDIR)$(DOCDIR)
+	$(SUBST) etc/vigie.conf >$(DESTDIR)$(DOCDIR)/vigie.conf.example
+	$(SUBST) container/redis.conf >$(DESTDIR)$(DOCDIR)/redis.conf.example
+	install -m 644 man/vigie.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/vigie.conf.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/vigie-collector.8 man/vigie-correlator.8 \
+	    $(DESTDIR)$(MANDIR)/man8
+	for u in $(UNITS); do \
+		$(SUBST) container/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(SUBST) container/systemd/vigie.sysusers \
+	    >$(DESTDIR)$(SYSUSERSDIR)/vigie.conf
+	@for f in vigie.conf redis.conf; do \
+		t=$(DESTDIR)$(SYSCONFDIR)/vigie/$$f; \
+		if [ -e $$t ]; then echo "kept $$t (the new example is in $(DOCDIR))"; \
+		else install -m 640 $(DESTDIR)$(DOCDIR)/$$f.example $$t || exit 1; fi; \
+	done
+
+# Removes what install put in place, but never a configuration: those
+# are the operator's.
+uninstall:
+	rm -f $(patsubst %,$(DESTDIR)$(BINDIR)/%,vigie vigie-collector \
+	    vigie-correlator)
+	rm -rf $(DESTDIR)$(DATADIR)/vigie $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/vigie.1 $(DESTDIR)$(MANDIR)/man5/vigie.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/vigie-collector.8 \
+	    $(DESTDIR)$(MANDIR)/man8/vigie-correlator.8
+	rm -f $(patsubst %,$(DESTDIR)$(UNITDIR)/%,$(UNITS)) \
+	    $(DESTDIR)$(SYSUSERSDIR)/vigie.conf
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/vigie (configuration)"
+
 clean:
 	rm -rf build bin
 
-.PHONY: all deps bench-backup unit integration e2e screenshot check asan demo demo-stop \
+.PHONY: all deps install uninstall bench-backup unit integration e2e screenshot check asan demo demo-stop \
 	bench bench-peers fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
