@@ -16,9 +16,11 @@ CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
 READ	= core/report.c core/report_text.c
 WRITE	= core/incident.c
 PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
+CAPTURE	= collector/capture.c collector/decode.c collector/flow.c \
+	  collector/appmeta.c
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
-	  $(CORE)
+	  $(CAPTURE) $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
@@ -29,7 +31,7 @@ VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
 	  $(WRITE)
 
-LIBS_COLLECTOR	= -lhiredis -levent -linih
+LIBS_COLLECTOR	= -lhiredis -levent -linih -lpcap
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
 		  -ljansson -linih -lpthread -lm
 LIBS_VIGIE	= -lyara -lhiredis -ljansson -linih -lpthread -lm
@@ -37,7 +39,7 @@ LIBS_VIGIE	= -lyara -lhiredis -ljansson -linih -lpthread -lm
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
 PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
-TOOLS	= $(B)/tools/genlog
+TOOLS	= $(B)/tools/genlog $(B)/tools/mkpcap
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
@@ -94,6 +96,9 @@ $(BIN)/vigie: $(call obj,$(VIGIE))
 
 $(B)/tools/genlog: $(call obj,tools/genlog.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+
+$(B)/tools/mkpcap: $(call obj,tools/mkpcap.c)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpcap
 
 $(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
 	  core/event_json.c core/text.c core/redis.c core/log.c)
