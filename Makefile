@@ -44,7 +44,7 @@ TOOLS	= $(B)/tools/genlog $(B)/tools/mkpcap
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
 	  event_json scan detect tally record retention bundle incident \
-	  alert_eve
+	  alert_eve decode flow appmeta
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -55,6 +55,11 @@ UNIT_incident		= $(WRITE) $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_alert_eve		= correlator/alert_eve.c core/text.c
 UNIT_spool		= collector/spool.c collector/emit.c $(CORE)
 UNIT_event		= core/event.c
+UNIT_decode		= collector/decode.c collector/flow.c tests/unit/pcapgen.c
+UNIT_flow		= collector/decode.c collector/flow.c tests/unit/pcapgen.c
+UNIT_appmeta		= collector/appmeta.c
+LIBS_decode		= -lpcap
+LIBS_flow		= -lpcap
 UNIT_event_json		= core/event_json.c core/event.c core/text.c
 UNIT_scan		= correlator/scan.c core/event.c core/log.c
 UNIT_detect		= correlator/detect.c correlator/scan.c \
@@ -114,8 +119,9 @@ $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 deps:
 	@sh scripts/deps.sh
 
-unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+unit: $(UNIT_BINS) $(B)/tools/mkpcap
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; \
+	    MKPCAP=$(B)/tools/mkpcap $$t; done
 
 integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/pipeline.sh
