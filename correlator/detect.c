@@ -56,12 +56,46 @@ detect_source(const struct detector *d, const struct event *ev,
 			v->extraterritorial = 0;
 }
 
+/*
+ * A flow's destination: internal, or its country and whether that is
+ * abroad (known and not a home country). cc "" when unknown or internal.
+ */
+static void
+detect_dest(const struct detector *d, const struct event *ev, char cc[3],
+    int *internal, int *abroad)
+{
+	const struct strlist	*home = &d->conf->home_countries;
+	struct netaddr		 na;
+	size_t			 i;
+
+	cc[0] = '\0';
+	*internal = *abroad = 0;
+	if (ev->f[EV_DEST_IP].len == 0 ||
+	    memchr(ev->f[EV_DEST_IP].v, '\0', ev->f[EV_DEST_IP].len) != NULL ||
+	    netaddr_parse(event_str(ev, EV_DEST_IP), &na) == -1)
+		return;
+	if (cidrset_contains(d->conf->internal, &na)) {
+		*internal = 1;
+		return;
+	}
+	if (d->geo == NULL || geo_country(d->geo, &na, cc) == -1 ||
+	    cc[0] == '\0') {
+		cc[0] = '\0';
+		return;
+	}
+	*abroad = 1;
+	for (i = 0; i < home->n; i++)
+		if (strcmp(cc, home->v[i]) == 0)
+			*abroad = 0;
+}
+
 int
 detect_event(const struct detector *d, const struct event *ev,
     uint64_t frame_ms, struct verdict *v)
 {
 	struct scanctx		 x;
 	const struct evval	*data;
+	char			 dcc[3];
 	int			 n;
 
 	v->ts = event_int(ev, EV_TS);
@@ -80,6 +114,9 @@ detect_event(const struct detector *d, const struct event *ev,
 	x.hour = v->hour;
 	x.src_internal = v->internal;
 	x.extraterritorial = v->extraterritorial;
+	detect_dest(d, ev, dcc, &x.dest_internal, &x.dest_extraterritorial);
+	x.dest_country = dcc;
+	x.outbound_abroad = v->internal && x.dest_extraterritorial;
 	data = &ev->f[detect_data_field(ev)];
 	n = scanner_scan(d->sc, ev, &x, data->len ? data->v : "", data->len,
 	    v->hits, DETECT_MAX_HITS);

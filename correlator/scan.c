@@ -32,6 +32,10 @@ struct compile_ctx {
 #define X_SRC_INTERNAL		"src_internal"
 #define X_EXTRATERRITORIAL	"extraterritorial"
 #define X_HOUR			"hour"
+#define X_DEST_COUNTRY		"dest_country"
+#define X_DEST_INTERNAL		"dest_internal"
+#define X_DEST_EXTRATERR	"dest_extraterritorial"
+#define X_OUTBOUND_ABROAD	"outbound_abroad"
 
 const char *
 group_by_name(int g)
@@ -76,6 +80,14 @@ define_externals(YR_COMPILER *c)
 	    yr_compiler_define_boolean_variable(c, X_SRC_INTERNAL, 0) !=
 	    ERROR_SUCCESS ||
 	    yr_compiler_define_boolean_variable(c, X_EXTRATERRITORIAL, 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_string_variable(c, X_DEST_COUNTRY, "") !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, X_DEST_INTERNAL, 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, X_DEST_EXTRATERR, 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, X_OUTBOUND_ABROAD, 0) !=
 	    ERROR_SUCCESS)
 		return -1;
 	return 0;
@@ -488,7 +500,15 @@ scanner_scan(struct scanner *s, const struct event *ev,
 	    yr_scanner_define_boolean_variable(y, X_SRC_INTERNAL,
 	    x->src_internal) != ERROR_SUCCESS ||
 	    yr_scanner_define_boolean_variable(y, X_EXTRATERRITORIAL,
-	    x->extraterritorial) != ERROR_SUCCESS)
+	    x->extraterritorial) != ERROR_SUCCESS ||
+	    yr_scanner_define_string_variable(y, X_DEST_COUNTRY,
+	    x->dest_country != NULL ? x->dest_country : "") != ERROR_SUCCESS ||
+	    yr_scanner_define_boolean_variable(y, X_DEST_INTERNAL,
+	    x->dest_internal) != ERROR_SUCCESS ||
+	    yr_scanner_define_boolean_variable(y, X_DEST_EXTRATERR,
+	    x->dest_extraterritorial) != ERROR_SUCCESS ||
+	    yr_scanner_define_boolean_variable(y, X_OUTBOUND_ABROAD,
+	    x->outbound_abroad) != ERROR_SUCCESS)
 		goto bad;
 	s->hits = hits;
 	s->nhits = 0;
