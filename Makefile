@@ -169,7 +169,7 @@ bench-peers: deps all
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	     -D_GNU_SOURCE -Icore -Icollector
-FUZZ	= sshd frame
+FUZZ	= sshd frame decode
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
@@ -177,6 +177,8 @@ fuzz:
 	    -o $(B)/fuzz/fuzz_sshd
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_decode.c collector/decode.c \
+	    collector/flow.c collector/appmeta.c -o $(B)/fuzz/fuzz_decode
 	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
 	for t in $(FUZZ); do \
 		echo "== fuzz_$$t: $$s s"; \
