@@ -105,6 +105,11 @@ $(B)/tools/genlog: $(call obj,tools/genlog.c)
 $(B)/tools/mkpcap: $(call obj,tools/mkpcap.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpcap
 
+$(B)/bench/capbench: $(call obj,bench/capbench.c collector/decode.c \
+	  collector/flow.c collector/appmeta.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpcap
+
 $(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
 	  core/event_json.c core/text.c core/redis.c core/log.c)
 	@mkdir -p $(dir $@)
@@ -159,6 +164,11 @@ demo-stop:
 bench: deps all
 	@BIN=$(BIN) sh bench/run.sh
 
+# make bench-capture: the capture on a generated 10,000,000-packet file
+# (PACKETS=N to change) and the memory of 1,000,000 open flows.
+bench-capture: all $(B)/bench/capbench
+	@BIN=$(BIN) B=$(B) sh bench/capture.sh
+
 bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
 	@BIN=$(BIN) sh bench/peers.sh
@@ -190,6 +200,6 @@ clean:
 	rm -rf build bin
 
 .PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
-	bench bench-peers fuzz clean
+	bench bench-peers bench-capture fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -26,7 +26,7 @@ struct flowtab {
 };
 
 #define EXPIRE_EVERY	1000000		/* µs of packet time between looks */
-#define PAY_MIN		256
+#define PAY_MIN		128
 
 static const char *const state_names[] = {
 	"new", "established", "closed", "rejected", "timeout"

@@ -506,9 +506,10 @@ random_records(long n, unsigned long seed)
 }
 
 /*
- * A traffic mix: nine short flows (a DNS query and answer; an HTTP
- * exchange of 10 packets) for every long one (a transfer of 200 to 2000
- * packets of 1448 bytes and their ACKs), interleaved in time.
+ * A traffic mix: 98 short flows in 100 (30 DNS queries and answers,
+ * 68 HTTP exchanges of 10 packets) and 2 long ones (transfers of 200 to
+ * 2000 packets, 1448-byte segments and their ACKs), 1024 at a time,
+ * interleaved.
  */
 struct synflow {
 	struct desc	 d;
@@ -592,7 +593,7 @@ synth(long n, unsigned long seed)
 {
 	struct synflow	*act;
 	long		 i, k = 0;
-	int		 nact = 1024, j;
+	int		 nact = 1024;
 	double		 t = 1700000000.0;
 	uint32_t	 host = 0;
 
@@ -614,18 +615,16 @@ synth(long n, unsigned long seed)
 			put32(f->d.src, c);
 			put32(f->d.dst, 0x5d000000 | (rnd() & 0xffffff));
 			f->d.sport = 1024 + rnd() % 60000;
-			f->d.dport = f->udp ? 53 : r < 90 ? 80 : 443;
+			f->d.dport = f->udp ? 53 : r < 98 ? 80 : 443;
 			f->cseq = rnd();
 			f->sseq = rnd();
-			f->len = r < 90 ? 10 : 200 + (int)(rnd() % 1800);
+			f->len = r < 98 ? 10 : 200 + (int)(rnd() % 1800);
 			k++;
 		}
 		t += 0.000002;
 		if (!synth_step(f, t))
 			f->d.proto = 0, f->step = 0;
 	}
-	for (j = 0; j < nact; j++)
-		(void)act[j];
 	free(act);
 	fprintf(stderr, "mkpcap: %ld packets, %ld flows\n", n, k);
 }
