@@ -177,12 +177,14 @@ tails_sum(const struct collector *c, struct tail *t)
 /* The packet inputs' counters, added up. */
 struct capsum {
 	uint64_t	 packets, malformed, flows, evicted, drop, ifdrop;
+	uint64_t	 res[DEC_NRESULTS];	/* by decoder result */
 };
 
 static void
 caps_sum(struct collector *c, struct capsum *s)
 {
 	size_t	 i;
+	int	 j;
 
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < c->ncaps; i++) {
@@ -195,6 +197,8 @@ caps_sum(struct collector *c, struct capsum *s)
 		s->evicted += cap->ft ? flowtab_stats(cap->ft)->evicted : 0;
 		s->drop += cap->pcap_drop;
 		s->ifdrop += cap->pcap_ifdrop;
+		for (j = 0; j < DEC_NRESULTS; j++)
+			s->res[j] += cap->res[j];
 	}
 }
 
@@ -203,7 +207,8 @@ health(struct collector *c, int now)
 {
 	char		 v[24][32], pk[HEALTH_PARSERS][48];
 	char		 pv[HEALTH_PARSERS][24];
-	const char	*argv[48 + 2 * HEALTH_PARSERS];
+	const char	*argv[48 + 2 * HEALTH_PARSERS + 2 * DEC_NRESULTS];
+	char		 rk[DEC_NRESULTS][32], rv[DEC_NRESULTS][24];
 	struct capsum	 cs;
 	struct tail	 t;
 	uint64_t	 pend;
@@ -261,6 +266,14 @@ health(struct collector *c, int now)
 		KV("flows_evicted", "%" PRIu64, cs.evicted);
 		KV("pcap_drop", "%" PRIu64, cs.drop);
 		KV("pcap_ifdrop", "%" PRIu64, cs.ifdrop);
+		/* Packets not decoded, by reason: "decode:trunc_ip". */
+		for (i = 1; i < DEC_NRESULTS; i++) {
+			snprintf(rk[i], sizeof(rk[i]), "decode:%s",
+			    decode_result_name((enum dec_result)i));
+			snprintf(rv[i], sizeof(rv[i]), "%" PRIu64, cs.res[i]);
+			argv[n++] = rk[i];
+			argv[n++] = rv[i];
+		}
 	}
 #undef KV
 	publish_health(&c->pub, n, argv, now);
@@ -458,6 +471,7 @@ report(struct collector *c)
 {
 	struct tail	 t;
 	uint64_t	 pend;
+	int		 i;
 
 	tails_sum(c, &t);
 	spool_pending(&c->spool, &pend);
@@ -476,6 +490,11 @@ report(struct collector *c)
 		    "libpcap dropped %" PRIu64 ", the interface %" PRIu64,
 		    cs.packets, cs.malformed, cs.flows, cs.evicted, cs.drop,
 		    cs.ifdrop);
+		for (i = 1; i < DEC_NRESULTS; i++)
+			if (cs.res[i] > 0)
+				log_info("  %s: %" PRIu64 " packets",
+				    decode_result_name((enum dec_result)i),
+				    cs.res[i]);
 	}
 }
 

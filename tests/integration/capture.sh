@@ -91,6 +91,16 @@ check "read to its end" collect --sensor noise --pcap "$tmp/random.pcap" --once
 check "3000 packets" test "$(rcli HGET vigie:sensor:noise packets)" = 3000
 check "3000 malformed" test "$(rcli HGET vigie:sensor:noise malformed)" = 3000
 check "no flow" test "$(rcli HGET vigie:sensor:noise flows)" = 0
+# malformed_sum SENSOR: the malformed reasons' counters added up.
+malformed_sum() {
+	n=0
+	for r in trunc_link trunc_ip bad_ip bad_iplen bad_ipopt bad_ip6ext ip6ext_limit \
+	    trunc_l4 bad_l4; do
+		n=$((n + $(rcli HGET "vigie:sensor:$1" "decode:$r")))
+	done
+	echo $n
+}
+check "counted by reason" test "$(malformed_sum noise)" = 3000
 
 echo "# (3) killed mid-file: each flow once"
 {
