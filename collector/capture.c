@@ -179,6 +179,8 @@ capture_open_file(struct capture *cap, const char *path,
 			log_info("%s: read to its end before (%" PRIu64
 			    " flows); not read again", path, saved->off);
 			cap->eof = 1;
+			flowtab_free(cap->ft);
+			cap->ft = NULL;
 			return 0;
 		}
 		cap->skip_until = saved->off;
@@ -338,6 +340,10 @@ capture_read(struct capture *cap, int budget)
 	if (capture_flush(cap) == -1)
 		return -1;
 	cap->eof = 1;
+	/* Done with the file: its table's memory goes back. */
+	cap->evicted = flowtab_stats(cap->ft)->evicted;
+	flowtab_free(cap->ft);
+	cap->ft = NULL;
 	log_info("%s: %" PRIu64 " packets, %" PRIu64 " malformed; %"
 	    PRIu64 " flows, %" PRIu64 " new in the spool", cap->name,
 	    cap->packets, cap->malformed, cap->nflows, cap->flows_out);

@@ -37,6 +37,7 @@ struct capture {
 	uint64_t		 packets, bytes, malformed;
 	uint64_t		 res[DEC_NRESULTS];
 	uint64_t		 flows_out;	/* flow events emitted */
+	uint64_t		 evicted;	/* ended early: the table was full */
 	uint64_t		 pcap_drop, pcap_ifdrop;
 	int			 failed;	/* an emit failed: stop */
 };

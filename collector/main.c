@@ -194,7 +194,8 @@ caps_sum(struct collector *c, struct capsum *s)
 		s->packets += cap->packets;
 		s->malformed += cap->malformed;
 		s->flows += cap->flows_out;
-		s->evicted += cap->ft ? flowtab_stats(cap->ft)->evicted : 0;
+		s->evicted += cap->ft ? flowtab_stats(cap->ft)->evicted :
+		    cap->evicted;
 		s->drop += cap->pcap_drop;
 		s->ifdrop += cap->pcap_ifdrop;
 		for (j = 0; j < DEC_NRESULTS; j++)

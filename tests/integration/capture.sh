@@ -85,6 +85,13 @@ check "read again: still 27 flows" test "$(events edge | wc -l)" = 27
 check "the same file given twice: refused" sh -c "! '$BIN/vigie-collector' --redis '$R' \
     --state-dir '$tmp/state' --sensor edge --pcap '$tmp/scan.pcap' --pcap '$tmp/scan.pcap' --once 2>/dev/null"
 
+echo "# a fixture's flow, every field"
+"$MKPCAP" tests/fixtures/pcap/basic.txt "$tmp/basic.pcap"
+check "fixture read" collect --sensor fix --pcap "$tmp/basic.pcap" --once
+events fix | jq -c 'del(.id)' >"$tmp/basic.json"
+check "the HTTP flow as stored" test "$(cat "$tmp/basic.json")" = \
+'{"kind":"flow","ts":1000000,"sensor":"fix","src_ip":"10.0.0.5","src_port":40000,"dest_ip":"93.184.216.34","dest_port":80,"proto":"tcp","pkts_toserver":5,"pkts_toclient":3,"bytes_toserver":267,"bytes_toclient":139,"tcp_flags":"1b","state":"closed","start":1000000,"end":1070000,"payload":"R0VUIC9hP2I9MSBIVFRQLzEuMQ0KSG9zdDogZXhhbXBsZS5vcmcNClVzZXItQWdlbnQ6IGN1cmwvNy44OC4xDQoNCg==","http_method":"GET","url":"/a?b=1","user_agent":"curl/7.88.1","http_hostname":"example.org","app_proto":"http"}'
+
 echo "# (2) every packet malformed: random bytes behind valid record headers"
 "$MKPCAP" --random 3000 7 "$tmp/random.pcap"
 check "read to its end" collect --sensor noise --pcap "$tmp/random.pcap" --once
