@@ -69,9 +69,11 @@ decode_l4(const uint8_t *d, uint32_t cap, uint32_t wire, struct pkt *p)
 		if (cap < 8)
 			return DEC_TRUNC_L4;
 		hl = 8;
-		if (get16(d + 4) < 8 || get16(d + 4) > wire)
+		/* A first fragment holds less than the datagram's length. */
+		if (get16(d + 4) < 8 || (get16(d + 4) > wire && !p->frag))
 			return DEC_BAD_L4;
-		wire = get16(d + 4);
+		if (get16(d + 4) < wire)
+			wire = get16(d + 4);
 		p->sport = get16(d);
 		p->dport = get16(d + 2);
 		break;

@@ -14,6 +14,7 @@
  * flags=SA (F S R P A U E C), seq=, ack=, vlan=ID[,ID], snap=N (bytes
  * captured), ipopt=N (IPv4 option bytes), ext=hop,dst,rt,frag (IPv6),
  * frag=OFF[+] (IPv4 fragment, + more follow), badsum, iplen=N, tcphl=N,
+ * udplen=N,
  * raw=HEX (the bytes after the link header, nothing built). data= takes
  * the rest of the line with \r \n \t \\ \xHH escapes.
  */
@@ -151,7 +152,7 @@ struct desc {
 	uint32_t	 seq, ack;
 	unsigned	 vlan[2];
 	int		 nvlan;
-	long		 snap, iplen, tcphl;
+	long		 snap, iplen, tcphl, udplen;
 	int		 ipopt, badsum, frag_off, frag_mf, isfrag;
 	char		 ext[64];
 	uint8_t		 data[PKT_MAX];
@@ -186,7 +187,8 @@ build_l4(const struct desc *d, uint8_t *p, const uint8_t *ph, size_t phlen)
 		hl = 8;
 		put16(p, d->sport);
 		put16(p + 2, d->dport);
-		put16(p + 4, (unsigned)(8 + d->dlen));
+		put16(p + 4, (unsigned)(d->udplen >= 0 ? (size_t)d->udplen :
+		    8 + d->dlen));
 		put16(p + 6, 0);
 		break;
 	case 1:
@@ -410,7 +412,7 @@ from_desc(const char *in)
 			continue;
 		}
 		memset(d, 0, sizeof(*d));
-		d->snap = d->iplen = d->tcphl = -1;
+		d->snap = d->iplen = d->tcphl = d->udplen = -1;
 		data = strstr(p, " data=");
 		if (data != NULL) {
 			*data = '\0';
@@ -449,6 +451,8 @@ from_desc(const char *in)
 				d->snap = atol(p + 5);
 			else if (!strncmp(p, "iplen=", 6))
 				d->iplen = atol(p + 6);
+			else if (!strncmp(p, "udplen=", 7))
+				d->udplen = atol(p + 7);
 			else if (!strncmp(p, "tcphl=", 6))
 				d->tcphl = atol(p + 6);
 			else if (!strncmp(p, "ipopt=", 6))
@@ -609,7 +613,7 @@ synth(long n, unsigned long seed)
 			    0xffffff);
 
 			memset(f, 0, sizeof(*f));
-			f->d.snap = f->d.iplen = f->d.tcphl = -1;
+			f->d.snap = f->d.iplen = f->d.tcphl = f->d.udplen = -1;
 			f->udp = r < 30;
 			f->d.proto = f->udp ? 17 : 6;
 			put32(f->d.src, c);

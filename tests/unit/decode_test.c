@@ -92,6 +92,16 @@ test_ip4_options_fragments(void **state)
 	tcp4_check(&run.pkt[1]);
 	assert_int_equal(run.pkt[1].p.frag, 1);
 	assert_int_equal(run.pkt[2].r, DEC_FRAGMENT);
+	/* A UDP datagram's first fragment: its length is the datagram's. */
+	gen_run("link raw\n"
+	    "1.0 udp 10.0.0.5 5353 93.184.216.34 53 frag=0+ udplen=3000 "
+	    "data=abc\n"
+	    "1.0 udp 10.0.0.5 5353 93.184.216.34 53 udplen=3000 data=abc\n",
+	    NULL, 0, &run);
+	assert_int_equal(run.pkt[0].r, DEC_OK);
+	assert_int_equal(run.pkt[0].p.frag, 1);
+	assert_int_equal(run.pkt[0].p.paylen, 3);
+	assert_int_equal(run.pkt[1].r, DEC_BAD_L4);
 }
 
 static void
