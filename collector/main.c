@@ -441,12 +441,15 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		    "collector to apply a new configuration (nothing is lost)");
 		return;
 	}
-	if (c->ncaps > 0 && !c->draining) {
+	if (c->ncaps > 0 && c->caps[c->ncaps - 1].live && !c->draining) {
 		size_t	 i;
 
-		/* Live flows cannot be read again: out, then a moment for Redis. */
+		/*
+		 * Live flows cannot be read again: out, then a moment for
+		 * Redis. A file's open flows are not: a restart reads it again.
+		 */
 		for (i = 0; i < c->ncaps; i++)
-			if (capture_flush(&c->caps[i]) == -1) {
+			if (c->caps[i].live && capture_flush(&c->caps[i]) == -1) {
 				stop(c, 1);
 				return;
 			}
