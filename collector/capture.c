@@ -328,8 +328,10 @@ capture_read(struct capture *cap, int budget)
 	if (cap->failed)
 		return -1;
 	if (cap->live) {
-		if (n == PCAP_ERROR)
+		/* Said once per error spell, not at every turn. */
+		if (n == PCAP_ERROR && !cap->erring)
 			log_warnx("%s: %s", cap->name, pcap_geterr(cap->pc));
+		cap->erring = n == PCAP_ERROR;
 		return n > 0 ? n : 0;
 	}
 	if (n > 0)

@@ -40,6 +40,7 @@ struct capture {
 	uint64_t		 evicted;	/* ended early: the table was full */
 	uint64_t		 pcap_drop, pcap_ifdrop;
 	int			 failed;	/* an emit failed: stop */
+	int			 erring;	/* live: the last read failed */
 };
 
 /* The flow table's settings from the config. */

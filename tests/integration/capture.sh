@@ -130,6 +130,10 @@ check "300 flows" test "$(wc -l <"$tmp/dns.ports")" = 300
 check "each once" test "$(sort -u "$tmp/dns.ports" | wc -l)" = 300
 check "replies counted" test "$(events dns | jq -s '[.[] | .pkts_toclient] | add')" = 100
 
+check "two captures in one run" collect --sensor two --pcap "$tmp/basic.pcap" \
+    --pcap "$tmp/dns.pcap" --once
+check "their flows" test "$(events two | wc -l)" = 301
+
 echo "# (4) live: curl, ssh and nc across a veth pair"
 ns1=vgc$$a
 ns2=vgc$$b
