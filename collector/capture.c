@@ -163,7 +163,7 @@ capture_open_file(struct capture *cap, const char *path,
 		return -1;
 	if ((cap->pc = pcap_open_offline_with_tstamp_precision(path,
 	    PCAP_TSTAMP_PRECISION_MICRO, err)) == NULL) {
-		log_warnx("%s: %s", path, err);
+		log_warnx("%s", err);	/* names the file */
 		return -1;
 	}
 	if (fstat(fileno(pcap_file(cap->pc)), &st) == -1) {
@@ -217,8 +217,8 @@ capture_open_live(struct capture *cap, const struct conf *c,
 		return -1;
 	}
 	if ((rc = pcap_activate(cap->pc)) < 0) {
-		log_warnx("interface %s: %s (%s)", ifn,
-		    pcap_statustostr(rc), pcap_geterr(cap->pc));
+		log_warnx("interface %s: %s", ifn, *pcap_geterr(cap->pc) ?
+		    pcap_geterr(cap->pc) : pcap_statustostr(rc));
 		return -1;
 	}
 	if (rc > 0)

@@ -448,11 +448,16 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		 * Live flows cannot be read again: out, then a moment for
 		 * Redis. A file's open flows are not: a restart reads it again.
 		 */
-		for (i = 0; i < c->ncaps; i++)
-			if (c->caps[i].live && capture_flush(&c->caps[i]) == -1) {
+		for (i = 0; i < c->ncaps; i++) {
+			if (!c->caps[i].live)
+				continue;
+			if (c->caps[i].ev != NULL)
+				event_del(c->caps[i].ev);	/* no more packets */
+			if (capture_flush(&c->caps[i]) == -1) {
 				stop(c, 1);
 				return;
 			}
+		}
 		if (emit_flush(&c->emit) == -1 || spool_sync(&c->spool) == -1) {
 			stop(c, 1);
 			return;
