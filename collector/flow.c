@@ -281,9 +281,16 @@ create(struct flowtab *ft, const struct pkt *p, uint32_t h, int64_t ts,
 		idx1 = ++ft->used;
 	f = &ft->f[idx1 - 1];
 	memset(f, 0, sizeof(*f));
-	/* The client sends the SYN: a SYN+ACK seen first comes from the server. */
-	swap = p->proto == 6 && (p->flags & (TH_SYN | TH_ACK)) ==
-	    (TH_SYN | TH_ACK);
+	/*
+	 * The client sends the SYN: a SYN+ACK seen first comes from the
+	 * server. Without a SYN, a packet from a well-known port to an
+	 * ephemeral one is taken as the server's.
+	 */
+	if (p->proto == 6 && (p->flags & TH_SYN))
+		swap = (p->flags & TH_ACK) != 0;
+	else
+		swap = (p->proto == 6 || p->proto == 17) && p->sport < 1024 &&
+		    p->dport >= 1024;
 	memcpy(f->ca, swap ? p->dst : p->src, 16);
 	memcpy(f->sa, swap ? p->src : p->dst, 16);
 	f->cport = swap ? p->dport : p->sport;
@@ -304,7 +311,7 @@ create(struct flowtab *ft, const struct pkt *p, uint32_t h, int64_t ts,
 		    FC_TCP;
 	else
 		f->cls = p->proto == 17 ? FC_UDP : FC_OTHER;
-	if (f->cls == FC_TCP && !swap)
+	if (f->cls == FC_TCP && !(p->flags & TH_SYN))
 		f->state = FS_ESTABLISHED;	/* picked up in mid-stream */
 	f->seen = ft->now;
 	list_append(ft, f, idx1);

@@ -161,6 +161,18 @@ test_synack_first(void **state)
 	assert_int_equal(g->f.pkts[0], 1);
 	assert_int_equal(g->f.pkts[1], 1);
 	assert_string_equal(flow_state_name(g->f.state), "established");
+	/* No SYN: from a well-known port to an ephemeral one, the server. */
+	g = one("link ether\n"
+	    "1.0 tcp " S " " C " flags=PA seq=5001 ack=1001 data=hi\n"
+	    "1.1 tcp " C " " S " flags=A seq=1001 ack=5003\n", 0);
+	assert_int_equal(g->f.pkts[0], 1);
+	assert_int_equal(g->f.pkts[1], 1);
+	assert_int_equal(g->plen, 0);
+	assert_string_equal(flow_state_name(g->f.state), "established");
+	g = one("link ether\n"
+	    "1.0 udp 93.184.216.34 80 10.0.0.5 40000 data=answer\n", 0);
+	assert_int_equal(g->f.pkts[1], 1);
+	assert_int_equal(g->f.pkts[0], 0);
 }
 
 static void
