@@ -709,8 +709,8 @@ conf_validate(const struct conf *c)
 		return -1;
 	}
 	if (c->syslog.n > 0) {
-		if (c->syslog.n > 0)
-			fprintf(stderr, "syslog receiver is not supported yet\n");
+		/* Not built yet; say so, do not ignore. */
+		fprintf(stderr, "syslog receiver is not supported yet\n");
 		return -1;
 	}
 	return 0;
