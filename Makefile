@@ -17,9 +17,11 @@ CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
 READ	= core/report.c core/report_text.c
 WRITE	= core/incident.c
 PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
+CAPTURE	= collector/capture.c collector/decode.c collector/flow.c \
+	  collector/appmeta.c
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
-	  $(CORE)
+	  $(CAPTURE) $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
@@ -32,7 +34,7 @@ VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
 	  $(WRITE)
 
-LIBS_COLLECTOR	= -lhiredis -levent -linih
+LIBS_COLLECTOR	= -lhiredis -levent -linih -lpcap
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
 		  -ljansson -linih -lpthread -lm
 LIBS_VIGIE	= -lyara -lmaxminddb -lhiredis -ljansson -linih -lpthread -lm
@@ -40,12 +42,12 @@ LIBS_VIGIE	= -lyara -lmaxminddb -lhiredis -ljansson -linih -lpthread -lm
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
 PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
-TOOLS	= $(B)/tools/genlog
+TOOLS	= $(B)/tools/genlog $(B)/tools/mkpcap
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
 	  event_json scan detect tally record retention bundle incident \
-	  alert_eve backup
+	  alert_eve backup decode flow appmeta
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -57,6 +59,11 @@ UNIT_alert_eve		= correlator/alert_eve.c core/text.c
 UNIT_backup		= core/backup.c core/cksum.c
 UNIT_spool		= collector/spool.c collector/emit.c $(CORE)
 UNIT_event		= core/event.c
+UNIT_decode		= collector/decode.c collector/flow.c tests/unit/pcapgen.c
+UNIT_flow		= collector/decode.c collector/flow.c tests/unit/pcapgen.c
+UNIT_appmeta		= collector/appmeta.c
+LIBS_decode		= -lpcap
+LIBS_flow		= -lpcap
 UNIT_event_json		= core/event_json.c core/event.c core/text.c
 UNIT_scan		= correlator/scan.c core/event.c core/log.c
 UNIT_detect		= correlator/detect.c correlator/scan.c \
@@ -99,6 +106,14 @@ $(BIN)/vigie: $(call obj,$(VIGIE))
 $(B)/tools/genlog: $(call obj,tools/genlog.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
+$(B)/tools/mkpcap: $(call obj,tools/mkpcap.c)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpcap
+
+$(B)/bench/capbench: $(call obj,bench/capbench.c collector/decode.c \
+	  collector/flow.c collector/appmeta.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpcap
+
 $(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
 	  core/event_json.c core/text.c core/redis.c core/log.c)
 	@mkdir -p $(dir $@)
@@ -113,8 +128,9 @@ $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 deps:
 	@sh scripts/deps.sh
 
-unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+unit: $(UNIT_BINS) $(B)/tools/mkpcap
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; \
+	    MKPCAP=$(B)/tools/mkpcap $$t; done
 
 integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/pipeline.sh
@@ -125,6 +141,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/backup.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/rules.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/capture.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
@@ -155,6 +172,10 @@ bench: deps all
 
 bench-backup: deps all
 	@BIN=$(BIN) sh bench/backup.sh
+# make bench-capture: the capture on a generated 10,000,000-packet file
+# (PACKETS=N to change) and the memory of 1,000,000 open flows.
+bench-capture: all $(B)/bench/capbench
+	@BIN=$(BIN) B=$(B) sh bench/capture.sh
 
 bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
@@ -166,7 +187,7 @@ bench-peers: deps all
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	     -D_GNU_SOURCE -Icore -Icollector
-FUZZ	= sshd frame
+FUZZ	= sshd frame decode
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
@@ -174,6 +195,8 @@ fuzz:
 	    -o $(B)/fuzz/fuzz_sshd
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_decode.c collector/decode.c \
+	    collector/flow.c collector/appmeta.c -o $(B)/fuzz/fuzz_decode
 	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
 	for t in $(FUZZ); do \
 		echo "== fuzz_$$t: $$s s"; \
@@ -250,5 +273,8 @@ clean:
 
 .PHONY: all deps install uninstall bench-backup unit integration e2e screenshot check asan demo demo-stop \
 	bench bench-peers fuzz clean
+
+.PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
+	bench bench-peers bench-capture fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -180,15 +180,26 @@ read_cb(void *arg, const char *id, size_t len)
 			break;
 		}
 	if (!found) {
+		struct scanctx	 x;
+
+		detect_context(r->v, &x);
 		found = 1;
 		if (!strcmp(name, "src_country"))
-			sv = r->v->cc;
+			sv = x.src_country;
+		else if (!strcmp(name, "dest_country"))
+			sv = x.dest_country;
 		else if (!strcmp(name, "hour"))
-			isint = 1, iv = r->v->hour;
+			isint = 1, iv = x.hour;
 		else if (!strcmp(name, "src_internal"))
-			isint = 1, iv = r->v->internal;
+			isint = 1, iv = x.src_internal;
 		else if (!strcmp(name, "extraterritorial"))
-			isint = 1, iv = r->v->extraterritorial;
+			isint = 1, iv = x.extraterritorial;
+		else if (!strcmp(name, "dest_internal"))
+			isint = 1, iv = x.dest_internal;
+		else if (!strcmp(name, "dest_extraterritorial"))
+			isint = 1, iv = x.dest_extraterritorial;
+		else if (!strcmp(name, "outbound_abroad"))
+			isint = 1, iv = x.outbound_abroad;
 		else
 			found = 0;
 	}
@@ -442,12 +453,7 @@ why_not(struct rtest *t, const char *where, const struct event *ev,
 	const void	*data;
 	enum ev_field	 df = detect_data_field(ev);
 
-	memset(&x, 0, sizeof(x));
-	x.src_ip = v->src;
-	x.src_country = v->cc;
-	x.hour = v->hour;
-	x.src_internal = v->internal;
-	x.extraterritorial = v->extraterritorial;
+	detect_context(v, &x);
 	data = ev->f[df].v != NULL ? ev->f[df].v : "";
 	dlen = ev->f[df].len;
 	if ((nh = scanner_scan(t->tsc, ev, &x, data, dlen, hits,

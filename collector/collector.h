@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 
+#include "capture.h"
 #include "conf.h"
 #include "emit.h"
 #include "publish.h"
@@ -33,6 +34,10 @@ struct collector {
 	int			 status;	/* exit status */
 	int			 crash_after;	/* VIGIE_TEST_CRASH_AFTER: tests only */
 	char			 instance[128];
+	struct capture		*caps;		/* --pcap files, then --interface */
+	size_t			 ncaps;
+	int			 draining;	/* SIGTERM with captures: flows out */
+	time_t			 drain_until;
 };
 
 #endif

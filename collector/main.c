@@ -19,6 +19,7 @@
 
 #include "collector.h"
 #include "conf.h"
+#include "daytime.h"
 #include "log.h"
 #include "version.h"
 
@@ -26,6 +27,8 @@
 #define IDLE_MS		250		/* poll period at the end of every input */
 #define HEALTH_EVERY_S	5
 #define LEASE_GRACE_S	2		/* inputs wait this long for Redis at start */
+#define PCAP_BUDGET	65536		/* packets per capture file per turn */
+#define DRAIN_S		5		/* SIGTERM: flows to Redis for this long */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -34,7 +37,8 @@ usage(void)
 	    "usage: vigie-collector [-nv] [-c FILE] [--sensor NAME] "
 	    "[--redis ADDR]\n"
 	    "                       [--state-dir DIR] [--log FILE[:PARSER]]... "
-	    "[--once]\n");
+	    "[--once]\n"
+	    "                       [--pcap FILE]... [--interface IF]\n");
 	exit(2);
 }
 
@@ -170,12 +174,43 @@ tails_sum(const struct collector *c, struct tail *t)
 
 #define HEALTH_PARSERS	8	/* per-parser counters in the health hash */
 
+/* The packet inputs' counters, added up. */
+struct capsum {
+	uint64_t	 packets, malformed, flows, evicted, drop, ifdrop;
+	uint64_t	 res[DEC_NRESULTS];	/* by decoder result */
+};
+
+static void
+caps_sum(struct collector *c, struct capsum *s)
+{
+	size_t	 i;
+	int	 j;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < c->ncaps; i++) {
+		struct capture	*cap = &c->caps[i];
+
+		capture_stats(cap);
+		s->packets += cap->packets;
+		s->malformed += cap->malformed;
+		s->flows += cap->flows_out;
+		s->evicted += cap->ft ? flowtab_stats(cap->ft)->evicted :
+		    cap->evicted;
+		s->drop += cap->pcap_drop;
+		s->ifdrop += cap->pcap_ifdrop;
+		for (j = 0; j < DEC_NRESULTS; j++)
+			s->res[j] += cap->res[j];
+	}
+}
+
 static void
 health(struct collector *c, int now)
 {
-	char		 v[16][32], pk[HEALTH_PARSERS][48];
+	char		 v[24][32], pk[HEALTH_PARSERS][48];
 	char		 pv[HEALTH_PARSERS][24];
-	const char	*argv[32 + 2 * HEALTH_PARSERS];
+	const char	*argv[48 + 2 * HEALTH_PARSERS + 2 * DEC_NRESULTS];
+	char		 rk[DEC_NRESULTS][32], rv[DEC_NRESULTS][24];
+	struct capsum	 cs;
 	struct tail	 t;
 	uint64_t	 pend;
 	size_t		 i;
@@ -222,8 +257,25 @@ health(struct collector *c, int now)
 	KV("truncated", "%" PRIu64, t.truncated);
 	KV("spool_bytes", "%" PRIu64, c->spool.bytes);
 	KV("spool_events", "%" PRIu64, pend);
-	KV("drops", "%d", 0);
+	caps_sum(c, &cs);
+	KV("drops", "%" PRIu64, cs.drop + cs.ifdrop);
 	KV("paused", "%d", c->paused);
+	if (c->ncaps > 0) {
+		KV("packets", "%" PRIu64, cs.packets);
+		KV("malformed", "%" PRIu64, cs.malformed);
+		KV("flows", "%" PRIu64, cs.flows);
+		KV("flows_evicted", "%" PRIu64, cs.evicted);
+		KV("pcap_drop", "%" PRIu64, cs.drop);
+		KV("pcap_ifdrop", "%" PRIu64, cs.ifdrop);
+		/* Packets not decoded, by reason: "decode:trunc_ip". */
+		for (i = 1; i < DEC_NRESULTS; i++) {
+			snprintf(rk[i], sizeof(rk[i]), "decode:%s",
+			    decode_result_name((enum dec_result)i));
+			snprintf(rv[i], sizeof(rv[i]), "%" PRIu64, cs.res[i]);
+			argv[n++] = rk[i];
+			argv[n++] = rv[i];
+		}
+	}
 #undef KV
 	publish_health(&c->pub, n, argv, now);
 }
@@ -235,6 +287,9 @@ all_eof(const struct collector *c)
 
 	for (i = 0; i < c->ntails; i++)
 		if (!c->tails[i].eof)
+			return 0;
+	for (i = 0; i < c->ncaps; i++)
+		if (!c->caps[i].eof)
 			return 0;
 	return 1;
 }
@@ -260,6 +315,9 @@ check_done(void *arg)
 	if (c->conf->once && all_eof(c) && c->emit.fe.n == 0 &&
 	    spool_pending(&c->spool, NULL) == 0 && c->pub.state == PUB_READY)
 		event_base_loopexit(c->base, NULL);
+	if (c->draining && ((spool_pending(&c->spool, NULL) == 0 &&
+	    c->pub.state == PUB_READY) || time(NULL) > c->drain_until))
+		event_base_loopexit(c->base, NULL);
 }
 
 /* Bytes an input may read in one turn: a small part of the spool's room. */
@@ -269,6 +327,38 @@ read_budget(const struct collector *c)
 	uint64_t	 b = (uint64_t)c->conf->spool_max_bytes / 16;
 
 	return b < READ_BUDGET ? (size_t)b : READ_BUDGET;
+}
+
+/*
+ * Packet inputs' turn: files read a budget of packets (unless the spool
+ * is full); live captures are read on their fd's event, and here too,
+ * and time out their flows on the wall clock.
+ */
+static int
+capture_tick(struct collector *c, int *busy)
+{
+	struct capture	*cap;
+	size_t		 i;
+
+	if (c->draining || (!c->pub.ever_ready && (c->pub.state != PUB_DOWN ||
+	    time(NULL) - c->started < LEASE_GRACE_S)))
+		return 0;
+	for (i = 0; i < c->ncaps; i++) {
+		cap = &c->caps[i];
+		if (cap->live) {
+			if (capture_start(cap, c->base) == -1 ||
+			    capture_read(cap, PCAP_BUDGET) == -1 ||
+			    capture_expire(cap, daytime_now_us()) == -1)
+				return -1;
+			continue;
+		}
+		if (!cap->eof && !spool_full(&c->spool) &&
+		    capture_read(cap, PCAP_BUDGET) == -1)
+			return -1;
+		if (!cap->eof)
+			*busy = 1;
+	}
+	return 0;
 }
 
 /* One turn: read every input a little, seal, sync, send. */
@@ -314,6 +404,10 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 		if (!c->tails[i].eof)
 			busy = 1;
 	}
+	if (capture_tick(c, &busy) == -1) {
+		stop(c, 1);
+		return;
+	}
 	/* The open frame waits for more only while its input is busy. */
 	if (!busy && emit_flush(&c->emit) == -1) {
 		stop(c, 1);
@@ -347,6 +441,35 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		    "collector to apply a new configuration (nothing is lost)");
 		return;
 	}
+	if (c->ncaps > 0 && c->caps[c->ncaps - 1].live && !c->draining) {
+		size_t	 i;
+
+		/*
+		 * Live flows cannot be read again: out, then a moment for
+		 * Redis. A file's open flows are not: a restart reads it again.
+		 */
+		for (i = 0; i < c->ncaps; i++) {
+			if (!c->caps[i].live)
+				continue;
+			if (c->caps[i].ev != NULL)
+				event_del(c->caps[i].ev);	/* no more packets */
+			if (capture_flush(&c->caps[i]) == -1) {
+				stop(c, 1);
+				return;
+			}
+		}
+		if (emit_flush(&c->emit) == -1 || spool_sync(&c->spool) == -1) {
+			stop(c, 1);
+			return;
+		}
+		log_info("signal %d: flows flushed; stopping once Redis has "
+		    "them (at most %d s)", (int)sig, DRAIN_S);
+		c->draining = 1;
+		c->drain_until = time(NULL) + DRAIN_S;
+		publish_pump(&c->pub);
+		check_done(c);
+		return;
+	}
 	log_info("signal %d: stopping; what is not in Redis stays in the "
 	    "spool", (int)sig);
 	stop(c, 0);
@@ -357,6 +480,7 @@ report(struct collector *c)
 {
 	struct tail	 t;
 	uint64_t	 pend;
+	int		 i;
 
 	tails_sum(c, &t);
 	spool_pending(&c->spool, &pend);
@@ -366,6 +490,21 @@ report(struct collector *c)
 	    PRIu64 " waiting in the spool", t.lines, t.recognised,
 	    t.no_header, t.truncated,
 	    c->emit.events, c->emit.frames, c->pub.stored_events, pend);
+	if (c->ncaps > 0) {
+		struct capsum	 cs;
+
+		caps_sum(c, &cs);
+		log_info("%" PRIu64 " packets, %" PRIu64 " malformed; %" PRIu64
+		    " flows emitted, %" PRIu64 " ended early (table full); "
+		    "libpcap dropped %" PRIu64 ", the interface %" PRIu64,
+		    cs.packets, cs.malformed, cs.flows, cs.evicted, cs.drop,
+		    cs.ifdrop);
+		for (i = 1; i < DEC_NRESULTS; i++)
+			if (cs.res[i] > 0)
+				log_info("  %s: %" PRIu64 " packets",
+				    decode_result_name((enum dec_result)i),
+				    cs.res[i]);
+	}
 }
 
 int
@@ -427,9 +566,21 @@ main(int argc, char *argv[])
 		if (tail_check_spec(conf.log.v[i]) == -1 ||
 		    tail_check_twice(conf.log.v, i) == -1)
 			exit(2);
-	if (conf.log.n == 0) {
+	for (i = 0; i < conf.pcap.n; i++) {
+		size_t	 j;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(conf.pcap.v[i], conf.pcap.v[j])) {
+				fprintf(stderr, "--pcap %s: given twice: its "
+				    "flows would be stored twice\n",
+				    conf.pcap.v[i]);
+				exit(2);
+			}
+	}
+	if (conf.log.n == 0 && conf.pcap.n == 0 && conf.interface == NULL) {
 		fprintf(stderr, "vigie-collector: no input: give --log FILE"
-		    "[:PARSER] or [collector] log\n");
+		    "[:PARSER], --pcap FILE or --interface IF (or [collector] "
+		    "log, pcap, interface)\n");
 		exit(2);
 	}
 	if (noaction)
@@ -458,6 +609,15 @@ main(int argc, char *argv[])
 		exit(1);
 	emit_init(&c.emit, &c.spool, c.sensor, (size_t)conf.frame_events,
 	    (size_t)conf.frame_bytes);
+	if ((c.caps = calloc(conf.pcap.n + 1, sizeof(*c.caps))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < conf.pcap.n; i++, c.ncaps++)
+		if (capture_open_file(&c.caps[i], conf.pcap.v[i], &conf,
+		    &c.emit, &c.spool) == -1)
+			exit(1);
+	if (conf.interface != NULL && capture_open_live(&c.caps[c.ncaps++],
+	    &conf, &c.emit) == -1)
+		exit(1);
 
 	if ((c.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
@@ -499,6 +659,9 @@ main(int argc, char *argv[])
 	for (i = 0; i < c.ntails; i++)
 		tail_free(&c.tails[i]);
 	free(c.tails);
+	for (i = 0; i < c.ncaps; i++)
+		capture_free(&c.caps[i]);
+	free(c.caps);
 	state_close(&c.state);
 	conf_free(&conf);
 	return c.status;

@@ -4,6 +4,7 @@
  * "file:line: message"; all are reported before conf_load fails.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -99,6 +100,16 @@ conf_init(struct conf *c)
 	c->frame_bytes = 256 * 1024;
 	c->spool_max_bytes = 1LL << 30;
 	c->spool_keep = 60;
+	c->snaplen = 262144;
+	c->promiscuous = 1;
+	c->buffer_size = 16LL << 20;
+	c->max_flows = 1000000;
+	c->payload_bytes = 2048;
+	c->timeout_syn = 30;
+	c->timeout_tcp = 600;
+	c->timeout_closed = 10;
+	c->timeout_udp = 60;
+	c->timeout_other = 30;
 	c->workers = 1;
 	c->http = xstrdup("127.0.0.1:8080");
 	c->timezone = xstrdup("UTC");
@@ -130,6 +141,7 @@ conf_free(struct conf *c)
 	list_clear(&c->log);
 	list_clear(&c->syslog);
 	free(c->interface);
+	free(c->capture_filter);
 	free(c->http);
 	free(c->timezone);
 	free(c->web_root);
@@ -277,6 +289,63 @@ conf_log_spec(const char *v)
 		if (strcmp(colon + 1, parsers[i]) == 0)
 			return 0;
 	return -1;
+}
+
+/*
+ * The packet capture's keys of [collector]. Returns 0 when key is one
+ * of them (err set, "" when the value is good), -1 when it is not.
+ */
+static int
+conf_capture_key(struct conf *c, const char *key, const char *value,
+    char *err, size_t size)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off;
+		long		 min, max;
+	} ints[] = {
+		{ "snaplen", offsetof(struct conf, snaplen), 64, 262144 },
+		{ "max-flows", offsetof(struct conf, max_flows), 16, 100000000 },
+		{ "payload-bytes", offsetof(struct conf, payload_bytes), 0,
+		    1 << 20 },
+		{ "timeout-syn", offsetof(struct conf, timeout_syn), 1, 86400 },
+		{ "timeout-tcp", offsetof(struct conf, timeout_tcp), 1, 86400 },
+		{ "timeout-closed", offsetof(struct conf, timeout_closed), 0,
+		    86400 },
+		{ "timeout-udp", offsetof(struct conf, timeout_udp), 1, 86400 },
+		{ "timeout-other", offsetof(struct conf, timeout_other), 1,
+		    86400 },
+	};
+	size_t	 i;
+
+	err[0] = '\0';
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (!strcmp(key, ints[i].key)) {
+			if (conf_parse_int(value, ints[i].min, ints[i].max,
+			    (int *)(void *)((char *)c + ints[i].off)) == -1)
+				snprintf(err, size, "bad value \"%s\" for %s "
+				    "(%ld to %ld)", value, key, ints[i].min,
+				    ints[i].max);
+			return 0;
+		}
+	if (!strcmp(key, "filter")) {
+		if (*value == '\0')
+			snprintf(err, size, "filter: empty (leave it out to "
+			    "capture everything)");
+		else
+			str_set(&c->capture_filter, value);
+	} else if (!strcmp(key, "promiscuous")) {
+		if (conf_parse_bool(value, &c->promiscuous) == -1)
+			snprintf(err, size, "bad value \"%s\" for %s (yes or "
+			    "no)", value, key);
+	} else if (!strcmp(key, "buffer-size")) {
+		if (conf_parse_size(value, &c->buffer_size) == -1 ||
+		    c->buffer_size < 65536 || c->buffer_size > 1LL << 31)
+			snprintf(err, size, "bad value \"%s\" for %s (64K to "
+			    "2G)", value, key);
+	} else
+		return -1;
+	return 0;
 }
 
 /*
@@ -428,6 +497,10 @@ conf_set(struct conf *c, const char *section, const char *key,
 		} else if (!strcmp(key, "spool-keep")) {
 			if (conf_parse_int(value, 0, 86400, &c->spool_keep) == -1)
 				goto bad;
+		} else if (conf_capture_key(c, key, value, err,
+		    sizeof(err)) == 0) {
+			if (err[0] != '\0')
+				goto bad_msg;
 		} else
 			goto unknown;
 	} else if (!strcmp(section, "correlator")) {
@@ -630,14 +703,14 @@ conf_setup(struct conf *c, const char *file, const char *section,
 int
 conf_validate(const struct conf *c)
 {
-	if (c->pcap.n > 0 || c->interface != NULL || c->syslog.n > 0) {
-		/* The thin pipeline reads logs only; say so, do not ignore. */
-		if (c->pcap.n > 0)
-			fprintf(stderr, "pcap input is not supported yet\n");
-		if (c->interface != NULL)
-			fprintf(stderr, "interface capture is not supported yet\n");
-		if (c->syslog.n > 0)
-			fprintf(stderr, "syslog receiver is not supported yet\n");
+	if (c->interface != NULL && c->once) {
+		fprintf(stderr, "--once reads files to their end; a live "
+		    "capture (interface %s) runs until SIGTERM\n", c->interface);
+		return -1;
+	}
+	if (c->syslog.n > 0) {
+		/* Not built yet; say so, do not ignore. */
+		fprintf(stderr, "syslog receiver is not supported yet\n");
 		return -1;
 	}
 	return 0;

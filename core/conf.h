@@ -43,6 +43,13 @@ struct conf {
 	int		 frame_bytes;	/* bytes per frame at most */
 	long long	 spool_max_bytes;	/* spool on disk at most */
 	int		 spool_keep;	/* seconds frames stay after Redis took them */
+	/* [collector] packet capture (capture.c, flow.c) */
+	char		*capture_filter;	/* filter: BPF, NULL none */
+	int		 snaplen, promiscuous;
+	long long	 buffer_size;	/* buffer-size: the kernel's, bytes */
+	int		 max_flows, payload_bytes;
+	int		 timeout_syn, timeout_tcp, timeout_closed;
+	int		 timeout_udp, timeout_other;	/* seconds */
 
 	/* [correlator] */
 	int		 workers;

@@ -56,6 +56,53 @@ detect_source(const struct detector *d, const struct event *ev,
 			v->extraterritorial = 0;
 }
 
+/*
+ * A flow's destination: internal, or its country and whether that is
+ * abroad (known and not a home country). cc "" when unknown or internal.
+ */
+static void
+detect_dest(const struct detector *d, const struct event *ev, char cc[3],
+    int *internal, int *abroad)
+{
+	const struct strlist	*home = &d->conf->home_countries;
+	struct netaddr		 na;
+	size_t			 i;
+
+	cc[0] = '\0';
+	*internal = *abroad = 0;
+	if (ev->f[EV_DEST_IP].len == 0 ||
+	    memchr(ev->f[EV_DEST_IP].v, '\0', ev->f[EV_DEST_IP].len) != NULL ||
+	    netaddr_parse(event_str(ev, EV_DEST_IP), &na) == -1)
+		return;
+	if (cidrset_contains(d->conf->internal, &na)) {
+		*internal = 1;
+		return;
+	}
+	if (d->geo == NULL || geo_country(d->geo, &na, cc) == -1 ||
+	    cc[0] == '\0') {
+		cc[0] = '\0';
+		return;
+	}
+	*abroad = 1;
+	for (i = 0; i < home->n; i++)
+		if (strcmp(cc, home->v[i]) == 0)
+			*abroad = 0;
+}
+
+void
+detect_context(const struct verdict *v, struct scanctx *x)
+{
+	x->src_ip = v->src;
+	x->src_country = v->cc;
+	x->hour = v->hour;
+	x->src_internal = v->internal;
+	x->extraterritorial = v->extraterritorial;
+	x->dest_country = v->dest_cc;
+	x->dest_internal = v->dest_internal;
+	x->dest_extraterritorial = v->dest_extraterritorial;
+	x->outbound_abroad = v->outbound_abroad;
+}
+
 int
 detect_event(const struct detector *d, const struct event *ev,
     uint64_t frame_ms, struct verdict *v)
@@ -74,12 +121,10 @@ detect_event(const struct detector *d, const struct event *ev,
 	v->unknown_country = 0;
 	v->nhits = 0;
 	detect_source(d, ev, v);
-
-	x.src_ip = v->src;
-	x.src_country = v->cc;
-	x.hour = v->hour;
-	x.src_internal = v->internal;
-	x.extraterritorial = v->extraterritorial;
+	detect_dest(d, ev, v->dest_cc, &v->dest_internal,
+	    &v->dest_extraterritorial);
+	v->outbound_abroad = v->internal && v->dest_extraterritorial;
+	detect_context(v, &x);
 	data = &ev->f[detect_data_field(ev)];
 	n = scanner_scan(d->sc, ev, &x, data->len ? data->v : "", data->len,
 	    v->hits, DETECT_MAX_HITS);

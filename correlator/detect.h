@@ -36,6 +36,9 @@ struct verdict {
 	int		 external;	/* has a source, not internal */
 	int		 extraterritorial; /* external, country known, not home */
 	int		 unknown_country;  /* external, country unknown */
+	char		 dest_cc[3];	/* a flow's destination country */
+	int		 dest_internal, dest_extraterritorial;
+	int		 outbound_abroad;  /* internal source, dest abroad */
 	uint32_t	 hits[DETECT_MAX_HITS];	/* indexes into rs->meta */
 	int		 nhits;
 };
@@ -47,6 +50,9 @@ struct verdict {
  */
 int	detect_event(const struct detector *, const struct event *ev,
 	    uint64_t frame_ms, struct verdict *v);
+
+/* The YARA context of a judged event: v's source and destination. */
+void	detect_context(const struct verdict *v, struct scanctx *x);
 
 /*
  * The group key of rule m for ev: the rule's name, the normalised source

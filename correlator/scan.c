@@ -30,7 +30,7 @@ struct xcache {
 struct scanner {
 	const struct ruleset	*rs;
 	YR_SCANNER		*ys;
-	struct xcache		 xc[EV_NFIELDS + 1];	/* + src_country */
+	struct xcache		 xc[EV_NFIELDS + 2];	/* + both countries */
 	uint32_t		*hits;
 	int			 nhits, maxhits;
 	scan_detail_fn		*detail;
@@ -48,6 +48,10 @@ struct compile_ctx {
 #define X_SRC_INTERNAL		"src_internal"
 #define X_EXTRATERRITORIAL	"extraterritorial"
 #define X_HOUR			"hour"
+#define X_DEST_COUNTRY		"dest_country"
+#define X_DEST_INTERNAL		"dest_internal"
+#define X_DEST_EXTRATERR	"dest_extraterritorial"
+#define X_OUTBOUND_ABROAD	"outbound_abroad"
 
 const char *
 group_by_name(int g)
@@ -92,6 +96,14 @@ define_externals(YR_COMPILER *c)
 	    yr_compiler_define_boolean_variable(c, X_SRC_INTERNAL, 0) !=
 	    ERROR_SUCCESS ||
 	    yr_compiler_define_boolean_variable(c, X_EXTRATERRITORIAL, 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_string_variable(c, X_DEST_COUNTRY, "") !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, X_DEST_INTERNAL, 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, X_DEST_EXTRATERR, 0) !=
+	    ERROR_SUCCESS ||
+	    yr_compiler_define_boolean_variable(c, X_OUTBOUND_ABROAD, 0) !=
 	    ERROR_SUCCESS)
 		return -1;
 	return 0;
@@ -600,7 +612,15 @@ scanner_scan(struct scanner *s, const struct event *ev,
 	    yr_scanner_define_boolean_variable(y, X_SRC_INTERNAL,
 	    x->src_internal) != ERROR_SUCCESS ||
 	    yr_scanner_define_boolean_variable(y, X_EXTRATERRITORIAL,
-	    x->extraterritorial) != ERROR_SUCCESS)
+	    x->extraterritorial) != ERROR_SUCCESS ||
+	    set_str(s, &s->xc[EV_NFIELDS + 1], X_DEST_COUNTRY,
+	    x->dest_country != NULL ? x->dest_country : "") != ERROR_SUCCESS ||
+	    yr_scanner_define_boolean_variable(y, X_DEST_INTERNAL,
+	    x->dest_internal) != ERROR_SUCCESS ||
+	    yr_scanner_define_boolean_variable(y, X_DEST_EXTRATERR,
+	    x->dest_extraterritorial) != ERROR_SUCCESS ||
+	    yr_scanner_define_boolean_variable(y, X_OUTBOUND_ABROAD,
+	    x->outbound_abroad) != ERROR_SUCCESS)
 		goto bad;
 	s->hits = hits;
 	s->nhits = 0;

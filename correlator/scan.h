@@ -43,6 +43,10 @@ struct scanctx {
 	const char	*src_country;	/* ISO 3166 code, "" when unknown */
 	int64_t		 hour;		/* 0-23, local */
 	int		 src_internal, extraterritorial;
+	/* The destination, as the source (flows): NULL/0 when none. */
+	const char	*dest_country;
+	int		 dest_internal, dest_extraterritorial;
+	int		 outbound_abroad;	/* internal source, dest abroad */
 };
 
 /*

@@ -209,6 +209,81 @@ test_alert_keys(void **state)
 }
 
 static void
+test_capture_keys(void **state)
+{
+	struct conf	 c;
+	char		 err[4096], want[256];
+
+	(void)state;
+	assert_int_equal(load(&c, "[collector]\n", err, sizeof(err)), 0);
+	assert_int_equal(c.snaplen, 262144);
+	assert_int_equal(c.promiscuous, 1);
+	assert_int_equal(c.max_flows, 1000000);
+	assert_int_equal(c.payload_bytes, 2048);
+	assert_int_equal(c.timeout_syn, 30);
+	assert_null(c.capture_filter);
+	conf_free(&c);
+	assert_int_equal(load(&c,
+	    "[collector]\n"
+	    "interface = eth0\n"
+	    "filter = tcp port 22 or udp\n"
+	    "snaplen = 1500\n"
+	    "promiscuous = no\n"
+	    "buffer-size = 64M\n"
+	    "max-flows = 50000\n"
+	    "payload-bytes = 0\n"
+	    "timeout-syn = 5\n"
+	    "timeout-tcp = 3600\n"
+	    "timeout-closed = 0\n"
+	    "timeout-udp = 120\n"
+	    "timeout-other = 10\n", err, sizeof(err)), 0);
+	assert_string_equal(c.interface, "eth0");
+	assert_string_equal(c.capture_filter, "tcp port 22 or udp");
+	assert_int_equal(c.snaplen, 1500);
+	assert_int_equal(c.promiscuous, 0);
+	assert_int_equal(c.buffer_size, 64LL << 20);
+	assert_int_equal(c.max_flows, 50000);
+	assert_int_equal(c.payload_bytes, 0);
+	assert_int_equal(c.timeout_syn, 5);
+	assert_int_equal(c.timeout_tcp, 3600);
+	assert_int_equal(c.timeout_closed, 0);
+	assert_int_equal(c.timeout_udp, 120);
+	assert_int_equal(c.timeout_other, 10);
+	conf_free(&c);
+
+	assert_int_equal(load(&c,
+	    "[collector]\n"
+	    "snaplen = 10\n"				/* 2 */
+	    "max-flows = lots\n"			/* 3 */
+	    "payload-bytes = -1\n"			/* 4 */
+	    "timeout-udp = 0\n"			/* 5 */
+	    "promiscuous = maybe\n"			/* 6 */
+	    "buffer-size = 1K\n"			/* 7 */
+	    "filter =\n", err, sizeof(err)), -1);	/* 8 */
+	snprintf(want, sizeof(want), "%s:2: bad value \"10\" for snaplen "
+	    "(64 to 262144)", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:3: bad value \"lots\" for max-flows",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:4: bad value \"-1\" for "
+	    "payload-bytes", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:5: bad value \"0\" for timeout-udp",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:6: bad value \"maybe\" for "
+	    "promiscuous (yes or no)", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:7: bad value \"1K\" for buffer-size",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:8: filter: empty", path);
+	assert_non_null(strstr(err, want));
+	conf_free(&c);
+}
+
+static void
 test_syntax_error_and_long_line(void **state)
 {
 	struct conf	 c;
@@ -369,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_correlator_scale_and_retention_keys),
 		cmocka_unit_test(test_internal_networks_text),
 		cmocka_unit_test(test_setup_failure_frees),
+		cmocka_unit_test(test_capture_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

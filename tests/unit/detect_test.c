@@ -41,7 +41,13 @@ static const char rules[] =
     "action == \"auth_fail\" }\n"
     "rule by_user { meta: group_by = \"user\" condition: "
     "action == \"auth_fail\" }\n"
-    "rule abroad { condition: extraterritorial and hour == 10 }\n";
+    "rule abroad { condition: extraterritorial and hour == 10 }\n"
+    "rule leaving { condition: event_kind == \"flow\" and outbound_abroad "
+    "and dest_country == \"CN\" and not dest_internal }\n"
+    "rule inward { condition: dest_internal and not dest_extraterritorial and "
+    "dest_country == \"\" }\n"
+    "rule scan_payload { condition: event_kind == \"flow\" and "
+    "uint32be(0) == 0x47455420 }\n";
 
 static int
 setup(void **state)
@@ -312,6 +318,41 @@ test_evidence(void **state)
 	free(s);
 }
 
+/* A flow's destination: internal, abroad, home; the payload scanned. */
+static void
+test_flow_destination(void **state)
+{
+	struct fix	*f = *state;
+	struct event	 ev;
+	struct verdict	 v;
+
+	event_clear(&ev);
+	event_set(&ev, EV_KIND, "flow");
+	event_set(&ev, EV_TS, TS_NOV20_1030);
+	event_set(&ev, EV_SRC_IP, "10.0.0.20");
+	event_set(&ev, EV_DEST_IP, "61.177.172.9");
+	ev.f[EV_PAYLOAD].v = "GET / HTTP/1.1\r\n";
+	ev.f[EV_PAYLOAD].len = 16;
+	assert_int_equal(detect_event(&f->d, &ev, 1, &v), 0);
+	assert_non_null(hit(f, &v, "leaving"));
+	assert_null(hit(f, &v, "inward"));
+	assert_non_null(hit(f, &v, "scan_payload"));
+	/* To a home country: not leaving. */
+	event_set(&ev, EV_DEST_IP, "90.1.2.3");
+	assert_int_equal(detect_event(&f->d, &ev, 1, &v), 0);
+	assert_null(hit(f, &v, "leaving"));
+	/* From abroad to an internal host. */
+	event_set(&ev, EV_SRC_IP, "61.177.172.9");
+	event_set(&ev, EV_DEST_IP, "10.0.0.20");
+	assert_int_equal(detect_event(&f->d, &ev, 1, &v), 0);
+	assert_null(hit(f, &v, "leaving"));
+	assert_non_null(hit(f, &v, "inward"));
+	/* A log line is not a flow: its line is scanned, not a payload. */
+	event_set(&ev, EV_KIND, "log");
+	assert_int_equal(detect_event(&f->d, &ev, 1, &v), 0);
+	assert_null(hit(f, &v, "scan_payload"));
+}
+
 int
 main(void)
 {
@@ -323,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_group_by_dest_ip),
 		cmocka_unit_test(test_group_by_others),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_flow_destination),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
