@@ -17,8 +17,9 @@ CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
 READ	= core/report.c core/report_text.c
 WRITE	= core/incident.c
 PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
-CAPTURE	= collector/capture.c collector/decode.c collector/flow.c \
-	  collector/appmeta.c
+FLOWS	= collector/decode.c collector/flow.c collector/appmeta.c \
+	  collector/flowev.c
+CAPTURE	= collector/capture.c $(FLOWS)
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
 	  $(CAPTURE) $(CORE)
@@ -30,14 +31,14 @@ CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
 	  cli/rules_test.c cli/rulesrc.c core/backup.c correlator/detect.c \
-	  correlator/geo.c $(PARSERS) \
+	  correlator/geo.c $(PARSERS) $(FLOWS) \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
 	  $(WRITE)
 
 LIBS_COLLECTOR	= -lhiredis -levent -linih -lpcap
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
 		  -ljansson -linih -lpthread -lm
-LIBS_VIGIE	= -lyara -lmaxminddb -lhiredis -ljansson -linih -lpthread -lm
+LIBS_VIGIE	= -lyara -lmaxminddb -lpcap -lhiredis -ljansson -linih -lpthread -lm
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 

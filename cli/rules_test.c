@@ -14,12 +14,14 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <pcap/pcap.h>
 
 #include "cmd.h"
 #include "conf.h"
 #include "daytime.h"
 #include "detect.h"
 #include "event_json.h"
+#include "flowev.h"
 #include "geo.h"
 #include "parse.h"
 #include "rulesrc.h"
@@ -93,8 +95,11 @@ rt_usage(FILE *fp)
 	    "[--expect FILE]\n"
 	    "                        [--why-not RULE] [--geoip FILE] "
 	    "[--home-countries CC,..]\n"
-	    "                        RULES... -- INPUT...\n"
+	    "                        [--internal CIDR,..] RULES... -- "
+	    "INPUT...\n"
 	    "  INPUT: FILE:PARSER (a log, parsers: %s)\n"
+	    "         FILE (a capture file: its flows, as the collector "
+	    "makes them)\n"
 	    "         FILE (event JSON lines, as vigie events --format json "
 	    "prints them)\n", parser_names());
 }
@@ -633,6 +638,95 @@ input_json(struct rtest *t, const char *path)
 	return rc;
 }
 
+/* A capture file: its packets into a flow table, each flow judged. */
+struct pcapin {
+	struct rtest	*t;
+	const char	*path;
+	uint8_t		*pay;
+	uint32_t	 paymax;
+	uint64_t	 flows;
+	int		 failed;
+};
+
+static int
+pcap_flow(void *arg, const struct flow *f, enum flow_end why)
+{
+	struct pcapin	*in = arg;
+	struct event	 ev;
+	struct flowev	 fb;
+	char		 where[4200];
+
+	(void)why;
+	in->flows++;
+	flowev_make(f, in->pay, in->paymax, &fb, &ev);
+	snprintf(where, sizeof(where), "%s#flow%" PRIu64, in->path, in->flows);
+	if (judge(in->t, where, &ev) == -1)
+		in->failed = 1;
+	return 0;
+}
+
+static int
+input_pcap(struct rtest *t, const char *path)
+{
+	struct pcapin		 in = { t, path, NULL, 0, 0, 0 };
+	struct flowconf		 fc;
+	struct flowtab		*ft;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	struct pkt		 p;
+	char			 err[PCAP_ERRBUF_SIZE];
+	pcap_t			*pc;
+	int			 rc, dlt, status = 0;
+
+	if ((pc = pcap_open_offline(path, err)) == NULL) {
+		fprintf(stderr, "vigie: %s: %s\n", path, err);
+		return 2;
+	}
+	dlt = pcap_datalink(pc);
+	flowev_conf(t->conf, &fc);
+	in.paymax = fc.payload_bytes;
+	if ((in.pay = malloc(in.paymax + 1)) == NULL ||
+	    (ft = flowtab_new(&fc, pcap_flow, &in)) == NULL) {
+		free(in.pay);
+		pcap_close(pc);
+		return 1;
+	}
+	while ((rc = pcap_next_ex(pc, &h, &data)) == 1 && !in.failed)
+		if (decode_packet(dlt, data, h->caplen, h->len, &p) == DEC_OK &&
+		    flowtab_packet(ft, &p, (int64_t)h->ts.tv_sec * 1000000 +
+		    h->ts.tv_usec) == -1)
+			in.failed = 1;
+	if (rc == PCAP_ERROR) {
+		fprintf(stderr, "vigie: %s: %s\n", path, pcap_geterr(pc));
+		status = 2;
+	}
+	if (flowtab_flush(ft) == -1 || in.failed)
+		status = 1;
+	flowtab_free(ft);
+	free(in.pay);
+	pcap_close(pc);
+	return status;
+}
+
+/* A capture file starts with one of libpcap's magic numbers. */
+static int
+is_pcap(const char *path)
+{
+	unsigned char	 m[4];
+	FILE		*fp;
+	size_t		 n;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(m, 1, sizeof(m), fp);
+	fclose(fp);
+	return n == 4 && ((m[0] == 0xd4 && m[1] == 0xc3 && m[2] == 0xb2) ||
+	    (m[1] == 0xb2 && m[2] == 0xc3 && m[3] == 0xd4) ||
+	    (m[0] == 0x4d && m[1] == 0x3c && m[2] == 0xb2) ||
+	    (m[1] == 0xb2 && m[2] == 0x3c && m[3] == 0x4d) ||
+	    (m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a));
+}
+
 static int
 input(struct rtest *t, const char *arg)
 {
@@ -649,8 +743,10 @@ input(struct rtest *t, const char *arg)
 		return input_log(t, path, p);
 	}
 	if (colon != NULL && strchr(colon, '/') == NULL)
-		return rt_err("%s: unknown parser (FILE:PARSER, or a file of "
-		    "event JSON lines)", arg);
+		return rt_err("%s: unknown parser (FILE:PARSER, a capture file, "
+		    "or a file of event JSON lines)", arg);
+	if (is_pcap(arg))
+		return input_pcap(t, arg);
 	return input_json(t, arg);
 }
 
@@ -842,6 +938,11 @@ cmd_rules_test(struct conf *conf, int argc, char **argv)
 		    &missing)) != NULL) {
 			if (conf_set(conf, "geo", "database", v, "--geoip") ==
 			    -1)
+				return 2;
+		} else if ((v = cli_opt_value(argc, argv, &k, "--internal",
+		    &missing)) != NULL) {
+			if (conf_set(conf, "geo", "internal-networks", v,
+			    "--internal") == -1)
 				return 2;
 		} else if ((v = cli_opt_value(argc, argv, &k,
 		    "--home-countries", &missing)) != NULL) {

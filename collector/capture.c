@@ -2,7 +2,7 @@
  * collector/capture.c - libpcap inputs: capture files and a live
  * interface, into the flow table, flows into events. Owns the pcap_t,
  * the flow table and the live fd's event. Calls decode.c, flow.c,
- * appmeta.c and emit.c.
+ * flowev.c and emit.c.
  */
 #include <sys/stat.h>
 
@@ -12,38 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "appmeta.h"
 #include "capture.h"
 #include "daytime.h"
+#include "flowev.h"
 #include "log.h"
 
 #define LIVE_TIMEOUT_MS	100
-
-void
-capture_flowconf(const struct conf *c, struct flowconf *fc)
-{
-	memset(fc, 0, sizeof(*fc));
-	fc->max_flows = (uint32_t)c->max_flows;
-	fc->payload_bytes = (uint32_t)c->payload_bytes;
-	fc->timeout[FC_SYN] = (int64_t)c->timeout_syn * 1000000;
-	fc->timeout[FC_TCP] = (int64_t)c->timeout_tcp * 1000000;
-	fc->timeout[FC_CLOSED] = (int64_t)c->timeout_closed * 1000000;
-	fc->timeout[FC_UDP] = (int64_t)c->timeout_udp * 1000000;
-	fc->timeout[FC_OTHER] = (int64_t)c->timeout_other * 1000000;
-}
-
-static const char *
-proto_name(int p, char *buf, size_t size)
-{
-	switch (p) {
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 1: return "icmp";
-	case 58: return "ipv6-icmp";
-	}
-	snprintf(buf, size, "%d", p);
-	return buf;
-}
 
 /* One flow leaving the table: a `flow` event, unless already spooled. */
 static int
@@ -51,77 +25,13 @@ flow_out(void *arg, const struct flow *f, enum flow_end why)
 {
 	struct capture	*cap = arg;
 	struct event	 ev;
-	struct appmeta	 am;
-	char		 src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	char		 sp[8], dp[8], pr[8], n[6][24], fl[4], ts[24], te[24];
-	char		 gaps[12], it[8], ic[8], vl[8];
-	size_t		 plen;
-	int		 g, af = f->v6 ? AF_INET6 : AF_INET;
+	struct flowev	 fb;
 
 	(void)why;
 	cap->nflows++;
 	if (cap->nflows <= cap->skip_until)
 		return 0;	/* in the spool before a restart */
-	event_clear(&ev);
-	event_set(&ev, EV_KIND, "flow");
-	inet_ntop(af, f->ca, src, sizeof(src));
-	inet_ntop(af, f->sa, dst, sizeof(dst));
-	event_set(&ev, EV_SRC_IP, src);
-	event_set(&ev, EV_DEST_IP, dst);
-	if (f->proto == 6 || f->proto == 17) {
-		snprintf(sp, sizeof(sp), "%u", f->cport);
-		snprintf(dp, sizeof(dp), "%u", f->sport);
-		event_set(&ev, EV_SRC_PORT, sp);
-		event_set(&ev, EV_DEST_PORT, dp);
-	}
-	event_set(&ev, EV_PROTO, proto_name(f->proto, pr, sizeof(pr)));
-	snprintf(n[0], sizeof(n[0]), "%" PRIu32, f->pkts[0]);
-	snprintf(n[1], sizeof(n[1]), "%" PRIu32, f->pkts[1]);
-	snprintf(n[2], sizeof(n[2]), "%" PRIu64, f->bytes[0]);
-	snprintf(n[3], sizeof(n[3]), "%" PRIu64, f->bytes[1]);
-	event_set(&ev, EV_PKTS_TOSERVER, n[0]);
-	event_set(&ev, EV_PKTS_TOCLIENT, n[1]);
-	event_set(&ev, EV_BYTES_TOSERVER, n[2]);
-	event_set(&ev, EV_BYTES_TOCLIENT, n[3]);
-	if (f->proto == 6) {
-		snprintf(fl, sizeof(fl), "%x", f->flags[0] | f->flags[1]);
-		event_set(&ev, EV_TCP_FLAGS, fl);
-	}
-	event_set(&ev, EV_STATE, flow_state_name(f->state));
-	snprintf(ts, sizeof(ts), "%" PRId64, f->start);
-	snprintf(te, sizeof(te), "%" PRId64, f->end);
-	event_set(&ev, EV_TS, ts);
-	event_set(&ev, EV_START, ts);
-	event_set(&ev, EV_END, te);
-	plen = flow_payload(f, cap->pay, cap->paymax, &g);
-	if (plen > 0) {
-		ev.f[EV_PAYLOAD].v = (const char *)cap->pay;
-		ev.f[EV_PAYLOAD].len = plen;
-		appmeta_parse(cap->pay, plen, &am);
-		if (am.app_proto != NULL) {
-			event_set(&ev, EV_APP_PROTO, am.app_proto);
-			event_set(&ev, EV_HTTP_METHOD, am.method);
-			event_set(&ev, EV_URL, am.url);
-			event_set(&ev, EV_HTTP_HOSTNAME, am.host);
-			event_set(&ev, EV_USER_AGENT, am.user_agent);
-			event_set(&ev, EV_TLS_SNI, am.sni);
-			event_set(&ev, EV_SSH_SOFTWARE, am.ssh);
-		}
-	}
-	if (g > 0) {
-		snprintf(gaps, sizeof(gaps), "%d", g);
-		event_set(&ev, EV_PAYLOAD_GAPS, gaps);
-	}
-	if (f->proto == 1 || f->proto == 58) {
-		snprintf(it, sizeof(it), "%u", f->icmp_type);
-		snprintf(ic, sizeof(ic), "%u", f->icmp_code);
-		event_set(&ev, EV_ICMP_TYPE, it);
-		event_set(&ev, EV_ICMP_CODE, ic);
-	}
-	if (f->nvlan > 0) {
-		snprintf(vl, sizeof(vl), "%u", f->vlan);
-		event_set(&ev, EV_VLAN, vl);
-	}
+	flowev_make(f, cap->pay, cap->paymax, &fb, &ev);
 	cap->flows_out++;
 	if (cap->live)
 		return emit_event(cap->e, &ev, NULL);
@@ -138,7 +48,7 @@ capture_common(struct capture *cap, const char *name, const struct conf *c,
 	struct flowconf	 fc;
 
 	memset(cap, 0, sizeof(*cap));
-	capture_flowconf(c, &fc);
+	flowev_conf(c, &fc);
 	cap->e = e;
 	cap->paymax = fc.payload_bytes;
 	if ((cap->name = strdup(name)) == NULL ||

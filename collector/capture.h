@@ -43,8 +43,6 @@ struct capture {
 	int			 erring;	/* live: the last read failed */
 };
 
-/* The flow table's settings from the config. */
-void	capture_flowconf(const struct conf *, struct flowconf *);
 /*
  * Opens a capture file; resumes from the spool's checkpoint of that file
  * (its flows already in the spool are not emitted again; a file read to

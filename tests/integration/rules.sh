@@ -86,6 +86,23 @@ T --why-not root_guess "$tmp/root.yar" -- "$tmp/hostile.log:sshd" >"$tmp/hostile
 check "no raw escape or bell reaches the terminal" sh -c "! grep -q \"\$(printf '[\\033\\007]')\" '$tmp/hostile.out'"
 check "they are shown escaped" grep -q '\\e\[2J' "$tmp/hostile.out"
 
+echo "# a capture file: its flows, as the collector makes them"
+t0=$(date -u -d '2026-11-22 10:00:00' +%s)
+i=0
+{
+	echo "link ether"
+	while [ $i -lt 25 ]; do
+		echo "$((t0 + i)).000000 tcp 61.177.172.5 40$((100 + i)) 10.0.0.10 $((1000 + i)) flags=S seq=1$i"
+		echo "$((t0 + i)).000300 tcp 10.0.0.10 $((1000 + i)) 61.177.172.5 40$((100 + i)) flags=RA ack=1$((i))1"
+		i=$((i + 1))
+	done
+} >"$tmp/scan.txt"
+"$B/tools/mkpcap" "$tmp/scan.txt" "$tmp/scan.pcap"
+T --internal 10.0.0.0/8 rules -- "$tmp/scan.pcap" >"$tmp/scan.out"
+check "the scan's 20th rejected flow opens the port scan incident" near "$tmp/scan.out" "$tmp/scan.pcap#flow20" 6 "20 of 20 in 60 s: an incident opens here"
+check "a flow's event: source, country, state" near "$tmp/scan.out" "$tmp/scan.pcap#flow1" 2 "61.177.172.5 (CN, external, extraterritorial)"
+check "the rule read the flow's state" near "$tmp/scan.out" "$tmp/scan.pcap#flow1" 4 "state=rejected"
+
 echo "# usage"
 check "no -- INPUT: exit 2" test "$(status "$tmp/u.err" T rules)" = 2
 check "unknown parser: exit 2" test "$(status "$tmp/u.err" T rules -- "$log:nosuch")" = 2
