@@ -15,7 +15,9 @@ CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
 	  core/text.c core/event.c core/streamid.c
 READ	= core/report.c core/report_text.c
 WRITE	= core/incident.c
-PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
+PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c \
+	  collector/parse_pam.c collector/parse_sudo.c collector/parse_kernel.c \
+	  collector/parse_web.c collector/parse_weberr.c
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
 	  $(CORE)
@@ -106,6 +108,16 @@ $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LIBS_$*) -lcmocka -lhiredis \
 	    -linih -ljansson -lm
 
+$(B)/tests/corpora_run: $(call obj,tests/corpora/corpora.c $(PARSERS) core/event.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -ljansson
+
+# make corpora: other projects' annotated lines through the parsers.
+CORPORA	?= ../shared/corpora
+corpora: $(B)/tests/corpora_run
+	@if [ -d "$(CORPORA)" ]; then $(B)/tests/corpora_run "$(CORPORA)"; \
+	else echo "corpora: $(CORPORA) is absent: skipped"; fi
+
 deps:
 	@sh scripts/deps.sh
 
@@ -128,7 +140,7 @@ screenshot: all
 	@UPDATE_SCREENSHOT=1 BIN=$(BIN) sh tests/e2e/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all unit integration e2e
+	@$(MAKE) --no-print-directory all unit corpora integration e2e
 
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -175,7 +187,7 @@ fuzz:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
+.PHONY: corpora all deps unit integration e2e screenshot check asan demo demo-stop \
 	bench bench-peers fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

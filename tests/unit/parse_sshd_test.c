@@ -402,8 +402,8 @@ test_pam_other_lines(void **state)
 	    "(uid=0)", "session_open", "alice", "", "");
 	EXPECT("pam_unix(sshd:session): session closed for user alice",
 	    "session_close", "alice", "", "");
-	EXPECT("pam_unix(sshd:auth): check pass; user unknown", "", "", "",
-	    "");
+	EXPECT("pam_unix(sshd:auth): check pass; user unknown",
+	    "pam_user_unknown", "", "", "");
 }
 
 /* ---- no_ident, bad_protocol ---- */
