@@ -175,6 +175,15 @@ pam_parse(struct logrec *r)
 
 	if (r->msg == NULL)
 		return -1;
+	/* Old Linux-PAM: "(pam_unix) text" in the program's own message. */
+	if (p == NULL && r->msglen > 6 && memcmp(r->msg, "(pam_", 5) == 0 &&
+	    (k = ls_find(ls_make(r->msg, r->msglen), 0, ") ")) != LS_NONE) {
+		if (pam_text(r, ls_make(r->msg + k + 2, r->msglen - k - 2))
+		    == 0)
+			return 0;
+		r->action[0] = r->user[0] = r->src_ip[0] = '\0';
+		return -1;
+	}
 	if (p != NULL) {
 		/* Old tag "sshd(pam_unix)[pid]: text". */
 		k = (size_t)(p - r->program);

@@ -43,6 +43,10 @@ static int	m_disconnecting_old(struct logrec *, struct span);
 static int	m_disconnecting(struct logrec *, struct span);
 static int	m_connect(struct logrec *, struct span);
 static int	m_refused(struct logrec *, struct span);
+static int	m_negotiate(struct logrec *, struct span);
+static int	m_addr_colon(struct logrec *, struct span);
+static int	m_pam_old(struct logrec *, struct span);
+static int	m_from_tail(struct logrec *, struct span);
 static int	m_revmap(struct logrec *, struct span);
 static int	m_maps_to(struct logrec *, struct span);
 
@@ -51,6 +55,7 @@ static const struct matcher matchers[] = {
 	{ "Failed none for ",		"auth_none",	m_auth_user },
 	{ "Failed ",			"auth_fail",	m_auth_method },
 	{ "Accepted ",			"auth_ok",	m_auth_method },
+	{ "Postponed ",			"auth_postponed", m_auth_method },
 	{ "Invalid user ",		"invalid_user",	m_invalid_user },
 	{ "Illegal user ",		"invalid_user",	m_invalid_user },
 	{ "User ",			"user_not_allowed", m_not_allowed },
@@ -60,13 +65,17 @@ static const struct matcher matchers[] = {
 	{ "PAM: ",			"pam_auth_fail", m_pam_sshd },
 	{ "PAM ",			"pam_auth_fail", m_pam_more },
 	{ "pam_",			NULL,		m_pam_module },
+	{ "(pam_",			NULL,		m_pam_old },
 	{ "Did not receive identification string from ",
 					"no_ident",	m_addr_only },
 	{ "Bad protocol version identification ",
 					"bad_protocol",	m_bad_proto },
 	{ "banner exchange: Connection from ",
 					"bad_protocol",	m_head_addr },
-	{ "Unable to negotiate with ",	"bad_protocol",	m_head_addr },
+	{ "Unable to negotiate with ",	"bad_protocol",	m_negotiate },
+	{ "ssh_dispatch_run_fatal: Connection from ",
+					"bad_protocol",	m_head_addr },
+	{ "Magic value check failed ",	"bad_protocol",	m_from_tail },
 	{ "kex_exchange_identification: ",
 					"ident_error",	m_nothing },
 	{ "Connection closed by ",	"disconnect",	m_preamble_tail },
@@ -83,7 +92,7 @@ static const struct matcher matchers[] = {
 					"reverse_mapping", m_revmap },
 	{ "Address ",			"reverse_mapping", m_maps_to },
 	{ "Read from socket failed: ",	"disconnect",	m_nothing },
-	{ "Read error from remote host ", "disconnect",	m_nothing },
+	{ "Read error from remote host ", "disconnect",	m_addr_colon },
 };
 
 /* Preambles sshd puts before the address (packet.c log_preamble). */
@@ -363,7 +372,8 @@ m_auth_user(struct logrec *out, struct span s)
 			continue;
 		rest = span_sub(rest, k, rest.n);
 		if (rest.n != 0 && !span_eat(&rest, " ssh2") &&
-		    !span_eat(&rest, " ssh1"))
+		    !span_eat(&rest, " ssh1") && !(rest.n == 4 &&
+		    span_eat(&rest, " ssh")))
 			continue;
 		if (rest.n != 0 && !span_starts(rest, ": "))
 			continue;
@@ -477,6 +487,50 @@ m_pam_sshd(struct logrec *out, struct span s)
 		return -1;
 	(void)set_addr(out, s.p + h, s.n - h);
 	set_user(out, span_sub(s, 0, h - 6));
+	return 0;
+}
+
+/* "A port N: text" or, before OpenSSH 7.3, "A: text" */
+static int
+m_negotiate(struct logrec *out, struct span s)
+{
+	if (m_head_addr(out, s) == 0)
+		return 0;
+	out->src_ip[0] = out->src_port[0] = '\0';
+	return m_addr_colon(out, s);
+}
+
+/* "A: text" (the address, then sshd's or the system's text) */
+static int
+m_addr_colon(struct logrec *out, struct span s)
+{
+	size_t	 a;
+
+	for (a = 0; a < s.n && s.p[a] != ' '; a++)
+		;
+	if (a < 2 || s.p[a - 1] != ':' || set_addr(out, s.p, a - 1) == -1)
+		return -1;
+	return 0;
+}
+
+/* "(pam_unix) authentication failure; ...": old Linux-PAM, parse_pam.c's. */
+static int
+m_pam_old(struct logrec *out, struct span s)
+{
+	out->msg = s.p - 5;
+	out->msglen = s.n + 5;
+	return pam_parse(out);
+}
+
+/* "... from A port N" at the end (the text before is sshd's). */
+static int
+m_from_tail(struct logrec *out, struct span s)
+{
+	size_t	 a;
+
+	if ((a = tail_addr(out, s, 0)) == NOPOS || a < 6 ||
+	    memcmp(s.p + a - 6, " from ", 6) != 0)
+		return -1;
 	return 0;
 }
 
@@ -659,7 +713,9 @@ m_disconnecting(struct logrec *out, struct span s)
 		if (preamble_addr(out, span_sub(s, 0, c), 0) == 0)
 			return 0;
 	}
-	return -1;
+	/* No reason at all: "Disconnecting invalid user U A port N". */
+	out->user[0] = out->src_ip[0] = out->src_port[0] = '\0';
+	return preamble_addr(out, s, 0);
 }
 
 /* "A port N on B port M[ rdomain "R"]" */

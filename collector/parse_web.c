@@ -52,7 +52,23 @@ static const char fmt_apache_combined[] = "$remote_addr $ident $remote_user "
 static const char fmt_apache_common[] = "$remote_addr $ident $remote_user "
     "[$time_local] \"$request\" $status $body_bytes_sent";
 
+/* Lines with the virtual host first ("$host $remote_addr ..."). */
+static const char fmt_vhost[] = "$host $remote_addr - $remote_user "
+    "[$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" "
+    "\"$http_user_agent\"";
+static const char fmt_vhost_port[] = "$host:$server_port $remote_addr - "
+    "$remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+    "\"$http_referer\" \"$http_user_agent\"";
+static const char fmt_apache_vhost_only[] = "$host $remote_addr $ident "
+    "$remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+    "\"$http_referer\" \"$http_user_agent\"";
+/* No ident column ("$remote_addr - [$time_local] ..."). */
+static const char fmt_noident[] = "$remote_addr - [$time_local] "
+    "\"$request\" $status $body_bytes_sent \"$http_referer\" "
+    "\"$http_user_agent\"";
+
 static struct wformat	 f_nginx, f_common, f_avhost, f_acombined, f_acommon;
+static struct wformat	 f_vhost, f_vhost_port, f_avhost_only, f_noident;
 static int		 compiled;
 
 static int
@@ -124,6 +140,11 @@ web_init(void)
 	(void)wf_compile(&f_avhost, fmt_apache_vhost, err, sizeof(err));
 	(void)wf_compile(&f_acombined, fmt_apache_combined, err, sizeof(err));
 	(void)wf_compile(&f_acommon, fmt_apache_common, err, sizeof(err));
+	(void)wf_compile(&f_vhost, fmt_vhost, err, sizeof(err));
+	(void)wf_compile(&f_vhost_port, fmt_vhost_port, err, sizeof(err));
+	(void)wf_compile(&f_avhost_only, fmt_apache_vhost_only, err,
+	    sizeof(err));
+	(void)wf_compile(&f_noident, fmt_noident, err, sizeof(err));
 	compiled = 1;
 }
 
@@ -375,22 +396,38 @@ web_try(const struct wformat *const *fs, const char *line, size_t len,
 	struct lspan	 val[WF_ITEMS];
 	struct lspan	 l = ls_make(line, len);
 	int64_t		 ts;
-	int		 i;
+	int		 i, pass, first = -1;
 
+	/*
+	 * The first format that fits and gives an address; else the first
+	 * that fits ("www.example.com 1.2.3.4 - - [...]" fits combined with
+	 * the host name as client, and the vhost format with 1.2.3.4).
+	 */
 	web_init();
-	for (i = 0; fs[i] != NULL; i++) {
-		pb->rec.src_ip[0] = pb->rec.src_zone[0] = '\0';
-		pb->status[0] = pb->bytes[0] = '\0';
-		event_clear(ev);
-		if (wf_match(fs[i], l, val) == -1 ||
-		    web_fill(fs[i], val, pb, ev, service, &ts) == -1)
-			continue;
-		ev->f[EV_TS].v = pb->ts;
-		ev->f[EV_TS].len = parse_ts(pb, ts != -1 ? ts :
-		    (int64_t)ref * 1000000);
-		ev->f[EV_LINE].v = line;
-		ev->f[EV_LINE].len = len;
-		return PARSE_RECOGNISED;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; fs[i] != NULL; i++) {
+			if (pass == 1 && i != first)
+				continue;
+			pb->rec.src_ip[0] = pb->rec.src_zone[0] = '\0';
+			pb->status[0] = pb->bytes[0] = '\0';
+			event_clear(ev);
+			if (wf_match(fs[i], l, val) == -1 ||
+			    web_fill(fs[i], val, pb, ev, service, &ts) == -1)
+				continue;
+			if (pass == 0 && pb->rec.src_ip[0] == '\0') {
+				if (first == -1)
+					first = i;
+				continue;
+			}
+			ev->f[EV_TS].v = pb->ts;
+			ev->f[EV_TS].len = parse_ts(pb, ts != -1 ? ts :
+			    (int64_t)ref * 1000000);
+			ev->f[EV_LINE].v = line;
+			ev->f[EV_LINE].len = len;
+			return PARSE_RECOGNISED;
+		}
+		if (first == -1)
+			break;
 	}
 	event_clear(ev);
 	event_set(ev, EV_KIND, "log");
@@ -406,7 +443,8 @@ enum parse_result
 web_nginx(const char *line, size_t len, time_t ref, struct parse_buf *pb,
     struct event *ev)
 {
-	const struct wformat *fs[] = { &f_nginx, &f_common, NULL };
+	const struct wformat *fs[] = { &f_nginx, &f_common, &f_vhost_port,
+	    &f_vhost, &f_noident, NULL };
 
 	web_init();
 	return web_try(fs, line, len, ref, pb, ev, "nginx");
@@ -417,7 +455,7 @@ web_apache(const char *line, size_t len, time_t ref, struct parse_buf *pb,
     struct event *ev)
 {
 	const struct wformat *fs[] = { &f_avhost, &f_acombined, &f_acommon,
-	    NULL };
+	    &f_avhost_only, NULL };
 
 	web_init();
 	return web_try(fs, line, len, ref, pb, ev, "apache");

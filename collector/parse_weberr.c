@@ -149,6 +149,9 @@ apache_msg(struct logrec *r, struct lspan s)
 			ls_copy(r->severity, sizeof(r->severity), a);
 		s = ls_sub(s, k + 2, s.n);
 	}
+	/* An APR error first: "(70014)End of file found: [client ..." */
+	if (ls_starts(s, "(") && (k = ls_find(s, 0, ": [client ")) != LS_NONE)
+		s = ls_sub(s, k + 2, s.n);
 	if (!ls_eat(&s, "[client ") || (k = ls_find(s, 0, "] ")) == LS_NONE)
 		return -1;
 	a = ls_sub(s, 0, k);
