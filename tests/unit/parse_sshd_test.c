@@ -195,8 +195,10 @@ static void
 test_partial_and_postponed_not_recognised(void **state)
 {
 	(void)state;
+	/* Postponed: the method goes on (PAM); its own action, no attempt. */
 	EXPECT("Postponed keyboard-interactive for alice from 10.0.0.5 port "
-	    "50000 ssh2 [preauth]", "", "", "", "");
+	    "50000 ssh2 [preauth]", "auth_postponed", "alice", "10.0.0.5",
+	    "50000");
 	EXPECT("Partial publickey for alice from 10.0.0.5 port 50000 ssh2: "
 	    "ED25519 " FP, "", "", "", "");
 }
