@@ -42,7 +42,8 @@ PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
 TOOLS	= $(B)/tools/genlog
 
 # Unit tests: one per module, with the objects each one needs.
-UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
+UNIT	= conf netaddr text parse_syslog parse_sshd parse_host parse_web \
+	  parse_hostile report spool event \
 	  event_json scan detect tally record retention bundle incident \
 	  alert_eve
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
@@ -50,6 +51,9 @@ UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
 UNIT_parse_syslog	= $(PARSERS) core/event.c
 UNIT_parse_sshd		= $(PARSERS) core/event.c
+UNIT_parse_host		= $(PARSERS) core/event.c
+UNIT_parse_web		= $(PARSERS) core/event.c
+UNIT_parse_hostile	= $(PARSERS) core/event.c
 UNIT_report		= $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_incident		= $(WRITE) $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_alert_eve		= correlator/alert_eve.c core/text.c

@@ -64,8 +64,17 @@ pam_fields(struct logrec *r, struct lspan s)
 		;
 	if (ls_eat(&rest, "user=")) {
 		ls_copy(r->user, sizeof(r->user), rest);
+		/*
+		 * A user holding " rhost=" could be the tail of a ruser that
+		 * held " rhost=A  user=": which rhost is PAM's is unknowable.
+		 */
+		if (ls_find(rest, 0, "rhost=") != LS_NONE)
+			r->src_ip[0] = r->src_zone[0] = '\0';
 		return;
 	}
+	/* pam_unix ends with the rhost or "  user=": anything else is not. */
+	if (rest.n > 0)
+		r->src_ip[0] = r->src_zone[0] = '\0';
 	/* Other modules: "user=U" anywhere at a word start. */
 	for (k = ls_find(s, 0, " user="); k != LS_NONE;
 	    k = ls_find(s, k + 1, " user=")) {

@@ -158,11 +158,17 @@ su_parse(struct logrec *r)
 		set_action(r, "su_fail");
 		return 0;
 	}
+	/* RFC 3164's example: "'su root' failed for U on T" */
+	(void)ls_eat(&s, "'");
+	(void)ls_eat(&s, "su ");
 	if ((k = ls_find(s, 0, " failed for ")) != LS_NONE &&
-	    ls_tok(s, '\0') == k && (c = ls_find(s, k + 12, " on ")) !=
-	    LS_NONE) {
-		ls_copy(r->target_user, sizeof(r->target_user),
-		    ls_sub(s, 0, k));
+	    (c = ls_find(s, k + 12, " on ")) != LS_NONE) {
+		struct lspan t = ls_sub(s, 0, k);
+
+		(void)ls_chop(&t, "'");
+		if (t.n == 0 || ls_tok(t, '\0') != t.n)
+			return -1;
+		ls_copy(r->target_user, sizeof(r->target_user), t);
 		ls_copy(r->user, sizeof(r->user), ls_sub(s, k + 12, c));
 		r->tty = ls_sub(s, c + 4, s.n);
 		set_action(r, "su_fail");

@@ -69,6 +69,7 @@ static const char fmt_noident[] = "$remote_addr - [$time_local] "
 
 static struct wformat	 f_nginx, f_common, f_avhost, f_acombined, f_acommon;
 static struct wformat	 f_vhost, f_vhost_port, f_avhost_only, f_noident;
+static struct wformat	 f_combined;
 static int		 compiled;
 
 static int
@@ -136,6 +137,7 @@ web_init(void)
 		return;
 	if (f_nginx.n == 0)
 		(void)wf_compile(&f_nginx, fmt_combined, err, sizeof(err));
+	(void)wf_compile(&f_combined, fmt_combined, err, sizeof(err));
 	(void)wf_compile(&f_common, fmt_common, err, sizeof(err));
 	(void)wf_compile(&f_avhost, fmt_apache_vhost, err, sizeof(err));
 	(void)wf_compile(&f_acombined, fmt_apache_combined, err, sizeof(err));
@@ -443,8 +445,8 @@ enum parse_result
 web_nginx(const char *line, size_t len, time_t ref, struct parse_buf *pb,
     struct event *ev)
 {
-	const struct wformat *fs[] = { &f_nginx, &f_common, &f_vhost_port,
-	    &f_vhost, &f_noident, NULL };
+	const struct wformat *fs[] = { &f_nginx, &f_combined, &f_common,
+	    &f_vhost_port, &f_vhost, &f_noident, NULL };
 
 	web_init();
 	return web_try(fs, line, len, ref, pb, ev, "nginx");

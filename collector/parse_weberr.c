@@ -86,7 +86,7 @@ nginx_msg(struct logrec *r, struct lspan s)
 	if (ls_eat(&s, "user ")) {
 		if ((u = ls_find(s, 0, "\" was not found in \"")) != LS_NONE ||
 		    ((u = ls_find(s, 0, "\": password mismatch")) != LS_NONE &&
-		    u + 21 == s.n)) {
+		    u + strlen("\": password mismatch") == s.n)) {
 			quoted_user(r, s, u + 1);
 			set_action(r, "http_auth_fail");
 			return 0;
