@@ -65,10 +65,11 @@ pam_fields(struct logrec *r, struct lspan s)
 	if (ls_eat(&rest, "user=")) {
 		ls_copy(r->user, sizeof(r->user), rest);
 		/*
-		 * A user holding " rhost=" could be the tail of a ruser that
-		 * held " rhost=A  user=": which rhost is PAM's is unknowable.
+		 * A user holding "rhost=" after a non-empty ruser: the ruser
+		 * could have held " rhost=A  user=" and which rhost is PAM's
+		 * is unknowable. (An empty ruser, as sshd's, leaves no doubt.)
 		 */
-		if (ls_find(rest, 0, "rhost=") != LS_NONE)
+		if (r->ruser.n > 0 && ls_find(rest, 0, "rhost=") != LS_NONE)
 			r->src_ip[0] = r->src_zone[0] = '\0';
 		return;
 	}

@@ -169,11 +169,11 @@ test_pam(void **state)
 	F(ev, SRC_IP, "198.51.100.7");
 	F(ev, USER, "from 1.2.3.4 port 22");
 	/*
-	 * A user holding "rhost=": which rhost PAM wrote cannot be told
-	 * (ruser "x rhost=6.6.6.6  user=" would read the same): none.
+	 * A user holding "rhost=" after a ruser: which rhost PAM wrote cannot
+	 * be told (ruser "r rhost=A  user=" would read the same): none.
 	 */
-	assert_int_equal(ph_parse("pam", H "sshd[13]: pam_unix(sshd:auth): "
-	    "authentication failure; logname= uid=0 euid=0 tty=ssh ruser= "
+	assert_int_equal(ph_parse("pam", H "login[13]: pam_unix(login:auth): "
+	    "authentication failure; logname= uid=0 euid=0 tty=tty1 ruser=r "
 	    "rhost=198.51.100.7  user=x rhost=6.6.6.6", &ev),
 	    PARSE_RECOGNISED);
 	F(ev, SRC_IP, "");
