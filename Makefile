@@ -163,6 +163,16 @@ demo-stop:
 bench: deps all
 	@BIN=$(BIN) sh bench/run.sh
 
+$(B)/bench/parse_bench: $(call obj,bench/parse_bench.c $(PARSERS) core/event.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+
+# make bench-parse: parse-only lines per second, one core, per parser.
+bench-parse: $(B)/bench/parse_bench
+	@uname -srm; grep -m1 'model name' /proc/cpuinfo || true
+	@echo "command: $(B)/bench/parse_bench $${BENCH_SECONDS:-1}  (make bench-parse)"
+	@$(B)/bench/parse_bench $${BENCH_SECONDS:-1}
+
 bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
 	@BIN=$(BIN) sh bench/peers.sh
@@ -173,25 +183,36 @@ bench-peers: deps all
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	     -D_GNU_SOURCE -Icore -Icollector
-FUZZ	= sshd frame
-fuzz:
-	@VIGIE_FUZZ=1 sh scripts/deps.sh
+# One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
+FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-error apache \
+	     apache-error generic
+FUZZ	= sshd frame $(patsubst %,p_%,$(FUZZ_PARSERS))
+fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
 	    -o $(B)/fuzz/fuzz_sshd
+	@set -e; for p in $(FUZZ_PARSERS); do \
+		echo "$(FUZZ_CC) ... -DFUZZ_PARSER=$$p -o $(B)/fuzz/fuzz_p_$$p"; \
+		$(FUZZ_CC) $(FUZZ_FLAGS) -DFUZZ_PARSER="\"$$p\"" \
+		    tests/fuzz/fuzz_parser.c $(PARSERS) core/event.c \
+		    -o $(B)/fuzz/fuzz_p_$$p; \
+	done
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
+fuzz:
+	@VIGIE_FUZZ=1 sh scripts/deps.sh
+	@$(MAKE) --no-print-directory fuzz-build
 	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
 	for t in $(FUZZ); do \
 		echo "== fuzz_$$t: $$s s"; \
 		$(B)/fuzz/fuzz_$$t -max_total_time=$$s $(B)/fuzz/corpus/$$t \
-		    tests/fuzz/corpus/$$t; \
+		    $$(ls -d tests/fuzz/corpus/$$t 2>/dev/null); \
 	done
 
 clean:
 	rm -rf build bin
 
-.PHONY: corpora all deps unit integration e2e screenshot check asan demo demo-stop \
+.PHONY: bench-parse fuzz-build corpora all deps unit integration e2e screenshot check asan demo demo-stop \
 	bench bench-peers fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
