@@ -135,6 +135,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/order.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/reload.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/parsers.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
