@@ -11,6 +11,7 @@ start_redis --appendonly no
 
 cat >"$tmp/auth.log" <<'L'
 2026-11-22T10:00:00Z web1 sshd-session[10]: message repeated 4 times: [ Failed password for root from 198.51.100.1 port 1000 ssh2]
+2026-11-22T10:00:01Z web1 sshd-session[10]: Failed password for root from 198.51.100.1 port 1000 ssh2
 2026-11-22T10:00:01Z web1 sshd-session[10]: Disconnecting: Too many authentication failures [preauth]
 2026-11-22T10:00:02Z web1 sudo:    alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id
 2026-11-22T10:00:03Z web1 kernel: usb 1-1: USB disconnect, device number 2
@@ -36,8 +37,8 @@ count() { jq -s "[.[] | select($1)] | length" "$tmp/ev.json"; }
 
 check "collector reads every parser" collect
 check "events read back" events
-check "message repeated 4 times: four auth_fail events" \
-    test "$(count '.action == "auth_fail" and .src_ip == "198.51.100.1" and .service == "sshd"')" = 4
+check "message repeated 4 times: four auth_fail events, and one more" \
+    test "$(count '.action == "auth_fail" and .src_ip == "198.51.100.1" and .service == "sshd"')" = 5
 check "each with its own id" \
     test "$(jq -s '[.[] | .id] | unique | length' "$tmp/ev.json")" = "$(jq -s length "$tmp/ev.json")"
 check "the connection's address carried to its later line" \
@@ -49,7 +50,16 @@ check "nginx: the configured log_format" \
     test "$(count '.action == "http_request" and .src_ip == "203.0.113.5" and .http_hostname == "shop.example"')" = 1
 check "a second run stores nothing more" collect
 check "events read back again" events
-check "still four" test "$(count '.action == "auth_fail" and .src_ip == "198.51.100.1"')" = 4
+check "still five" test "$(count '.action == "auth_fail" and .src_ip == "198.51.100.1"')" = 5
+
+# The shipped rules test service, not program: OpenSSH 9.8's sshd-session.
+check "correlator drains" "$BIN/vigie-correlator" --redis "$R" --rules rules \
+    --timezone UTC --drain
+"$BIN/vigie" --redis "$R" incidents list --format json >"$tmp/inc.json"
+check "five sshd-session failures: ssh_password_guessing" \
+    test "$(jq '[.[] | select(.rule == "ssh_password_guessing" and .src_ip == "198.51.100.1")] | length' "$tmp/inc.json")" = 1
+check "three sudo attempts: sudo_password_guessing" \
+    test "$(jq '[.[] | select(.rule == "sudo_password_guessing")] | length' "$tmp/inc.json")" = 1
 
 rc=$(status "$tmp/bad.err" "$BIN/vigie-collector" --log "$tmp/auth.log:nosuch" --once)
 check "an unknown parser is refused (exit 2)" test "$rc" = 2
