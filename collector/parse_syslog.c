@@ -1,7 +1,7 @@
 /*
- * collector/parse_syslog.c - parse the header of a syslog file line.
- * Owns no state: fills a caller's struct logrec (dates, host, tag, message).
- * Called by the log tailer and the tests; calls only libc (mktime, timegm).
+ * collector/parse_syslog.c - parse the header of a syslog line (3164, 3339,
+ * 5424, macOS, undated) into a caller's struct logrec, and the one address
+ * rule (addr_parse). Owns a per-thread date cache; calls only libc.
  */
 
 #include <sys/types.h>
@@ -393,7 +393,6 @@ parse_5424(const char *line, size_t len, size_t i, time_t ref,
     struct logrec *out)
 {
 	size_t	 n, k;
-	int	 depth;
 
 	if (i < len && line[i] == '-') {
 		out->ts = (int64_t)ref * 1000000;
@@ -447,7 +446,7 @@ parse_5424(const char *line, size_t len, size_t i, time_t ref,
 		if (i >= len || line[i] != '[')
 			return -1;
 		while (i < len && line[i] == '[') {
-			for (depth = 0, i++; i < len && line[i] != ']'; i++) {
+			for (i++; i < len && line[i] != ']'; i++) {
 				if (line[i] == '\\' && i + 1 < len)
 					i++;
 				else if (line[i] == '"') {
@@ -460,7 +459,6 @@ parse_5424(const char *line, size_t len, size_t i, time_t ref,
 						return -1;
 				}
 			}
-			(void)depth;
 			if (expect(line, len, &i, ']') == -1)
 				return -1;
 		}
@@ -504,9 +502,11 @@ syslog_parse(const char *line, size_t len, time_t ref, struct logrec *out)
 		    line[i + 1] == ' ')
 			i++;
 	} else if (parse_traditional(line, len, &i, ref, &out->ts) == -1) {
-		if (len >= 4 && line[3] == ' ' && line[0] >= 'A' &&
-		    line[0] <= 'Z')
-			goto bad;	/* a bad date, not a header without one */
+		int	 m;
+
+		for (m = 0; len >= 4 && line[3] == ' ' && m < 12; m++)
+			if (memcmp(line, months[m], 3) == 0)
+				goto bad;	/* a bad date, not no date */
 		dated = 0;
 		i = 0;
 		out->ts = (int64_t)ref * 1000000;
