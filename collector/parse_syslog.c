@@ -513,6 +513,25 @@ syslog_parse(const char *line, size_t len, time_t ref, struct logrec *out)
 	}
 	if (dated && expect(line, len, &i, ' ') == -1)
 		goto bad;
+	/* BSD syslogd's "<auth.info> " before the host. */
+	if (dated && i < len && line[i] == '<') {
+		size_t	 k, dot = 0;
+
+		for (k = i + 1; k < len && k < i + 24 && line[k] != '>'; k++)
+			if (line[k] == '.' && dot == 0)
+				dot = k;
+			else if (!(line[k] >= 'a' && line[k] <= 'z') &&
+			    !(line[k] >= '0' && line[k] <= '9'))
+				break;
+		if (k < len && line[k] == '>' && dot > i + 1 && dot + 1 < k &&
+		    k + 1 < len && line[k + 1] == ' ') {
+			set_str(out->facility, sizeof(out->facility),
+			    line + i + 1, dot - i - 1);
+			set_str(out->severity, sizeof(out->severity),
+			    line + dot + 1, k - dot - 1);
+			i = k + 2;
+		}
+	}
 
 	/* Header without host: the tag follows the date. */
 	j = i;

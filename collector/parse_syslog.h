@@ -85,8 +85,9 @@ int	addr_parse(const char *a, size_t n, char *ip, size_t ipsz, char *zone,
  *	without a date, or some relays, print it): dated by `ref`.  The
  *	program must then start with a letter and be followed by "[pid]:" or
  *	": ", so that a line of text is not taken for a header.
- * A Solaris "[ID 800047 auth.info] " before the message is removed and
- * gives facility and severity.
+ * A Solaris "[ID 800047 auth.info] " before the message, and BSD syslogd's
+ * "<auth.info> " before the host, are removed and give facility and
+ * severity.
  * Every field is range-checked (month, day of that month, hour < 24, ...).
  * host is at most 255 bytes, program 63, pid 15 digits: longer is rejected.
  * msg points into `line`, valid as long as the caller's buffer is.

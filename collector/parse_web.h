@@ -18,8 +18,11 @@
  * value as \x22, Apache as \"): a URL or agent holding an address or a quote
  * never moves another field.
  *  nginx:	the format set by parse_nginx_format() (default: combined),
- *		then "common" when a line stops after the byte count.
- *  apache:	vhost_combined, combined, then common.
+ *		then combined, common, "$host:$server_port $remote_addr - ...",
+ *		"$host $remote_addr - ..." and no ident column.
+ *  apache:	vhost_combined, combined, common, "%v %h %l %u ...".
+ * Of the formats that fit, the first that gives an address wins (a vhost
+ * line also fits combined, with the virtual host as its client).
  * A line that fits no format: PARSE_NO_HEADER, the line kept as it is.
  */
 parse_fn	web_nginx, web_apache;

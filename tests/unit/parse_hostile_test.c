@@ -71,6 +71,14 @@ test_headers(void **state)
 	F(ev, SEVERITY, "notice");
 	F(ev, SRC_IP, "192.168.1.1");
 	F(ev, ACTION, "auth_none");
+	/* BSD syslogd's facility.level before the host */
+	assert_int_equal(ph_parse("sshd", "Mar 10 12:00:00 <auth.info> h "
+	    "sshd[8]: Invalid user a from 198.51.100.20", &ev),
+	    PARSE_RECOGNISED);
+	F(ev, HOST, "h");
+	F(ev, FACILITY, "auth");
+	F(ev, SEVERITY, "info");
+	F(ev, SRC_IP, "198.51.100.20");
 	/* macOS */
 	assert_int_equal(ph_parse("sshd", "2020-03-23 06:47:42.801612-0700  "
 	    "localhost sshd[3186]: error: PAM: authentication failure for bob "
