@@ -385,15 +385,24 @@ m_auth_user(struct logrec *out, struct span s)
 	return -1;
 }
 
-/* "U from A port N" or legacy "U from A" */
+/*
+ * "U from A port N" or legacy "U from A"; "U from UNKNOWN" (sshd's word
+ * for a peer it has no address for): the user, no address.
+ */
 static int
 m_invalid_user(struct logrec *out, struct span s)
 {
 	size_t	 a;
 
-	if ((a = tail_addr(out, s, 1)) == NOPOS || a < 6 ||
-	    memcmp(s.p + a - 6, " from ", 6) != 0)
+	if ((a = tail_addr(out, s, 1)) == NOPOS) {
+		if (!span_ends(s, " from UNKNOWN"))
+			return -1;
+		a = s.n - 7;
+	}
+	if (a < 6 || memcmp(s.p + a - 6, " from ", 6) != 0) {
+		out->src_ip[0] = out->src_port[0] = '\0';
 		return -1;
+	}
 	set_user(out, span_sub(s, 0, a - 6));
 	return 0;
 }

@@ -28,6 +28,12 @@ sudo_fields(struct logrec *r, struct lspan s)
 		}
 		k = ls_find(s, 0, " ; ");
 		f = ls_sub(s, 0, k == LS_NONE ? s.n : k);
+		/* sudoers log_host: "HOST=h : TTY=..." */
+		if (ls_starts(f, "HOST=") && (k = ls_find(s, 0, " : ")) !=
+		    LS_NONE && ls_tok(s, '\0') == k) {
+			s = ls_sub(s, k + 3, s.n);
+			continue;
+		}
 		if (ls_eat(&f, "TTY="))
 			r->tty = f;
 		else if (ls_eat(&f, "USER="))

@@ -37,6 +37,14 @@ static const struct disagreement {
 	  "rhost is a host name here, so the line names no address; the "
 	  "connection's address comes from its earlier line (same host and "
 	  "pid: reverse mapping, Invalid user), and LogHub reads lines alone" },
+	{ "patterndb/access_sudo", "COMMAND=", "user",
+	  "PatternDB's usracct.username is the account the command runs as "
+	  "(our target_user); user is who ran sudo" },
+	{ "patterndb/access_su", "session opened for user root by", "user",
+	  "the session is root's (user); PatternDB names the one who opened "
+	  "it" },
+	{ "patterndb", "Server listening on ", "src",
+	  "the address sshd listens on is the server's own, not a source" },
 	{ "crowdsec", "Disconnected from totobad user", "src",
 	  "not an sshd preamble (sshd writes \"authenticating user\", "
 	  "\"invalid user\" or \"user\"): the line is not sshd's" },
@@ -47,6 +55,7 @@ struct tally {
 	unsigned	 src_n, src_ok, src_dis;
 	unsigned	 user_n, user_ok, user_dis;
 	unsigned	 act_n, act_ok;
+	unsigned	 oth_n, oth_ok;	/* command, target_user, tty */
 	unsigned	 lines, recognised;
 };
 
@@ -100,6 +109,7 @@ disagreed(const char *corpus, const char *line, const char *field)
 struct got {
 	char	 src[64], user[256], action[32], program[64], host[256];
 	char	 facility[16], severity[16];
+	char	 command[512], target_user[64], tty[64];
 	int	 res;
 };
 
@@ -154,6 +164,9 @@ run(const char *parser, const char *alt, const char *line, struct got *g)
 	fieldcpy(g->host, sizeof(g->host), &ev, EV_HOST);
 	fieldcpy(g->facility, sizeof(g->facility), &ev, EV_FACILITY);
 	fieldcpy(g->severity, sizeof(g->severity), &ev, EV_SEVERITY);
+	fieldcpy(g->command, sizeof(g->command), &ev, EV_COMMAND);
+	fieldcpy(g->target_user, sizeof(g->target_user), &ev, EV_TARGET_USER);
+	fieldcpy(g->tty, sizeof(g->tty), &ev, EV_TTY);
 }
 
 static void
@@ -200,9 +213,12 @@ check(const char *corpus, const char *parser, const char *line,
 			t[i]->user_n++;
 			t[i]->user_ok += ok;
 			t[i]->user_dis += d != NULL;
-		} else {
+		} else if (!strcmp(field, "action")) {
 			t[i]->act_n++;
 			t[i]->act_ok += ok;
+		} else {
+			t[i]->oth_n++;
+			t[i]->oth_ok += ok;
 		}
 	}
 	if (!ok && d != NULL && verbose)
@@ -653,6 +669,17 @@ corpus_elastic_one(const char *dir, const char *sub, const char *log,
 			check(cname, parser, lines[i], "src", "", g.src);
 		check(cname, parser, lines[i], "user", jpath(e, "user",
 		    "name"), g.user);
+		{
+			json_t *sudo = json_object_get(json_object_get(
+			    json_object_get(e, "system"), "auth"), "sudo");
+
+			check(cname, parser, lines[i], "command",
+			    jpath(sudo, "command", NULL), g.command);
+			check(cname, parser, lines[i], "target_user",
+			    jpath(sudo, "user", NULL), g.target_user);
+			check(cname, parser, lines[i], "tty",
+			    jpath(sudo, "tty", NULL), g.tty);
+		}
 	}
 	free(lines);
 	free(logbuf);
@@ -722,6 +749,7 @@ corpus_patterndb(const char *dir)
 	char		*buf, *p, *ex, *exend, *msg, *v, name[64];
 	char		*src, *user;
 	size_t		 f;
+	unsigned	 pid = 1000;
 	struct got	 g;
 
 	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
@@ -737,11 +765,12 @@ corpus_patterndb(const char *dir)
 			if ((msg = xml_elem(&ex, "<test_message", "</test_message>",
 			    prog, sizeof(prog), "program=\"")) == NULL)
 				continue;
+			/* Each example its own pid: they are not one session. */
 			snprintf(line, sizeof(line),
-			    "Nov 23 01:34:22 host %s[42]: %s",
-			    prog[0] ? prog : "sshd", msg);
+			    "Nov 23 01:34:22 host %s[%u]: %s",
+			    prog[0] ? prog : "sshd", pid++, msg);
 			src = user = NULL;
-			while ((v = xml_elem(&ex, "<test_value", "</test_value>",
+			while ((v = xml_elem(&ex, "<test_value ", "</test_value>",
 			    name, sizeof(name), "name=\"")) != NULL) {
 				if (!strcmp(name, "usracct.device") ||
 				    !strcmp(name, "ssh.src.ip"))
@@ -873,6 +902,8 @@ print_tally(const struct tally *t)
 		printf(" +%u disagreed", t->user_dis);
 	if (t->act_n)
 		printf("; action %u/%u", t->act_ok, t->act_n);
+	if (t->oth_n)
+		printf("; sudo fields %u/%u", t->oth_ok, t->oth_n);
 	printf("\n");
 }
 

@@ -221,6 +221,9 @@ test_invalid_user_legacy_without_port(void **state)
 	    "1.2.3.4", "");
 	/* Legacy form: the address must then be an address. */
 	EXPECT("Invalid user admin from somewhere", "", "", "", "");
+	/* sshd's own word for a peer without an address. */
+	EXPECT("Invalid user admin from UNKNOWN", "invalid_user", "admin", "",
+	    "");
 }
 
 static void
