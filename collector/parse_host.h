@@ -12,7 +12,7 @@
  * "pam_unix(SERVICE:TYPE): text" (msg from its "pam_" on) or the old
  * "PROG(pam_unix)[pid]: text" tag (program "PROG(pam_unix)"). Sets
  * service to the PAM service and, by the text:
- *  pam_auth_fail	"authentication failure; logname=L uid=N euid=N
+ *  pam_auth_fail	"[N more ]authentication failure[s]; logname=L uid=N euid=N
  *		tty=T ruser=R rhost=H  user=U": PAM's echo of an attempt the
  *		service logs itself (sshd's "Failed password", sudo's "N
  *		incorrect password attempts"), so rules counting attempts test
@@ -45,8 +45,11 @@ int	sudo_parse(struct logrec *);
 /*
  * su (util-linux, shadow, busybox):
  *  su_fail	"FAILED SU (to R) U on T", "FAILED su for R by U",
- *		"- T U:R" (BSD/coreutils: '-' failed, '+' succeeded).
- *  su_ok	"(to R) U on T", "Successful su for R by U", "+ T U:R".
+ *		"- T U:R" (BSD/coreutils: '-' failed, '+' succeeded),
+ *		"BAD SU U to R on T", "['su ]R['] failed for U on T",
+ *		"failed: T changing from U to R".
+ *  su_ok	"(to R) U on T", "Successful su for R by U", "+ T U:R",
+ *		"U to R on T".
  */
 int	su_parse(struct logrec *);
 

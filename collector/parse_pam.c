@@ -109,6 +109,17 @@ pam_text(struct logrec *r, struct lspan s)
 		set_action(r, "pam_auth_fail");
 		return 0;
 	}
+	/* "N more authentication failure[s]; ..." (old Linux-PAM) */
+	if (ls_num(s, &k) > 0) {
+		struct lspan t = ls_sub(s, k, s.n);
+
+		if (ls_eat(&t, " more authentication failures; ") ||
+		    ls_eat(&t, " more authentication failure; ")) {
+			pam_fields(r, t);
+			set_action(r, "pam_auth_fail");
+			return 0;
+		}
+	}
 	if (ls_eat(&s, "auth could not identify password for [")) {
 		if ((k = ls_find(s, 0, "]")) == LS_NONE)
 			return -1;

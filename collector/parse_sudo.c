@@ -164,6 +164,31 @@ su_parse(struct logrec *r)
 		set_action(r, "su_fail");
 		return 0;
 	}
+	/* Old su: "failed: TTY changing from U to R" */
+	if (ls_eat(&s, "failed: ")) {
+		k = ls_tok(s, '\0');
+		r->tty = ls_sub(s, 0, k);
+		s = ls_sub(s, k, s.n);
+		if (!ls_eat(&s, " changing from ") ||
+		    (c = ls_find(s, 0, " to ")) == LS_NONE || c == 0)
+			return -1;
+		ls_copy(r->user, sizeof(r->user), ls_sub(s, 0, c));
+		ls_copy(r->target_user, sizeof(r->target_user),
+		    ls_sub(s, c + 4, s.n));
+		set_action(r, "su_fail");
+		return 0;
+	}
+	/* Old su's success: "U to R on T" */
+	if ((k = ls_find(s, 0, " to ")) != LS_NONE && k > 0 &&
+	    ls_tok(s, '\0') == k && (c = ls_find(s, k + 4, " on ")) !=
+	    LS_NONE && ls_tok(ls_sub(s, k + 4, s.n), '\0') == c - k - 4) {
+		ls_copy(r->user, sizeof(r->user), ls_sub(s, 0, k));
+		ls_copy(r->target_user, sizeof(r->target_user),
+		    ls_sub(s, k + 4, c));
+		r->tty = ls_sub(s, c + 4, s.n);
+		set_action(r, "su_ok");
+		return 0;
+	}
 	/* RFC 3164's example: "'su root' failed for U on T" */
 	(void)ls_eat(&s, "'");
 	(void)ls_eat(&s, "su ");

@@ -792,39 +792,79 @@ corpus_patterndb(const char *dir)
 	}
 }
 
-/* ---- Wazuh: kernel USB classification ---- */
+/* ---- Wazuh: classification of single-line rules ---- */
 
+static const struct {
+	const char	*file, *parser, *rule, *action;
+} wazuh_map[] = {
+	{ "kernel_usb.ini", "kernel", "81101", "usb_attached" },
+	{ "kernel_usb.ini", "kernel", "81102", "media_removed" },
+	{ "sudo.ini", "sudo", "5401", "auth_fail" },
+	{ "sudo.ini", "sudo", "5403", "sudo_command" },
+	{ "sudo.ini", "sudo", "5404", "auth_fail" },
+	{ "sudo.ini", "sudo", "5405", "sudo_denied" },
+	{ "su.ini", "su", "5301", "su_fail" },
+	{ "su.ini", "su", "5302", "su_fail" },
+	{ "su.ini", "su", "5305", "su_ok" },
+	{ "pam.ini", "pam", "5501", "session_open" },
+	{ "pam.ini", "pam", "5502", "session_close" },
+	{ "pam.ini", "pam", "5503", "pam_auth_fail" },
+	{ "pam.ini", "pam", "5504", "pam_user_unknown" },
+	{ "pam.ini", "pam", "2502", "pam_auth_fail" },
+};
+
+/* "pass" lines of a section, checked when its rule = line comes. */
 static void
 corpus_wazuh(const char *dir)
 {
-	const char	*cname = "wazuh/kernel_usb";
-	char		 path[1024], **lines, *buf, *l = NULL;
-	size_t		 n, i;
+	static const char *files[] = { "kernel_usb.ini", "sudo.ini", "su.ini",
+	    "pam.ini" };
+	char		 path[1024], cname[64], **lines, *buf, *pass[32];
+	size_t		 n, i, f, k, np = 0;
 	struct got	 g;
 
-	snprintf(path, sizeof(path), "%s/wazuh/kernel_usb.ini", dir);
-	if ((buf = slurp(path)) == NULL)
-		return;
-	n = lines_of(buf, &lines);
-	for (i = 0; i < n; i++) {
-		char *eq;
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		snprintf(path, sizeof(path), "%s/wazuh/%s", dir, files[f]);
+		if ((buf = slurp(path)) == NULL)
+			continue;
+		snprintf(cname, sizeof(cname), "wazuh/%s", files[f]);
+		n = lines_of(buf, &lines);
+		np = 0;
+		for (i = 0; i < n; i++) {
+			char *eq;
 
-		if (!strncmp(lines[i], "log ", 4) && (eq = strstr(lines[i],
-		    " pass = ")) != NULL)
-			l = eq + 8;
-		else if (!strncmp(lines[i], "rule = ", 7) && l != NULL) {
-			const char *want = !strcmp(lines[i] + 7, "81101") ?
-			    "usb_attached" : !strcmp(lines[i] + 7, "81102") ?
-			    "media_removed" : NULL;
+			if (lines[i][0] == '[')
+				np = 0;
+			else if (!strncmp(lines[i], "log ", 4) &&
+			    (eq = strstr(lines[i], " pass = ")) != NULL &&
+			    np < 32)
+				pass[np++] = eq + 8;
+			else if (!strncmp(lines[i], "rule = ", 7)) {
+				for (k = 0; k < sizeof(wazuh_map) /
+				    sizeof(wazuh_map[0]); k++)
+					if (!strcmp(wazuh_map[k].file,
+					    files[f]) && !strcmp(
+					    wazuh_map[k].rule, lines[i] + 7))
+						break;
+				for (; np > 0; np--) {
+					const char *l = pass[np - 1];
+					const char *pn = k < sizeof(wazuh_map) /
+					    sizeof(wazuh_map[0]) ?
+					    wazuh_map[k].parser : "syslog";
 
-			run("kernel", NULL, l, &g);
-			count_line(cname, "kernel", &g);
-			check(cname, "kernel", l, "action", want, g.action);
-			l = NULL;
+					run(pn, NULL, l, &g);
+					count_line(cname, pn, &g);
+					if (pn != NULL && k < sizeof(wazuh_map)
+					    / sizeof(wazuh_map[0]))
+						check(cname, pn, l, "action",
+						    wazuh_map[k].action,
+						    g.action);
+				}
+			}
 		}
+		free(lines);
+		free(buf);
 	}
-	free(lines);
-	free(buf);
 }
 
 /* ---- rsyslog parse1: host and program from the header ---- */

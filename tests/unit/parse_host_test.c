@@ -122,6 +122,20 @@ test_su(void **state)
 	F(ev, USER, "lonvick");
 	F(ev, FACILITY, "auth");
 	F(ev, SEVERITY, "crit");
+	assert_int_equal(ph_parse("su", H "su[2]: failed: ttyq4 changing from "
+	    "ldap to root", &ev), PARSE_RECOGNISED);
+	F(ev, ACTION, "su_fail");
+	F(ev, USER, "ldap");
+	F(ev, TARGET_USER, "root");
+	F(ev, TTY, "ttyq4");
+	assert_int_equal(ph_parse("su", H "su: dcid to root on /dev/ttyp1", &ev),
+	    PARSE_RECOGNISED);
+	F(ev, ACTION, "su_ok");
+	F(ev, USER, "dcid");
+	assert_int_equal(ph_parse("su", H "su[3]: BAD SU ger to fwmaster on "
+	    "/dev/ttyp0", &ev), PARSE_RECOGNISED);
+	F(ev, ACTION, "su_fail");
+	F(ev, TARGET_USER, "fwmaster");
 	assert_int_equal(ph_parse("su", H "su[1]: pam_unix(su-l:session): "
 	    "session opened for user root(uid=0) by alice(uid=1000)", &ev),
 	    PARSE_RECOGNISED);
@@ -177,6 +191,11 @@ test_pam(void **state)
 	    "rhost=198.51.100.7  user=x rhost=6.6.6.6", &ev),
 	    PARSE_RECOGNISED);
 	F(ev, SRC_IP, "");
+	assert_int_equal(ph_parse("pam", H "sshd(pam_unix)[15794]: 2 more "
+	    "authentication failures; logname= uid=0 euid=0 tty=ssh ruser= "
+	    "rhost=10.0.3.1  user=root", &ev), PARSE_RECOGNISED);
+	F(ev, ACTION, "pam_auth_fail");
+	F(ev, SRC_IP, "10.0.3.1");
 	assert_int_equal(ph_parse("pam", H "sshd[11]: pam_faillock(sshd:auth): "
 	    "Consecutive login failures for user root account temporarily "
 	    "locked", &ev), PARSE_RECOGNISED);
