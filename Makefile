@@ -153,7 +153,7 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) --no-print-directory B=build/asan BIN=build/asan/bin \
 	    OPT="$(SANFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-	    all unit integration e2e
+	    all unit corpora integration e2e
 
 demo: deps all
 	@sh scripts/demo.sh start

@@ -602,6 +602,69 @@ corpus_crowdsec(const char *dir)
 	}
 }
 
+/*
+ * CrowdSec's scenario tests: the alert's events name their sources; every
+ * line of the folder comes from one of them.
+ */
+static void
+corpus_crowdsec_scenarios(const char *dir)
+{
+	static const char *dirs[] = { "ssh-timeout", "sshd-bad-keyexchange-bf",
+	    "sshd-impossible-travel", "sshd-refused-conn" };
+	static const char key[] = "GetMeta(\"source_ip\") == \"";
+	char		 path[1024], cname[128], **lines, **asserts, *srcs[16];
+	char		*logbuf, *abuf, *v, *e;
+	size_t		 d, nl, na, i, k, ns;
+	struct got	 g;
+	DIR		*dp;
+	struct dirent	*de;
+
+	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		snprintf(path, sizeof(path), "%s/crowdsec/%s", dir, dirs[d]);
+		if ((dp = opendir(path)) == NULL)
+			continue;
+		logbuf = NULL;
+		while ((de = readdir(dp)) != NULL) {
+			size_t n = strlen(de->d_name);
+
+			if (n > 4 && !strcmp(de->d_name + n - 4, ".log")) {
+				snprintf(path, sizeof(path), "%s/crowdsec/%s/%s",
+				    dir, dirs[d], de->d_name);
+				logbuf = slurp(path);
+				break;
+			}
+		}
+		closedir(dp);
+		snprintf(path, sizeof(path), "%s/crowdsec/%s/scenario.assert",
+		    dir, dirs[d]);
+		if (logbuf == NULL || (abuf = slurp(path)) == NULL) {
+			free(logbuf);
+			continue;
+		}
+		snprintf(cname, sizeof(cname), "crowdsec/%s", dirs[d]);
+		na = lines_of(abuf, &asserts);
+		for (i = ns = 0; i < na && ns < 16; i++)
+			if ((v = strstr(asserts[i], key)) != NULL &&
+			    (e = strchr(v + strlen(key), '"')) != NULL) {
+				*e = '\0';
+				srcs[ns++] = v + strlen(key);
+			}
+		nl = lines_of(logbuf, &lines);
+		for (i = 0; i < nl && ns > 0; i++) {
+			run("sshd", NULL, lines[i], &g);
+			count_line(cname, "sshd", &g);
+			for (k = 0; k < ns && strcmp(srcs[k], g.src); k++)
+				;
+			check(cname, "sshd", lines[i], "src",
+			    k < ns ? srcs[k] : srcs[0], g.src);
+		}
+		free(lines);
+		free(asserts);
+		free(logbuf);
+		free(abuf);
+	}
+}
+
 /* ---- Elastic pipeline tests (expected JSON) ---- */
 
 static const char *
@@ -987,6 +1050,7 @@ main(int argc, char **argv)
 	corpus_loghub(argv[1]);
 	corpus_loghub_linux(argv[1]);
 	corpus_crowdsec(argv[1]);
+	corpus_crowdsec_scenarios(argv[1]);
 	corpus_elastic_one(argv[1], "system-auth", "test-auth.log", "syslog",
 	    0);
 	corpus_elastic_one(argv[1], "system-auth", "test-sudo-no-tty.log",
