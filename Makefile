@@ -185,8 +185,8 @@ FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	     -D_GNU_SOURCE -Icore -Icollector
 # One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
-FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-error apache \
-	     apache-error generic
+FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-format nginx-error \
+	     apache apache-error generic
 FUZZ	= sshd frame $(patsubst %,p_%,$(FUZZ_PARSERS))
 fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))

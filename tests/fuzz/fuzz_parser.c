@@ -1,7 +1,8 @@
 /*
  * tests/fuzz/fuzz_parser.c - libFuzzer target for one registry parser,
  * named at build time (-DFUZZ_PARSER="\"nginx\""): make fuzz builds one per
- * parser. Each input is one line; asserts what the pipeline relies on.
+ * parser. Each input is one line ("nginx-format": a log_format, newline,
+ * then the line); asserts what the pipeline relies on.
  */
 #include <arpa/inet.h>
 #include <stddef.h>
@@ -62,6 +63,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			 i;
 	volatile char		 sink = 0;
 
+	if (strcmp(FUZZ_PARSER, "nginx-format") == 0) {
+		const char	*nl = memchr(data, '\n', size);
+		char		 fmt[1024], err[128];
+		size_t		 n;
+
+		if (nl == NULL || (n = (size_t)(nl - line)) >= sizeof(fmt) ||
+		    memchr(line, '\0', n) != NULL)
+			return 0;
+		memcpy(fmt, line, n);
+		fmt[n] = '\0';
+		if (parse_nginx_format(fmt, err, sizeof(err)) == -1)
+			return 0;
+		size -= n + 1;
+		line += n + 1;
+		p = parser_find("nginx");
+	}
 	fuzz_assert(p != NULL);
 	res = p->parse(line, size, REF, &pb, &ev);
 	fuzz_assert(res == PARSE_RECOGNISED || res == PARSE_PLAIN ||
