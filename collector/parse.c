@@ -256,7 +256,7 @@ parse_plain(const char *line, size_t len, time_t ref, struct parse_buf *pb,
 
 /* The program parsers a syslog tag leads to. */
 enum family { F_NONE, F_SSHD, F_SUDO, F_SU, F_PAM, F_KERNEL, F_NGINX,
-    F_APACHE };
+    F_APACHE, F_GENERIC };
 
 static int
 is_sshd(const char *prog)
@@ -309,7 +309,8 @@ family_parse(enum family f, struct logrec *r)
 	case F_KERNEL:	return kernel_parse(r);
 	case F_NGINX:	return weberr_syslog(r, 0);
 	case F_APACHE:	return weberr_syslog(r, 1);
-	case F_NONE:	break;
+	case F_NONE:
+	case F_GENERIC:	break;
 	}
 	return -1;
 }
@@ -346,7 +347,7 @@ parse_syslog_family(const char *line, size_t len, time_t ref,
 	enum family		 f;
 
 	if (syslog_parse(line, len, ref, r) == -1) {
-		if (want == F_NONE || want == F_NGINX || want == F_APACHE)
+		if (want == F_NONE || want == F_GENERIC)
 			return parse_plain(line, len, ref, pb, ev);
 		r->ts = (int64_t)ref * 1000000;
 		r->msg = line;
@@ -357,6 +358,11 @@ parse_syslog_family(const char *line, size_t len, time_t ref,
 			ls_copy_str(r->service, sizeof(r->service), "sshd");
 		parse_rec_event(pb, ev);
 		return PARSE_RECOGNISED;
+	}
+	if (want == F_GENERIC) {
+		/* host, program, pid and the message: nothing more */
+		parse_rec_event(pb, ev);
+		return PARSE_PLAIN;
 	}
 	unrepeat(r);
 	f = family_of(r);
@@ -383,6 +389,7 @@ FAMILY_FN(p_sudo, F_SUDO)
 FAMILY_FN(p_su, F_SU)
 FAMILY_FN(p_pam, F_PAM)
 FAMILY_FN(p_kernel, F_KERNEL)
+FAMILY_FN(p_generic, F_GENERIC)
 
 static const struct parser parsers[] = {
 	{ "sshd",		p_sshd },
@@ -395,7 +402,7 @@ static const struct parser parsers[] = {
 	{ "nginx-error",	weberr_nginx },
 	{ "apache",		web_apache },
 	{ "apache-error",	weberr_apache },
-	{ "generic",		parse_plain },
+	{ "generic",		p_generic },
 };
 
 const struct parser *

@@ -86,6 +86,18 @@ test_headers(void **state)
 	F(ev, USER, "bob");
 	F(ev, SRC_IP, "192.168.33.1");
 	F(ev, TS, "1584971262801612");
+	/* generic: the header's parts, no program parser. */
+	assert_int_equal(ph_parse("generic", "Nov 23 01:34:22 web1 sshd[9]: "
+	    "Failed password for root from 1.2.3.4 port 1 ssh2", &ev),
+	    PARSE_PLAIN);
+	F(ev, HOST, "web1");
+	F(ev, PROGRAM, "sshd");
+	F(ev, PID, "9");
+	F(ev, ACTION, "");
+	F(ev, LINE, "Failed password for root from 1.2.3.4 port 1 ssh2");
+	assert_int_equal(ph_parse("generic", "just text", &ev),
+	    PARSE_NO_HEADER);
+	F(ev, LINE, "just text");
 	/* A sentence is not a header without a date. */
 	assert_int_equal(ph_parse("syslog", "hello big world: not a header",
 	    &ev), PARSE_NO_HEADER);
