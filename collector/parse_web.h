@@ -36,6 +36,11 @@ parse_fn	web_nginx, web_apache;
  *  rate_limited	nginx: limiting requests / connections.
  *  http_error	any other line that names a client.
  * service "nginx" or "apache"; the AH code, when there is one, in msgid.
+ * nginx: the first ", client: A, server: " with A an address. A basic-auth
+ * user cannot hold it (a user name has no ':'), and the request and
+ * headers come after it; a message that embeds a decoded path (open()
+ * "PATH" failed) can, so an http_error line may name a forged client.
+ * Apache's "[client A]" comes before any client text.
  */
 parse_fn	weberr_nginx, weberr_apache;
 /* The same on a syslog message (program nginx, or apache2/httpd). */
