@@ -1,6 +1,7 @@
 /*
  * collector/parse.h - the parser registry: a --log PARSER name to the
- * function that turns one line into one event. Pure but for per-tail state.
+ * function that turns one line into one event (DESIGN.md, "Parsers").
+ * Pure but for the per-tail state in struct parse_buf.
  */
 #ifndef VIGIE_PARSE_H
 #define VIGIE_PARSE_H

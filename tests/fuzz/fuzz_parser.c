@@ -1,8 +1,7 @@
 /*
- * tests/fuzz/fuzz_parser.c - libFuzzer target for one registry parser,
- * named at build time (-DFUZZ_PARSER="\"nginx\""): make fuzz builds one per
- * parser. Each input is one line ("nginx-format": a log_format, newline,
- * then the line); asserts what the pipeline relies on.
+ * tests/fuzz/fuzz_parser.c - libFuzzer target for the registry parser named
+ * at build time (-DFUZZ_PARSER); an input is one line ("nginx-format": a
+ * log_format, newline, a line). Asserts what the pipeline relies on.
  */
 #include <arpa/inet.h>
 #include <stddef.h>
