@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/integration/parsers.sh - the parsers through the real collector and
-# Redis: "message repeated N times" stores N events and a crash cannot keep
-# part of them, each --log FILE:PARSER reads its format, the nginx log_format
-# comes from the configuration, and an unknown parser is refused (exit 2).
+# Redis: "message repeated N times" stores N events in one frame (the line's
+# checkpoint covers all or none), each --log FILE:PARSER reads its format,
+# a configured nginx log_format is used, an unknown parser exits 2.
 set -eu
 
 NAME=parsers . "$(dirname "$0")/lib.sh"
@@ -39,6 +39,9 @@ check "collector reads every parser" collect
 check "events read back" events
 check "message repeated 4 times: four auth_fail events, and one more" \
     test "$(count '.action == "auth_fail" and .src_ip == "198.51.100.1" and .service == "sshd"')" = 5
+check "the four in one frame, with the line's checkpoint" \
+    test "$(jq -rs --argjson ts "$(date -u -d 2026-11-22T10:00:00Z +%s)000000" \
+    '[.[] | select(.ts == $ts and .action == "auth_fail") | .id | split("/")[0]] | (length|tostring) + " " + (unique|length|tostring)' "$tmp/ev.json")" = "4 1"
 check "each with its own id" \
     test "$(jq -s '[.[] | .id] | unique | length' "$tmp/ev.json")" = "$(jq -s length "$tmp/ev.json")"
 check "the connection's address carried to its later line" \
