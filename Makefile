@@ -16,7 +16,9 @@ CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
 	  core/text.c core/event.c core/streamid.c
 READ	= core/report.c core/report_text.c
 WRITE	= core/incident.c
-PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
+PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c \
+	  collector/parse_pam.c collector/parse_sudo.c collector/parse_kernel.c \
+	  collector/parse_web.c collector/parse_weberr.c
 FLOWS	= collector/decode.c collector/flow.c collector/appmeta.c \
 	  collector/flowev.c
 CAPTURE	= collector/capture.c $(FLOWS)
@@ -46,7 +48,8 @@ PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
 TOOLS	= $(B)/tools/genlog $(B)/tools/mkpcap
 
 # Unit tests: one per module, with the objects each one needs.
-UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
+UNIT	= conf netaddr text parse_syslog parse_sshd parse_host parse_web \
+	  parse_hostile report spool event \
 	  event_json scan detect tally record retention bundle incident \
 	  alert_eve backup decode flow appmeta
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
@@ -54,6 +57,9 @@ UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
 UNIT_parse_syslog	= $(PARSERS) core/event.c
 UNIT_parse_sshd		= $(PARSERS) core/event.c
+UNIT_parse_host		= $(PARSERS) core/event.c
+UNIT_parse_web		= $(PARSERS) core/event.c
+UNIT_parse_hostile	= $(PARSERS) core/event.c
 UNIT_report		= $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_incident		= $(WRITE) $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_alert_eve		= correlator/alert_eve.c core/text.c
@@ -126,6 +132,16 @@ $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LIBS_$*) -lcmocka -lhiredis \
 	    -linih -ljansson -lm
 
+$(B)/tests/corpora_run: $(call obj,tests/corpora/corpora.c $(PARSERS) core/event.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -ljansson
+
+# make corpora: other projects' annotated lines through the parsers.
+CORPORA	?= ../shared/corpora
+corpora: $(B)/tests/corpora_run
+	@if [ -d "$(CORPORA)" ]; then $(B)/tests/corpora_run "$(CORPORA)"; \
+	else echo "corpora: $(CORPORA) is absent: skipped"; fi
+
 deps:
 	@sh scripts/deps.sh
 
@@ -143,6 +159,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/backup.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/rules.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/capture.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/parsers.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
@@ -152,7 +169,7 @@ screenshot: all
 	@UPDATE_SCREENSHOT=1 BIN=$(BIN) sh tests/e2e/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all unit integration e2e
+	@$(MAKE) --no-print-directory all unit corpora integration e2e
 
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -160,7 +177,7 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) --no-print-directory B=build/asan BIN=build/asan/bin \
 	    OPT="$(SANFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-	    all unit integration e2e
+	    all unit corpora integration e2e
 
 demo: deps all
 	@sh scripts/demo.sh start
@@ -177,6 +194,15 @@ bench-backup: deps all
 # (PACKETS=N to change) and the memory of 1,000,000 open flows.
 bench-capture: all $(B)/bench/capbench
 	@BIN=$(BIN) B=$(B) sh bench/capture.sh
+$(B)/bench/parse_bench: $(call obj,bench/parse_bench.c $(PARSERS) core/event.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+
+# make bench-parse: parse-only lines per second, one core, per parser.
+bench-parse: $(B)/bench/parse_bench
+	@uname -srm; grep -m1 'model name' /proc/cpuinfo || true
+	@echo "command: $(B)/bench/parse_bench $${BENCH_SECONDS:-1}  (make bench-parse)"
+	@$(B)/bench/parse_bench $${BENCH_SECONDS:-1}
 
 bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
@@ -188,21 +214,32 @@ bench-peers: deps all
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	     -D_GNU_SOURCE -Icore -Icollector
-FUZZ	= sshd frame decode
-fuzz:
-	@VIGIE_FUZZ=1 sh scripts/deps.sh
+# One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
+FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-format nginx-error \
+	     apache apache-error generic
+FUZZ	= sshd frame decode $(patsubst %,p_%,$(FUZZ_PARSERS))
+fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
 	    -o $(B)/fuzz/fuzz_sshd
+	@set -e; for p in $(FUZZ_PARSERS); do \
+		echo "$(FUZZ_CC) ... -DFUZZ_PARSER=$$p -o $(B)/fuzz/fuzz_p_$$p"; \
+		$(FUZZ_CC) $(FUZZ_FLAGS) -DFUZZ_PARSER="\"$$p\"" \
+		    tests/fuzz/fuzz_parser.c $(PARSERS) core/event.c \
+		    -o $(B)/fuzz/fuzz_p_$$p; \
+	done
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_decode.c collector/decode.c \
 	    collector/flow.c collector/appmeta.c -o $(B)/fuzz/fuzz_decode
+fuzz:
+	@VIGIE_FUZZ=1 sh scripts/deps.sh
+	@$(MAKE) --no-print-directory fuzz-build
 	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
 	for t in $(FUZZ); do \
 		echo "== fuzz_$$t: $$s s"; \
 		$(B)/fuzz/fuzz_$$t -max_total_time=$$s $(B)/fuzz/corpus/$$t \
-		    tests/fuzz/corpus/$$t; \
+		    $$(ls -d tests/fuzz/corpus/$$t 2>/dev/null); \
 	done
 
 # make install: PREFIX (default /usr/local) and DESTDIR as usual. The
@@ -272,10 +309,8 @@ uninstall:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps install uninstall bench-backup unit integration e2e screenshot check asan demo demo-stop \
-	bench bench-peers fuzz clean
-
-.PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
-	bench bench-peers bench-capture fuzz clean
+.PHONY: all deps install uninstall unit corpora integration e2e screenshot \
+	check asan demo demo-stop bench bench-backup bench-capture bench-parse \
+	bench-peers fuzz fuzz-build clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

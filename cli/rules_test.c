@@ -552,6 +552,7 @@ input_log(struct rtest *t, const char *path, const struct parser *p)
 	char			*line = NULL, where[4200];
 	size_t			 cap = 0, no = 0;
 	ssize_t			 n;
+	long			 k;
 	int			 rc = 0;
 
 	if ((fp = fopen(path, "r")) == NULL || fstat(fileno(fp), &st) == -1) {
@@ -560,6 +561,7 @@ input_log(struct rtest *t, const char *path, const struct parser *p)
 			fclose(fp);
 		return 2;
 	}
+	memset(&pb, 0, sizeof(pb));
 	while ((n = getline(&line, &cap, fp)) != -1) {
 		no++;
 		if (n > 0 && line[n - 1] == '\n')
@@ -571,11 +573,15 @@ input_log(struct rtest *t, const char *path, const struct parser *p)
 		    PARSE_RECOGNISED)
 			t->recognised++;
 		snprintf(where, sizeof(where), "%s:%zu", path, no);
-		if (judge(t, where, &ev) == -1) {
-			rc = 1;
+		/* "message repeated N times": N attempts, as the tail emits. */
+		k = pb.rec.repeat > 1 ? pb.rec.repeat : 1;
+		while (k-- > 0 && rc == 0)
+			if (judge(t, where, &ev) == -1)
+				rc = 1;
+		if (rc != 0)
 			break;
-		}
 	}
+	parse_buf_free(&pb);
 	if (ferror(fp)) {
 		fprintf(stderr, "vigie: %s: read error\n", path);
 		rc = 2;
@@ -973,6 +979,16 @@ cmd_rules_test(struct conf *conf, int argc, char **argv)
 	if (conf_validate(conf) == -1) {
 		free(rules);
 		return 2;
+	}
+	if (conf->nginx_log_format != NULL) {
+		char err[256];
+
+		if (parse_nginx_format(conf->nginx_log_format, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "vigie: nginx-log-format: %s\n", err);
+			free(rules);
+			return 2;
+		}
 	}
 	first_input = dash + 1;
 

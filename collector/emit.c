@@ -4,6 +4,7 @@
  * sensor (the wall clock's millisecond, or the last id's next sequence).
  * Owns the frame encoder. Calls core/event.c and spool.c.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "daytime.h"
@@ -100,4 +101,27 @@ emit_event(struct emitter *e, const struct event *ev,
  oom:
 	log_warnx("%s: out of memory", __func__);
 	return -1;
+}
+
+int
+emit_events(struct emitter *e, const struct event *ev, unsigned int n,
+    const struct spool_cp *cp)
+{
+	struct event	 copy = *ev;
+	size_t		 me = e->fe.max_events, mb = e->fe.max_bytes;
+	unsigned int	 i;
+	int		 rc = 0;
+
+	if (n <= 1)
+		return emit_event(e, ev, cp);
+	if (e->fe.n > 0 && emit_flush(e) == -1)
+		return -1;
+	e->fe.max_events = n > me ? n : me;
+	e->fe.max_bytes = SIZE_MAX;
+	copy.f[EV_LINE].len = 0;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = emit_event(e, i == 0 ? ev : &copy, cp);
+	e->fe.max_events = me;
+	e->fe.max_bytes = mb;
+	return rc;
 }

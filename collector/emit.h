@@ -34,6 +34,13 @@ void	emit_free(struct emitter *);
  */
 int	emit_event(struct emitter *, const struct event *ev,
 	    const struct spool_cp *cp);
+/*
+ * Adds n events made of ev (a line that counts n attempts: "message
+ * repeated n times"), all in one frame with `cp`, so that a crash keeps
+ * all or none of them; the copies after the first leave the line out.
+ */
+int	emit_events(struct emitter *, const struct event *ev, unsigned int n,
+	    const struct spool_cp *cp);
 /* Records where an input stands when it emitted nothing since. */
 void	emit_position(struct emitter *, const struct spool_cp *cp);
 /* Seals the open frame into the spool (not synced). Returns 0 or -1. */

@@ -562,6 +562,15 @@ main(int argc, char *argv[])
 		default_sensor(&conf);
 	if (conf_validate(&conf) == -1)
 		exit(2);
+	if (conf.nginx_log_format != NULL) {
+		char	 err[128];
+
+		if (parse_nginx_format(conf.nginx_log_format, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "nginx-log-format: %s\n", err);
+			exit(2);
+		}
+	}
 	for (i = 0; i < conf.log.n; i++)
 		if (tail_check_spec(conf.log.v[i]) == -1 ||
 		    tail_check_twice(conf.log.v, i) == -1)

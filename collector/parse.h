@@ -1,6 +1,7 @@
 /*
  * collector/parse.h - the parser registry: a --log PARSER name to the
- * function that turns one line into one event. Pure: no socket, no file.
+ * function that turns one line into one event (DESIGN.md, "Parsers").
+ * Pure but for the per-tail state in struct parse_buf.
  */
 #ifndef VIGIE_PARSE_H
 #define VIGIE_PARSE_H
@@ -16,13 +17,21 @@
 enum parse_result {
 	PARSE_RECOGNISED,	/* a parser gave the line an action */
 	PARSE_PLAIN,		/* a header, nothing more recognised */
-	PARSE_NO_HEADER,	/* no syslog header: dated by `ref` */
+	PARSE_NO_HEADER,	/* no header the parser knows: dated by `ref` */
 };
 
-/* Per-line scratch: the event's values point into it and into the line. */
+struct sshd_carry;
+
+/*
+ * Per-tail scratch: the event's values point into it and into the line.
+ * Zeroed by its owner before the first parse; parse_buf_free() at the end.
+ */
 struct parse_buf {
 	struct logrec	 rec;
 	char		 ts[24];
+	char		 status[8];	/* web: the status code, checked */
+	char		 bytes[24];
+	struct sshd_carry *carry;	/* sshd: address per host and pid */
 };
 
 /*
@@ -40,7 +49,20 @@ struct parser {
 
 /* The parser called `name`, or NULL. */
 const struct parser *parser_find(const char *name);
-/* "sshd, syslog, generic": the names available, for messages. */
+/* "sshd, sudo, ...": the names available, for messages. */
 const char	*parser_names(void);
+void		 parse_buf_free(struct parse_buf *);
+
+/*
+ * The nginx access log_format (nginx's own syntax, "$remote_addr - ..."),
+ * from the configuration; NULL restores "combined". Returns 0, or -1 with
+ * the reason in err.
+ */
+int		 parse_nginx_format(const char *fmt, char *err, size_t errlen);
+
+/* Helpers for the parsers (parse.c). */
+size_t		 parse_ts(struct parse_buf *, int64_t us);
+/* The logrec's common fields into ev (kind, ts, header, action, ...). */
+void		 parse_rec_event(struct parse_buf *, struct event *);
 
 #endif

@@ -1,17 +1,13 @@
 /*
  * collector/parse_sshd.c - recognise OpenSSH sshd messages (auth, PAM, scans).
  * Owns no state: fills action/user/src_ip/src_port of a struct logrec.
- * Called after syslog_parse() (parse_syslog.c); calls inet_pton/inet_ntop.
+ * Called after syslog_parse() (parse_syslog.c); calls addr_parse() there.
  */
-
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <stdint.h>
 #include <string.h>
 
+#include "parse_host.h"
 #include "parse_sshd.h"
 
 #define NOPOS	SIZE_MAX
@@ -46,29 +42,40 @@ static int	m_received_disconnect(struct logrec *, struct span);
 static int	m_disconnecting_old(struct logrec *, struct span);
 static int	m_disconnecting(struct logrec *, struct span);
 static int	m_connect(struct logrec *, struct span);
+static int	m_refused(struct logrec *, struct span);
+static int	m_negotiate(struct logrec *, struct span);
+static int	m_addr_colon(struct logrec *, struct span);
+static int	m_pam_old(struct logrec *, struct span);
+static int	m_from_tail(struct logrec *, struct span);
+static int	m_revmap(struct logrec *, struct span);
+static int	m_maps_to(struct logrec *, struct span);
 
 /* First match wins: longer prefixes before their shorter forms. */
 static const struct matcher matchers[] = {
 	{ "Failed none for ",		"auth_none",	m_auth_user },
 	{ "Failed ",			"auth_fail",	m_auth_method },
 	{ "Accepted ",			"auth_ok",	m_auth_method },
+	{ "Postponed ",			"auth_postponed", m_auth_method },
 	{ "Invalid user ",		"invalid_user",	m_invalid_user },
 	{ "Illegal user ",		"invalid_user",	m_invalid_user },
 	{ "User ",			"user_not_allowed", m_not_allowed },
 	{ "ROOT LOGIN REFUSED FROM ",	"root_refused",	m_root_refused },
 	{ "maximum authentication attempts exceeded for ",
 					"max_attempts",	m_max_attempts },
-	{ "PAM: Authentication failure for ",
-					"pam_auth_fail", m_pam_sshd },
+	{ "PAM: ",			"pam_auth_fail", m_pam_sshd },
 	{ "PAM ",			"pam_auth_fail", m_pam_more },
 	{ "pam_",			NULL,		m_pam_module },
+	{ "(pam_",			NULL,		m_pam_old },
 	{ "Did not receive identification string from ",
 					"no_ident",	m_addr_only },
 	{ "Bad protocol version identification ",
 					"bad_protocol",	m_bad_proto },
 	{ "banner exchange: Connection from ",
 					"bad_protocol",	m_head_addr },
-	{ "Unable to negotiate with ",	"bad_protocol",	m_head_addr },
+	{ "Unable to negotiate with ",	"bad_protocol",	m_negotiate },
+	{ "ssh_dispatch_run_fatal: Connection from ",
+					"bad_protocol",	m_head_addr },
+	{ "Magic value check failed ",	"bad_protocol",	m_from_tail },
 	{ "kex_exchange_identification: ",
 					"ident_error",	m_nothing },
 	{ "Connection closed by ",	"disconnect",	m_preamble_tail },
@@ -80,6 +87,12 @@ static const struct matcher matchers[] = {
 	{ "Disconnecting: ",		"disconnect",	m_disconnecting_old },
 	{ "Disconnecting ",		"disconnect",	m_disconnecting },
 	{ "Connection from ",		"connect",	m_connect },
+	{ "refused connect from ",	"refused",	m_refused },
+	{ "reverse mapping checking getaddrinfo for ",
+					"reverse_mapping", m_revmap },
+	{ "Address ",			"reverse_mapping", m_maps_to },
+	{ "Read from socket failed: ",	"disconnect",	m_nothing },
+	{ "Read error from remote host ", "disconnect",	m_addr_colon },
 };
 
 /* Preambles sshd puts before the address (packet.c log_preamble). */
@@ -222,40 +235,12 @@ set_port(struct logrec *out, const char *p, size_t n)
 	copy_field(out->src_port, sizeof(out->src_port), p, n);
 }
 
-/*
- * Store the canonical text of address a[0..n) in src_ip; IPv4-mapped IPv6
- * becomes IPv4.  Returns 0, or -1 (src_ip "") when it is not an address.
- */
+/* The address rule (parse_syslog.h): a valid address, or none at all. */
 static int
 set_addr(struct logrec *out, const char *a, size_t n)
 {
-	char		 buf[INET6_ADDRSTRLEN + 1];
-	struct in_addr	 v4;
-	struct in6_addr	 v6;
-	const char	*r;
-
-	out->src_ip[0] = '\0';
-	if (n == 0 || n >= sizeof(buf) || memchr(a, '\0', n) != NULL)
-		return -1;
-	memcpy(buf, a, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, &v4) == 1)
-		r = inet_ntop(AF_INET, &v4, out->src_ip, sizeof(out->src_ip));
-	else if (inet_pton(AF_INET6, buf, &v6) == 1) {
-		if (IN6_IS_ADDR_V4MAPPED(&v6)) {
-			memcpy(&v4, &v6.s6_addr[12], sizeof(v4));
-			r = inet_ntop(AF_INET, &v4, out->src_ip,
-			    sizeof(out->src_ip));
-		} else
-			r = inet_ntop(AF_INET6, &v6, out->src_ip,
-			    sizeof(out->src_ip));
-	} else
-		return -1;
-	if (r == NULL) {
-		out->src_ip[0] = '\0';
-		return -1;
-	}
-	return 0;
+	return addr_parse(a, n, out->src_ip, sizeof(out->src_ip),
+	    out->src_zone, sizeof(out->src_zone));
 }
 
 /* Start of the space-free token that ends at `end`. */
@@ -387,7 +372,8 @@ m_auth_user(struct logrec *out, struct span s)
 			continue;
 		rest = span_sub(rest, k, rest.n);
 		if (rest.n != 0 && !span_eat(&rest, " ssh2") &&
-		    !span_eat(&rest, " ssh1"))
+		    !span_eat(&rest, " ssh1") && !(rest.n == 4 &&
+		    span_eat(&rest, " ssh")))
 			continue;
 		if (rest.n != 0 && !span_starts(rest, ": "))
 			continue;
@@ -399,15 +385,24 @@ m_auth_user(struct logrec *out, struct span s)
 	return -1;
 }
 
-/* "U from A port N" or legacy "U from A" */
+/*
+ * "U from A port N" or legacy "U from A"; "U from UNKNOWN" (sshd's word
+ * for a peer it has no address for): the user, no address.
+ */
 static int
 m_invalid_user(struct logrec *out, struct span s)
 {
 	size_t	 a;
 
-	if ((a = tail_addr(out, s, 1)) == NOPOS || a < 6 ||
-	    memcmp(s.p + a - 6, " from ", 6) != 0)
+	if ((a = tail_addr(out, s, 1)) == NOPOS) {
+		if (!span_ends(s, " from UNKNOWN"))
+			return -1;
+		a = s.n - 7;
+	}
+	if (a < 6 || memcmp(s.p + a - 6, " from ", 6) != 0) {
+		out->src_ip[0] = out->src_port[0] = '\0';
 		return -1;
+	}
 	set_user(out, span_sub(s, 0, a - 6));
 	return 0;
 }
@@ -473,18 +468,117 @@ m_max_attempts(struct logrec *out, struct span s)
 	return 0;
 }
 
-/* sshd's own "PAM: Authentication failure for [illegal user ]U from HOST" */
+/*
+ * sshd's own "PAM: <error> for [illegal user ]U from HOST", where <error> is
+ * pam_strerror()'s text ("Authentication failure", "User not known to the
+ * underlying authentication module", "unknown user"...), and macOS's
+ * "... from HOST via A": the address is the one after "via".
+ */
 static int
 m_pam_sshd(struct logrec *out, struct span s)
 {
-	size_t	 h;
+	size_t	 h, f, v;
 
-	(void)span_eat(&s, "illegal user ");
+	if ((f = span_find(s, 0, " for ")) == NOPOS)
+		return -1;
+	s = span_sub(s, f + 5, s.n);
+	if (!span_eat(&s, "illegal user "))
+		(void)span_eat(&s, "invalid user ");
 	h = token_start(s, s.n);
+	if (h >= 5 && h < s.n && memcmp(s.p + h - 5, " via ", 5) == 0 &&
+	    (v = token_start(s, h - 5)) >= 6 && v < h - 5 &&
+	    memcmp(s.p + v - 6, " from ", 6) == 0) {
+		(void)set_addr(out, s.p + h, s.n - h);
+		set_user(out, span_sub(s, 0, v - 6));
+		return 0;
+	}
 	if (h == s.n || h < 6 || memcmp(s.p + h - 6, " from ", 6) != 0)
 		return -1;
 	(void)set_addr(out, s.p + h, s.n - h);
 	set_user(out, span_sub(s, 0, h - 6));
+	return 0;
+}
+
+/* "A port N: text" or, before OpenSSH 7.3, "A: text" */
+static int
+m_negotiate(struct logrec *out, struct span s)
+{
+	if (m_head_addr(out, s) == 0)
+		return 0;
+	out->src_ip[0] = out->src_port[0] = '\0';
+	return m_addr_colon(out, s);
+}
+
+/* "A: text" (the address, then sshd's or the system's text) */
+static int
+m_addr_colon(struct logrec *out, struct span s)
+{
+	size_t	 a;
+
+	for (a = 0; a < s.n && s.p[a] != ' '; a++)
+		;
+	if (a < 2 || s.p[a - 1] != ':' || set_addr(out, s.p, a - 1) == -1)
+		return -1;
+	return 0;
+}
+
+/* "(pam_unix) authentication failure; ...": old Linux-PAM, parse_pam.c's. */
+static int
+m_pam_old(struct logrec *out, struct span s)
+{
+	out->msg = s.p - 5;
+	out->msglen = s.n + 5;
+	return pam_parse(out);
+}
+
+/* "... from A port N" at the end (the text before is sshd's). */
+static int
+m_from_tail(struct logrec *out, struct span s)
+{
+	size_t	 a;
+
+	if ((a = tail_addr(out, s, 0)) == NOPOS || a < 6 ||
+	    memcmp(s.p + a - 6, " from ", 6) != 0)
+		return -1;
+	return 0;
+}
+
+/* tcpwrappers: "NAME (A)": the address is in the parentheses. */
+static int
+m_refused(struct logrec *out, struct span s)
+{
+	size_t	 o;
+
+	if (!span_chop(&s, ")") || (o = span_rfind(s, s.n, " (")) == NOPOS)
+		return -1;
+	(void)set_addr(out, s.p + o + 2, s.n - o - 2);
+	return 0;
+}
+
+/* "NAME [A] failed - POSSIBLE BREAK-IN ATTEMPT!" */
+static int
+m_revmap(struct logrec *out, struct span s)
+{
+	size_t	 c, o;
+
+	if ((c = span_rfind(s, s.n, "] failed")) == NOPOS ||
+	    (o = span_rfind(s, c, " [")) == NOPOS)
+		return -1;
+	(void)set_addr(out, s.p + o + 2, c - o - 2);
+	return 0;
+}
+
+/* "A maps to NAME, but this does not map back to the address ..." */
+static int
+m_maps_to(struct logrec *out, struct span s)
+{
+	size_t	 a;
+
+	for (a = 0; a < s.n && s.p[a] != ' '; a++)
+		;
+	if (!span_starts(span_sub(s, a, s.n), " maps to ") ||
+	    set_addr(out, s.p, a) == -1)
+		return -1;
 	return 0;
 }
 
@@ -531,44 +625,11 @@ m_pam_more(struct logrec *out, struct span s)
 	return 0;
 }
 
-/*
- * "unix(sshd:auth): authentication failure; fields",
- * "unix(sshd:session): session opened for user U(uid=N) by (uid=0)",
- * "unix(sshd:session): session closed for user U".
- */
+/* "unix(sshd:auth): authentication failure; ...": parse_pam.c's. */
 static int
 m_pam_module(struct logrec *out, struct span s)
 {
-	const char	*act;
-	size_t		 k, e;
-
-	if ((k = span_find(s, 0, "):")) == NOPOS)
-		return -1;
-	if (span_find(span_sub(s, 0, k), 0, " ") != NOPOS)
-		return -1;
-	if (span_ends(span_sub(s, 0, k), ":auth")) {
-		s = span_sub(s, k + 2, s.n);
-		if (!span_eat(&s, " authentication failure; "))
-			return -1;
-		pam_fields(out, s);
-		act = "pam_auth_fail";
-	} else if (span_ends(span_sub(s, 0, k), ":session")) {
-		s = span_sub(s, k + 2, s.n);
-		if (span_eat(&s, " session opened for user "))
-			act = "session_open";
-		else if (span_eat(&s, " session closed for user "))
-			act = "session_close";
-		else
-			return -1;
-		for (e = 0; e < s.n && s.p[e] != ' ' && s.p[e] != '('; e++)
-			;
-		if (e == 0)
-			return -1;
-		set_user(out, span_sub(s, 0, e));
-	} else
-		return -1;
-	copy_field(out->action, sizeof(out->action), act, strlen(act));
-	return 0;
+	return pam_parse_msg(out, s.p - 4, s.n + 4);
 }
 
 /* "'client banner' from A port N" (or legacy without port) */
@@ -644,13 +705,26 @@ m_disconnecting(struct logrec *out, struct span s)
 
 	if (span_chop(&s, ": Too many authentication failures"))
 		return preamble_addr(out, s, 0);
+	/*
+	 * "... port N: Change of username or service not allowed: (U,S) ->
+	 * (U2,S2)": U2 and S2 are the client's and may hold "A port N: ";
+	 * the first such reason whose head parses is sshd's.
+	 */
+	for (c = span_find(s, 0, ": Change of username or service"); c != NOPOS;
+	    c = span_find(s, c + 1, ": Change of username or service")) {
+		out->user[0] = out->src_ip[0] = out->src_port[0] = '\0';
+		if (preamble_addr(out, span_sub(s, 0, c), 0) == 0)
+			return 0;
+	}
 	for (c = span_rfind(s, s.n, ": "); c != NOPOS;
 	    c = c == 0 ? NOPOS : span_rfind(s, c + 1, ": ")) {
 		out->user[0] = out->src_ip[0] = out->src_port[0] = '\0';
 		if (preamble_addr(out, span_sub(s, 0, c), 0) == 0)
 			return 0;
 	}
-	return -1;
+	/* No reason at all: "Disconnecting invalid user U A port N". */
+	out->user[0] = out->src_ip[0] = out->src_port[0] = '\0';
+	return preamble_addr(out, s, 0);
 }
 
 /* "A port N on B port M[ rdomain "R"]" */
@@ -671,6 +745,7 @@ clear_fields(struct logrec *out)
 	out->action[0] = '\0';
 	out->user[0] = '\0';
 	out->src_ip[0] = '\0';
+	out->src_zone[0] = '\0';
 	out->src_port[0] = '\0';
 }
 

@@ -93,6 +93,7 @@ tail_free(struct tail *t)
 	free(t->spec);
 	free(t->path);
 	free(t->buf);
+	parse_buf_free(&t->pb);
 	memset(t, 0, sizeof(*t));
 	t->fd = -1;
 }
@@ -174,7 +175,7 @@ tail_line(struct tail *t, struct emitter *e, const char *line, size_t len)
 	case PARSE_NO_HEADER: t->no_header++; break;
 	case PARSE_PLAIN: break;
 	}
-	return emit_event(e, &ev, &t->cp);
+	return emit_events(e, &ev, t->pb.rec.repeat, &t->cp);
 }
 
 /*

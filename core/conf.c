@@ -148,6 +148,7 @@ conf_free(struct conf *c)
 	free(c->http_token_file);
 	free(c->alert_file);
 	free(c->alert_syslog);
+	free(c->nginx_log_format);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -276,8 +277,9 @@ conf_countries(struct conf *c, const char *v, const char *where)
 static int
 conf_log_spec(const char *v)
 {
-	static const char *parsers[] = { "sshd", "sudo", "nginx", "apache",
-	    "kernel", "syslog", "generic", NULL };
+	static const char *parsers[] = { "sshd", "sudo", "pam", "su",
+	    "nginx", "nginx-error", "apache", "apache-error", "kernel",
+	    "syslog", "generic", NULL };
 	const char	*colon = strrchr(v, ':');
 	int		 i;
 
@@ -463,7 +465,8 @@ conf_set(struct conf *c, const char *section, const char *key,
 			if (conf_log_spec(value) == -1) {
 				snprintf(err, sizeof(err), "log \"%s\": expected "
 				    "FILE[:PARSER], PARSER one of sshd, sudo, "
-				    "nginx, apache, kernel, syslog, generic",
+				    "pam, su, nginx, nginx-error, apache, "
+				    "apache-error, kernel, syslog, generic",
 				    value);
 				goto bad_msg;
 			}
@@ -474,6 +477,10 @@ conf_set(struct conf *c, const char *section, const char *key,
 			list_add(&c->syslog, value);
 		} else if (!strcmp(key, "interface")) {
 			str_set(&c->interface, value);
+		} else if (!strcmp(key, "nginx-log-format")) {
+			if (*value == '\0')
+				goto bad;
+			str_set(&c->nginx_log_format, value);
 		} else if (!strcmp(key, "once")) {
 			if (conf_parse_bool(value, &c->once) == -1)
 				goto bad;

@@ -10,5 +10,5 @@ rule ssh_password_guessing {
     category = "bruteforce" severity = "medium"
     threshold = 5 window = 600 group_by = "src_ip"
   condition:
-    program == "sshd" and action == "auth_fail"
+    service == "sshd" and action == "auth_fail"
 }

@@ -226,13 +226,15 @@ echo "# (4) a corrupt frame lands in vigie:dead and every other frame is counted
 fno() { awk -F'"' -v n="$1" '/^FIELD\(/ { if ($2 == n) print i; i++ }' core/event_fields.h; }
 F_KIND=$(fno kind) F_TS=$(fno ts) F_SRC=$(fno src_ip) F_PROG=$(fno program)
 F_ACTION=$(fno action) F_USER=$(fno user) F_LINE=$(fno line)
+F_SVC=$(fno service)
 byte() { printf "\\$(printf %03o "$1")"; }
 fld() { byte "$1"; byte "${#2}"; printf '%s\000' "$2"; }
 hdr() { printf 'VGF\001'; byte "$1"; printf '\000\000\000'; byte 2; printf 't4\000'; }
 # auth_fail TS SRC USER: an sshd rejected attempt (TS "": none, the frame's time).
 auth_fail() {
-	if [ -n "$1" ]; then byte 7; fld "$F_TS" "$1"; else byte 6; fi
+	if [ -n "$1" ]; then byte 8; fld "$F_TS" "$1"; else byte 7; fi
 	fld "$F_KIND" log; fld "$F_SRC" "$2"; fld "$F_PROG" sshd
+	fld "$F_SVC" sshd
 	fld "$F_ACTION" auth_fail; fld "$F_USER" "$3"
 	fld "$F_LINE" "Failed password for $3 from $2 port 22 ssh2"
 }

@@ -316,6 +316,23 @@ test_unreadable_file(void **state)
 }
 
 static void
+test_parsers_keys(void **state)
+{
+	struct conf	 c;
+	char		 err[256];
+
+	(void)state;
+	assert_int_equal(load(&c, "[collector]\nlog = /a:nginx-error\n"
+	    "log = /b:apache\nnginx-log-format = $remote_addr [$time_local]\n",
+	    err, sizeof(err)), 0);
+	assert_string_equal(c.nginx_log_format, "$remote_addr [$time_local]");
+	conf_free(&c);
+	assert_int_equal(load(&c, "[collector]\nlog = /a:nosuch\n", err,
+	    sizeof(err)), -1);
+	conf_free(&c);
+}
+
+static void
 test_options_replace_file_lists(void **state)
 {
 	struct conf	 c;
@@ -441,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_syntax_error_and_long_line),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_options_replace_file_lists),
+		cmocka_unit_test(test_parsers_keys),
 		cmocka_unit_test(test_correlator_scale_and_retention_keys),
 		cmocka_unit_test(test_internal_networks_text),
 		cmocka_unit_test(test_setup_failure_frees),

@@ -195,8 +195,10 @@ static void
 test_partial_and_postponed_not_recognised(void **state)
 {
 	(void)state;
+	/* Postponed: the method goes on (PAM); its own action, no attempt. */
 	EXPECT("Postponed keyboard-interactive for alice from 10.0.0.5 port "
-	    "50000 ssh2 [preauth]", "", "", "", "");
+	    "50000 ssh2 [preauth]", "auth_postponed", "alice", "10.0.0.5",
+	    "50000");
 	EXPECT("Partial publickey for alice from 10.0.0.5 port 50000 ssh2: "
 	    "ED25519 " FP, "", "", "", "");
 }
@@ -219,6 +221,9 @@ test_invalid_user_legacy_without_port(void **state)
 	    "1.2.3.4", "");
 	/* Legacy form: the address must then be an address. */
 	EXPECT("Invalid user admin from somewhere", "", "", "", "");
+	/* sshd's own word for a peer without an address. */
+	EXPECT("Invalid user admin from UNKNOWN", "invalid_user", "admin", "",
+	    "");
 }
 
 static void
@@ -402,8 +407,8 @@ test_pam_other_lines(void **state)
 	    "(uid=0)", "session_open", "alice", "", "");
 	EXPECT("pam_unix(sshd:session): session closed for user alice",
 	    "session_close", "alice", "", "");
-	EXPECT("pam_unix(sshd:auth): check pass; user unknown", "", "", "",
-	    "");
+	EXPECT("pam_unix(sshd:auth): check pass; user unknown",
+	    "pam_user_unknown", "", "", "");
 }
 
 /* ---- no_ident, bad_protocol ---- */
