@@ -483,9 +483,16 @@ why_not(struct rtest *t, const char *where, const struct event *ev,
 			break;
 	printf("%s  %s did not match: only this was false: %s\n", where,
 	    t->whynot, t->term[i]);
-	printf("    %-8s ", ev_fields[df].name);
+	printf("    event    ");
+	print_when(v->ts);
+	printf("  ");
+	print_source(v);
+	printf("\n    %-8s ", ev_fields[df].name);
 	show(data, dlen);
-	printf("\n    reads    ");
+	printf("\n");
+	if (strchr(t->term[i], '$') != NULL)
+		return;		/* a string of the rule: the line shows it */
+	printf("    reads    ");
 	{
 		struct reads rd = { ev, v, NULL, 0 };
 
