@@ -18,6 +18,7 @@ WRITE	= core/incident.c
 PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
+	  collector/journal.c collector/syslog_rx.c collector/syslog_frame.c \
 	  $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
@@ -29,7 +30,7 @@ VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
 	  $(WRITE)
 
-LIBS_COLLECTOR	= -lhiredis -levent -linih
+LIBS_COLLECTOR	= -lhiredis -levent -linih -lsystemd
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
 		  -ljansson -linih -lpthread -lm
 LIBS_VIGIE	= -lyara -lhiredis -ljansson -linih -lpthread -lm
@@ -37,7 +38,7 @@ LIBS_VIGIE	= -lyara -lhiredis -ljansson -linih -lpthread -lm
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
 PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
-TOOLS	= $(B)/tools/genlog
+TOOLS	= $(B)/tools/genlog $(B)/tools/syslogsend
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
@@ -95,6 +96,9 @@ $(BIN)/vigie: $(call obj,$(VIGIE))
 $(B)/tools/genlog: $(call obj,tools/genlog.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
+$(B)/tools/syslogsend: $(call obj,tools/syslogsend.c)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+
 $(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
 	  core/event_json.c core/text.c core/redis.c core/log.c)
 	@mkdir -p $(dir $@)
@@ -119,6 +123,8 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/order.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/reload.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/rotation.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/syslog.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh

@@ -12,9 +12,11 @@
 
 #include "conf.h"
 #include "emit.h"
+#include "journal.h"
 #include "publish.h"
 #include "spool.h"
 #include "state.h"
+#include "syslog_rx.h"
 #include "tail.h"
 
 struct collector {
@@ -27,6 +29,8 @@ struct collector {
 	struct publisher	 pub;
 	struct tail		*tails;
 	size_t			 ntails;
+	struct journal		 journal;	/* .j NULL: not read */
+	struct syslog_rx	 srx;
 	struct event		*tick_ev, *sigterm_ev, *sigint_ev, *sighup_ev;
 	time_t			 started, health_at;
 	int			 paused;	/* spool full: inputs wait */

@@ -24,8 +24,10 @@
 
 #define READ_BUDGET	(4 << 20)	/* bytes per input per turn */
 #define IDLE_MS		250		/* poll period at the end of every input */
+#define ROTATING_MS	20		/* ... while a rotated file is finished */
 #define HEALTH_EVERY_S	5
 #define LEASE_GRACE_S	2		/* inputs wait this long for Redis at start */
+#define JOURNAL_BUDGET	20000		/* journal entries per turn */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -34,7 +36,11 @@ usage(void)
 	    "usage: vigie-collector [-nv] [-c FILE] [--sensor NAME] "
 	    "[--redis ADDR]\n"
 	    "                       [--state-dir DIR] [--log FILE[:PARSER]]... "
-	    "[--once]\n");
+	    "[--once]\n"
+	    "                       [--journal [MATCH]...] [--journal-dir DIR] "
+	    "[--max-line N]\n"
+	    "                       [--syslog udp|tcp:HOST:PORT]... "
+	    "[--syslog-allow CIDRS]\n");
 	exit(2);
 }
 
@@ -49,6 +55,10 @@ static const struct option longopts[] = {
 	{ "syslog",	required_argument,	NULL, 'y' },
 	{ "once",	no_argument,		NULL, 'o' },
 	{ "batch",	required_argument,	NULL, 'b' },
+	{ "journal",	no_argument,		NULL, 'J' },
+	{ "journal-dir", required_argument,	NULL, 'D' },
+	{ "max-line",	required_argument,	NULL, 'M' },
+	{ "syslog-allow", required_argument,	NULL, 'A' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -160,22 +170,32 @@ tails_sum(const struct collector *c, struct tail *t)
 	size_t	 i;
 
 	t->lines = t->recognised = t->no_header = t->truncated = 0;
+	t->refused = t->rotations = 0;
 	for (i = 0; i < c->ntails; i++) {
 		t->lines += c->tails[i].lines;
 		t->recognised += c->tails[i].recognised;
 		t->no_header += c->tails[i].no_header;
 		t->truncated += c->tails[i].truncated;
+		t->refused += c->tails[i].refused;
+		t->rotations += c->tails[i].rotations;
 	}
+	/* The journal's entries and the syslog messages count as lines. */
+	t->lines += c->journal.entries + c->srx.messages;
+	t->recognised += c->journal.recognised + c->srx.recognised;
+	t->no_header += c->journal.no_header + c->srx.no_header;
+	t->truncated += c->srx.cut;
 }
 
 #define HEALTH_PARSERS	8	/* per-parser counters in the health hash */
+#define HEALTH_SOURCES	16	/* per-source syslog counters, the first ones */
 
 static void
 health(struct collector *c, int now)
 {
-	char		 v[16][32], pk[HEALTH_PARSERS][48];
+	char		 v[24][32], pk[HEALTH_PARSERS][48];
 	char		 pv[HEALTH_PARSERS][24];
-	const char	*argv[32 + 2 * HEALTH_PARSERS];
+	char		 sk[HEALTH_SOURCES][64], sv[HEALTH_SOURCES][64];
+	const char	*argv[48 + 2 * HEALTH_PARSERS + 2 * HEALTH_SOURCES];
 	struct tail	 t;
 	uint64_t	 pend;
 	size_t		 i;
@@ -222,8 +242,21 @@ health(struct collector *c, int now)
 	KV("truncated", "%" PRIu64, t.truncated);
 	KV("spool_bytes", "%" PRIu64, c->spool.bytes);
 	KV("spool_events", "%" PRIu64, pend);
-	KV("drops", "%d", 0);
+	KV("drops", "%" PRIu64, c->srx.dropped);
 	KV("paused", "%d", c->paused);
+	KV("refused", "%" PRIu64, t.refused);
+	KV("rotations", "%" PRIu64, t.rotations);
+	KV("journal_entries", "%" PRIu64, c->journal.entries);
+	KV("syslog_messages", "%" PRIu64, c->srx.messages);
+	KV("syslog_refused", "%" PRIu64, c->srx.refused);
+	KV("syslog_cut", "%" PRIu64, c->srx.cut);
+	KV("syslog_bad_frames", "%" PRIu64, c->srx.bad_frames);
+	/* "syslog:<peer>": messages, refused, cut. */
+	nv = (int)syslog_rx_sources(&c->srx, sk, sv, HEALTH_SOURCES);
+	for (i = 0; i < (size_t)nv; i++) {
+		argv[n++] = sk[i];
+		argv[n++] = sv[i];
+	}
 #undef KV
 	publish_health(&c->pub, n, argv, now);
 }
@@ -236,7 +269,7 @@ all_eof(const struct collector *c)
 	for (i = 0; i < c->ntails; i++)
 		if (!c->tails[i].eof)
 			return 0;
-	return 1;
+	return c->journal.j == NULL || c->journal.eof;
 }
 
 static void
@@ -279,7 +312,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	struct timeval		 tv = { 0, 0 };
 	time_t			 now = time(NULL);
 	size_t			 i;
-	int			 busy = 0;
+	int			 busy = 0, rotating = 0;
 	long			 n;
 
 	(void)fd;
@@ -313,6 +346,25 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		if (!c->tails[i].eof)
 			busy = 1;
+		if (c->tails[i].moved_ms != 0)
+			rotating = 1;
+	}
+	if (c->pub.ever_ready || (c->pub.state == PUB_DOWN &&
+	    now - c->started >= LEASE_GRACE_S)) {
+		if (c->journal.j != NULL && !spool_full(&c->spool)) {
+			if (journal_read(&c->journal, &c->emit,
+			    JOURNAL_BUDGET) == -1) {
+				stop(c, 1);
+				return;
+			}
+			if (!c->journal.eof)
+				busy = 1;
+		}
+		syslog_rx_resume(&c->srx);
+	}
+	if (c->srx.failed) {
+		stop(c, 1);
+		return;
 	}
 	/* The open frame waits for more only while its input is busy. */
 	if (!busy && emit_flush(&c->emit) == -1) {
@@ -332,7 +384,8 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (!c->pub.ever_ready && busy)
 		tv.tv_usec = 50000;
 	else if (!busy || c->paused)
-		tv.tv_usec = (c->conf->once ? 20 : IDLE_MS) * 1000;
+		tv.tv_usec = (c->conf->once || rotating ? ROTATING_MS :
+		    IDLE_MS) * 1000;
 	evtimer_add(c->tick_ev, &tv);
 }
 
@@ -360,6 +413,11 @@ report(struct collector *c)
 
 	tails_sum(c, &t);
 	spool_pending(&c->spool, &pend);
+	if (c->conf->syslog.n > 0)
+		log_info("syslog: %" PRIu64 " messages, %" PRIu64 " refused, %"
+		    PRIu64 " cut, %" PRIu64 " bad frames, %" PRIu64 " dropped "
+		    "(spool full)", c->srx.messages, c->srx.refused, c->srx.cut,
+		    c->srx.bad_frames, c->srx.dropped);
 	log_info("%" PRIu64 " lines, %" PRIu64 " recognised, %" PRIu64
 	    " without syslog header, %" PRIu64 " truncated; %" PRIu64
 	    " events in %" PRIu64 " frames; %" PRIu64 " events stored, %"
@@ -379,7 +437,7 @@ main(int argc, char *argv[])
 	size_t		 nopts = 0, i;
 	int		 ch, noaction = 0, verbose = 0;
 
-	if ((opts = calloc((size_t)argc, sizeof(*opts))) == NULL)
+	if ((opts = calloc((size_t)argc + 1, sizeof(*opts))) == NULL)
 		return 1;
 	while ((ch = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
 		const char *key = NULL;
@@ -397,6 +455,10 @@ main(int argc, char *argv[])
 		case 'y': key = "syslog"; break;
 		case 'o': key = "once"; optarg = "yes"; break;
 		case 'b': key = "batch"; break;
+		case 'J': key = "journal"; optarg = "*"; break;
+		case 'D': key = "journal-directory"; break;
+		case 'M': key = "max-line"; break;
+		case 'A': key = "syslog-allow"; break;
 		default: usage();
 		}
 		if (key != NULL) {
@@ -404,8 +466,15 @@ main(int argc, char *argv[])
 			opts[nopts++].value = optarg;
 		}
 	}
-	if (optind != argc)
-		usage();
+	/* --journal MATCH...: the words after the options. */
+	for (i = 0; optind < argc; optind++) {
+		for (i = 0; i < nopts && strcmp(opts[i].key, "journal"); i++)
+			;
+		if (i == nopts)
+			usage();
+		opts[nopts].key = "journal";
+		opts[nopts++].value = argv[optind];
+	}
 	log_init("vigie-collector", verbose);
 	/*
 	 * Traditional syslog dates are local time. With TZ unset, glibc
@@ -427,9 +496,10 @@ main(int argc, char *argv[])
 		if (tail_check_spec(conf.log.v[i]) == -1 ||
 		    tail_check_twice(conf.log.v, i) == -1)
 			exit(2);
-	if (conf.log.n == 0) {
+	if (conf.log.n == 0 && conf.journal.n == 0 && conf.syslog.n == 0) {
 		fprintf(stderr, "vigie-collector: no input: give --log FILE"
-		    "[:PARSER] or [collector] log\n");
+		    "[:PARSER], --journal or --syslog ([collector] log, journal, "
+		    "syslog)\n");
 		exit(2);
 	}
 	if (noaction)
@@ -445,7 +515,8 @@ main(int argc, char *argv[])
 	if ((c.tails = calloc(conf.log.n, sizeof(*c.tails))) == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < conf.log.n; i++, c.ntails++)
-		if (tail_init(&c.tails[i], conf.log.v[i]) == -1)
+		if (tail_init(&c.tails[i], conf.log.v[i],
+		    (size_t)conf.max_line) == -1)
 			exit(1);
 	/* The lock: one collector per sensor and state directory. */
 	if (state_open(&c.state, conf.state_dir, conf.sensor) == -1)
@@ -466,8 +537,14 @@ main(int argc, char *argv[])
 		exit(1);
 	c.pub.progress = check_done;
 	c.pub.arg = &c;
-	if ((c.tick_ev = evtimer_new(c.base, tick_cb, &c)) == NULL ||
-	    (c.sigterm_ev = evsignal_new(c.base, SIGTERM, signal_cb, &c)) ==
+	if ((c.tick_ev = evtimer_new(c.base, tick_cb, &c)) == NULL)
+		fatalx("cannot set up the event loop");
+	if (syslog_rx_init(&c.srx, c.base, &c.emit, &conf) == -1)
+		exit(2);
+	if (conf.journal.n > 0 && journal_open(&c.journal, &conf, &c.spool,
+	    c.base, c.tick_ev) == -1)
+		exit(1);
+	if ((c.sigterm_ev = evsignal_new(c.base, SIGTERM, signal_cb, &c)) ==
 	    NULL ||
 	    (c.sigint_ev = evsignal_new(c.base, SIGINT, signal_cb, &c)) ==
 	    NULL ||
@@ -489,6 +566,8 @@ main(int argc, char *argv[])
 	report(&c);
 	health(&c, 1);
 	publish_close(&c.pub);
+	syslog_rx_free(&c.srx);
+	journal_close(&c.journal);
 	event_free(c.tick_ev);
 	event_free(c.sigterm_ev);
 	event_free(c.sigint_ev);

@@ -99,6 +99,8 @@ conf_init(struct conf *c)
 	c->frame_bytes = 256 * 1024;
 	c->spool_max_bytes = 1LL << 30;
 	c->spool_keep = 60;
+	c->max_line = 65536;
+	c->syslog_max_msg = 8192;
 	c->workers = 1;
 	c->http = xstrdup("127.0.0.1:8080");
 	c->timezone = xstrdup("UTC");
@@ -129,6 +131,9 @@ conf_free(struct conf *c)
 	list_clear(&c->pcap);
 	list_clear(&c->log);
 	list_clear(&c->syslog);
+	list_clear(&c->journal);
+	free(c->journal_dir);
+	cidrset_free(c->syslog_allow);
 	free(c->interface);
 	free(c->http);
 	free(c->timezone);
@@ -288,7 +293,8 @@ conf_log_spec(const char *v)
 #define LIST_SLOTS(X) \
 	X(0, "geo", "home-countries") X(1, "geo", "internal-networks") \
 	X(2, "rules", "path") X(3, "collector", "pcap") \
-	X(4, "collector", "log") X(5, "collector", "syslog")
+	X(4, "collector", "log") X(5, "collector", "syslog") \
+	X(6, "collector", "journal")
 
 static int
 conf_list_slot(const char *section, const char *key)
@@ -339,6 +345,7 @@ conf_set(struct conf *c, const char *section, const char *key,
 			case 3: list_clear(&c->pcap); break;
 			case 4: list_clear(&c->log); break;
 			case 5: list_clear(&c->syslog); break;
+			case 6: list_clear(&c->journal); break;
 			}
 			*owner = level;
 		}
@@ -428,6 +435,34 @@ conf_set(struct conf *c, const char *section, const char *key,
 		} else if (!strcmp(key, "spool-keep")) {
 			if (conf_parse_int(value, 0, 86400, &c->spool_keep) == -1)
 				goto bad;
+		} else if (!strcmp(key, "max-line")) {
+			if (conf_parse_int(value, 256, 16 << 20, &c->max_line) ==
+			    -1)
+				goto bad;
+		} else if (!strcmp(key, "syslog-max-message")) {
+			if (conf_parse_int(value, 480, 1 << 20,
+			    &c->syslog_max_msg) == -1)
+				goto bad;
+		} else if (!strcmp(key, "syslog-allow")) {
+			if (c->syslog_allow == NULL &&
+			    (c->syslog_allow = cidrset_new()) == NULL)
+				goto bad;
+			if (cidrset_add_list(c->syslog_allow, value, err,
+			    sizeof(err)) == -1)
+				goto bad_msg;
+		} else if (!strcmp(key, "journal")) {
+			/* "FIELD=VALUE", or "*": the whole journal. */
+			const char *eq = strchr(value, '=');
+
+			if (strcmp(value, "*") && (eq == NULL || eq == value ||
+			    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+			    != (size_t)(eq - value)))
+				goto bad;
+			list_add(&c->journal, value);
+		} else if (!strcmp(key, "journal-directory")) {
+			if (*value == '\0')
+				goto bad;
+			str_set(&c->journal_dir, value);
 		} else
 			goto unknown;
 	} else if (!strcmp(section, "correlator")) {
@@ -630,14 +665,12 @@ conf_setup(struct conf *c, const char *file, const char *section,
 int
 conf_validate(const struct conf *c)
 {
-	if (c->pcap.n > 0 || c->interface != NULL || c->syslog.n > 0) {
+	if (c->pcap.n > 0 || c->interface != NULL) {
 		/* The thin pipeline reads logs only; say so, do not ignore. */
 		if (c->pcap.n > 0)
 			fprintf(stderr, "pcap input is not supported yet\n");
 		if (c->interface != NULL)
 			fprintf(stderr, "interface capture is not supported yet\n");
-		if (c->syslog.n > 0)
-			fprintf(stderr, "syslog receiver is not supported yet\n");
 		return -1;
 	}
 	return 0;

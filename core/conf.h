@@ -43,6 +43,12 @@ struct conf {
 	int		 frame_bytes;	/* bytes per frame at most */
 	long long	 spool_max_bytes;	/* spool on disk at most */
 	int		 spool_keep;	/* seconds frames stay after Redis took them */
+	/* host-log inputs: files, the journal, the syslog receiver */
+	int		 max_line;	/* longer lines are cut */
+	struct strlist	 journal;	/* "FIELD=VALUE" matches; "*": all */
+	char		*journal_dir;	/* NULL: the system's journal */
+	struct cidrset	*syslog_allow;	/* NULL: any peer */
+	int		 syslog_max_msg;	/* longer messages are cut */
 
 	/* [correlator] */
 	int		 workers;
