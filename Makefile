@@ -125,6 +125,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/rotation.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/syslog.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/journal.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
