@@ -43,7 +43,8 @@ TOOLS	= $(B)/tools/genlog $(B)/tools/syslogsend
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
 	  event_json scan detect tally record retention bundle incident \
-	  alert_eve
+	  alert_eve syslog_frame
+UNIT_syslog_frame	= collector/syslog_frame.c $(PARSERS) core/event.c
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -164,7 +165,7 @@ bench-peers: deps all
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	     -D_GNU_SOURCE -Icore -Icollector
-FUZZ	= sshd frame
+FUZZ	= sshd frame syslog_frame
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
@@ -172,6 +173,9 @@ fuzz:
 	    -o $(B)/fuzz/fuzz_sshd
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_syslog_frame.c \
+	    collector/syslog_frame.c $(PARSERS) core/event.c \
+	    -o $(B)/fuzz/fuzz_syslog_frame
 	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
 	for t in $(FUZZ); do \
 		echo "== fuzz_$$t: $$s s"; \

@@ -44,7 +44,7 @@ events one | jq -c 'select(.line | contains("user j7 "))' >"$tmp/j7"
 check "fields: program, pid, host" sh -c "jq -e '.program == \"sshd\" and .pid == 107 and .host == \"web1\"' '$tmp/j7'"
 check "fields: the sshd parser's user and src_ip" sh -c "jq -e '.user == \"j7\" and .src_ip == \"203.0.113.8\" and .action != null' '$tmp/j7'"
 check "fields: unit, severity, facility" sh -c "jq -e '.unit == \"ssh.service\" and .severity == \"notice\" and .facility == \"auth\"' '$tmp/j7'"
-check "fields: ts is the entry's realtime timestamp ()" sh -c "jq -e '.ts == 1795440007000000' '$tmp/j7'"
+check "fields: ts is the entry's realtime timestamp" sh -c "jq -e '.ts == 1795440007000000' '$tmp/j7'"
 
 echo "# stopped, appended, read again"
 entries 61 80 sshd ssh.service >"$tmp/b.export"
