@@ -155,6 +155,9 @@ demo-stop:
 bench: deps all
 	@BIN=$(BIN) sh bench/run.sh
 
+bench-syslog: deps all
+	@BIN=$(BIN) sh bench/syslog.sh
+
 bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
 	@BIN=$(BIN) sh bench/peers.sh
@@ -187,6 +190,6 @@ clean:
 	rm -rf build bin
 
 .PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
-	bench bench-peers fuzz clean
+	bench bench-syslog bench-peers fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

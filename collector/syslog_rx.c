@@ -329,7 +329,9 @@ listener_open(struct syslog_rx *rx, struct srx_listener *l, const char *spec)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (res->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (!l->tcp)
+	/* Datagrams wait in the socket while a turn runs: a large buffer. */
+	if (!l->tcp && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv,
+	    sizeof(rcv)) == -1)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
 	    (l->tcp && listen(fd, 128) == -1))

@@ -16,20 +16,22 @@
 #include <unistd.h>
 
 /*
- * syslogsend [-o] [-n COUNT] [-f 3164|5424] [-s START] udp|tcp HOST PORT
+ * syslogsend [-o] [-n COUNT] [-r RATE] [-f 3164|5424] [-s START]
+ *     udp|tcp HOST PORT
  *
  * Without -n, each line of stdin is one message (no newline): one
  * datagram, or on TCP framed by LF, or with -o by octet counting. With
  * -n, COUNT messages "Invalid user u<START+i> ..." in RFC 3164 or 5424
- * (default 5424) are sent and the rate is printed on stderr:
+ * (default 5424) are sent, at most RATE a second with -r, and the rate
+ * is printed on stderr:
  * "sent N messages in S s: R msg/s".
  */
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: syslogsend [-o] [-n COUNT] [-f 3164|5424] "
-	    "[-s START] udp|tcp HOST PORT\n");
+	fprintf(stderr, "usage: syslogsend [-o] [-n COUNT] [-r RATE] "
+	    "[-f 3164|5424] [-s START] udp|tcp HOST PORT\n");
 	exit(2);
 }
 
@@ -102,12 +104,13 @@ main(int argc, char *argv[])
 	char		*line = NULL, msg[1024], *buf;
 	size_t		 cap = 0, blen = 0, bcap = 1 << 16;
 	ssize_t		 len;
-	long		 count = -1, start = 1, i;
+	long		 count = -1, start = 1, i, rate = 0;
 	int		 ch, octet = 0, tcp, fd;
 	double		 s;
 
-	while ((ch = getopt(argc, argv, "on:f:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "on:f:s:r:")) != -1) {
 		switch (ch) {
+		case 'r': rate = atol(optarg); break;
 		case 'o': octet = 1; break;
 		case 'n': count = atol(optarg); break;
 		case 'f': fmt = optarg; break;
@@ -144,6 +147,20 @@ main(int argc, char *argv[])
 	for (i = 0; i < count; i++) {
 		long	 k = start + i;
 		int	 n;
+
+		/* Paced: every 100 messages, wait for their time. */
+		if (rate > 0 && i % 100 == 0) {
+			double	 due = (double)i / (double)rate, el;
+
+			for (;;) {
+				gettimeofday(&t1, NULL);
+				el = (double)(t1.tv_sec - t0.tv_sec) +
+				    (t1.tv_usec - t0.tv_usec) / 1e6;
+				if (el >= due)
+					break;
+				usleep((useconds_t)((due - el) * 1e6));
+			}
+		}
 
 		if (!strcmp(fmt, "3164"))
 			n = snprintf(msg, sizeof(msg), "<38>Nov 22 10:%02ld:%02ld "
