@@ -19,6 +19,7 @@ PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
 	  collector/journal.c collector/syslog_rx.c collector/syslog_frame.c \
+	  collector/inputs.c \
 	  $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \

@@ -28,7 +28,12 @@ struct collector {
 	struct emitter		 emit;
 	struct publisher	 pub;
 	struct tail		*tails;
-	size_t			 ntails;
+	size_t			 ntails, captails;
+	int			 expanded;	/* inputs.c: the specs made tails */
+	time_t			 glob_at;	/* globs last expanded */
+	int			 inotify_fd, no_inotify, watching;
+	struct event		*inotify_ev;
+	int64_t			 woken_ms;	/* inotify last woke the loop */
 	struct journal		 journal;	/* .j NULL: not read */
 	struct syslog_rx	 srx;
 	struct event		*tick_ev, *sigterm_ev, *sigint_ev, *sighup_ev;

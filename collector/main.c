@@ -19,11 +19,13 @@
 
 #include "collector.h"
 #include "conf.h"
+#include "inputs.h"
 #include "log.h"
 #include "version.h"
 
 #define READ_BUDGET	(4 << 20)	/* bytes per input per turn */
 #define IDLE_MS		250		/* poll period at the end of every input */
+#define WATCHED_MS	1000		/* ... when inotify watches them all */
 #define ROTATING_MS	20		/* ... while a rotated file is finished */
 #define HEALTH_EVERY_S	5
 #define LEASE_GRACE_S	2		/* inputs wait this long for Redis at start */
@@ -360,7 +362,11 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 			if (!c->journal.eof)
 				busy = 1;
 		}
+		syslog_rx_start(&c->srx);
 		syslog_rx_resume(&c->srx);
+		if (!c->conf->once && now - c->glob_at >= GLOB_EVERY_S &&
+		    inputs_expand(c) > 0 && c->watching)
+			c->watching = inputs_watch(c) == 1;
 	}
 	if (c->srx.failed) {
 		stop(c, 1);
@@ -385,7 +391,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 		tv.tv_usec = 50000;
 	else if (!busy || c->paused)
 		tv.tv_usec = (c->conf->once || rotating ? ROTATING_MS :
-		    IDLE_MS) * 1000;
+		    c->watching ? WATCHED_MS - 1 : IDLE_MS) * 1000;
 	evtimer_add(c->tick_ev, &tv);
 }
 
@@ -512,12 +518,9 @@ main(int argc, char *argv[])
 	c.started = time(NULL);
 	if (getenv("VIGIE_TEST_CRASH_AFTER") != NULL)
 		c.crash_after = atoi(getenv("VIGIE_TEST_CRASH_AFTER"));
-	if ((c.tails = calloc(conf.log.n, sizeof(*c.tails))) == NULL)
-		fatalx("out of memory");
-	for (i = 0; i < conf.log.n; i++, c.ntails++)
-		if (tail_init(&c.tails[i], conf.log.v[i],
-		    (size_t)conf.max_line) == -1)
-			exit(1);
+	c.inotify_fd = -1;
+	if (inputs_expand(&c) == -1)
+		exit(1);
 	/* The lock: one collector per sensor and state directory. */
 	if (state_open(&c.state, conf.state_dir, conf.sensor) == -1)
 		exit(1);
@@ -544,6 +547,8 @@ main(int argc, char *argv[])
 	if (conf.journal.n > 0 && journal_open(&c.journal, &conf, &c.spool,
 	    c.base, c.tick_ev) == -1)
 		exit(1);
+	if (!conf.once && c.ntails > 0)
+		c.watching = inputs_watch(&c) == 1;
 	if ((c.sigterm_ev = evsignal_new(c.base, SIGTERM, signal_cb, &c)) ==
 	    NULL ||
 	    (c.sigint_ev = evsignal_new(c.base, SIGINT, signal_cb, &c)) ==
@@ -568,6 +573,7 @@ main(int argc, char *argv[])
 	publish_close(&c.pub);
 	syslog_rx_free(&c.srx);
 	journal_close(&c.journal);
+	inputs_close(&c);
 	event_free(c.tick_ev);
 	event_free(c.sigterm_ev);
 	event_free(c.sigint_ev);

@@ -340,8 +340,7 @@ listener_open(struct syslog_rx *rx, struct srx_listener *l, const char *spec)
 	l->fd = fd;
 	if ((l->spec = strdup(spec)) == NULL ||
 	    (l->ev = event_new(rx->base, fd, EV_READ | EV_PERSIST,
-	    l->tcp ? tcp_accept_cb : udp_cb, l)) == NULL ||
-	    event_add(l->ev, NULL) == -1) {
+	    l->tcp ? tcp_accept_cb : udp_cb, l)) == NULL) {
 		fprintf(stderr, "vigie-collector: --syslog %s: out of memory\n",
 		    spec);
 		return -1;
@@ -387,6 +386,21 @@ syslog_rx_init(struct syslog_rx *rx, struct event_base *base,
 	if (rx->allow == NULL)
 		log_info("syslog: no syslog-allow: every peer is accepted");
 	return 0;
+}
+
+void
+syslog_rx_start(struct syslog_rx *rx)
+{
+	size_t	 i;
+
+	if (rx->started)
+		return;
+	rx->started = 1;
+	for (i = 0; i < rx->nls; i++)
+		if (event_add(rx->ls[i].ev, NULL) == -1) {
+			log_warnx("syslog %s: cannot listen", rx->ls[i].spec);
+			rx->failed = 1;
+		}
 }
 
 void

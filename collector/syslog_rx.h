@@ -58,6 +58,7 @@ struct syslog_rx {
 	struct smsg		 sm;
 	struct srx_src		 src[SRX_SOURCES], other;
 	size_t			 nsrc;
+	int			 started;	/* listeners armed */
 	int			 paused;	/* TCP reading stopped: spool full */
 	int			 failed;	/* the spool failed: stop */
 	uint64_t		 messages, refused, cut, bad_frames, dropped;
@@ -70,6 +71,8 @@ struct syslog_rx {
  */
 int	syslog_rx_init(struct syslog_rx *, struct event_base *,
 	    struct emitter *, const struct conf *);
+/* Starts listening (once the sensor's lease is held). */
+void	syslog_rx_start(struct syslog_rx *);
 /* The spool has room again: TCP connections are read again. */
 void	syslog_rx_resume(struct syslog_rx *);
 /*

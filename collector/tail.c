@@ -100,6 +100,8 @@ tail_check_spec(const char *spec)
 	}
 	memcpy(path, spec, plen);
 	path[plen] = '\0';
+	if (strpbrk(path, "*?[") != NULL)
+		return 0;	/* a glob: its matches are checked as found */
 	if (lstat(path, &st) == 0) {
 		if (S_ISLNK(st.st_mode)) {
 			fprintf(stderr, "--log %s: %s is a symbolic link: give "

@@ -225,4 +225,28 @@ check "(9) counted once" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:n
 rc=$(status "$tmp/nine.err" "$BIN/vigie-collector" --max-line 10 --log "$log" -n)
 check "(9) max-line out of range: exit 2" test "$rc" = 2
 
+echo "# (10) a glob: the files it matches at start, then a new one"
+mkdir -p "$tmp/nginx"
+lines 1 10 >"$tmp/nginx/a-access.log"
+lines 11 20 >"$tmp/nginx/b-access.log"
+lines 900 905 >"$tmp/nginx/error.log"
+ln -s "$secret" "$tmp/nginx/c-access.log"
+"$BIN/vigie-collector" --redis "$R" --sensor ten --state-dir "$tmp/state-ten" \
+    --log "$tmp/nginx/*access.log:sshd" 2>>"$tmp/collector-ten.log" &
+c=$!
+pids="$pids $c"
+check "(10) both matches read" wait_stored ten 20
+lines 21 30 >"$tmp/nginx/new-access.log"
+check "(10) a file created later is picked up" wait_stored ten 30
+lines 31 35 >>"$tmp/nginx/a-access.log"
+check "(10) appends followed" wait_stored ten 35
+sleep 0.5
+check "(10) each exactly once; error.log and the link left alone" exactly_once ten 1 35
+check "(10) the secret never reaches Redis" sh -c "! redis-cli -s '$sock' --no-raw XRANGE 'vigie:ev:{ten}' - + | grep -q SECRETHASH"
+stop_collector "$c"
+lines 36 40 >>"$tmp/nginx/new-access.log"
+"$BIN/vigie-collector" --redis "$R" --sensor ten --state-dir "$tmp/state-ten" \
+    --log "$tmp/nginx/*access.log:sshd" --once 2>>"$tmp/collector-ten.log"
+check "(10) a restart resumes each matched file at its checkpoint" exactly_once ten 1 40
+
 done_tests
