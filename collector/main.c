@@ -292,6 +292,9 @@ check_done(void *arg)
 	if (c->crash_after > 0 && c->pub.stored_frames >= (uint64_t)c->crash_after)
 		_exit(99);
 
+	/* Paused on a full spool: Redis took frames, maybe room again. */
+	if ((c->paused || c->srx.paused) && c->pub.state == PUB_READY)
+		event_active(c->tick_ev, EV_TIMEOUT, 0);
 	if (c->conf->once && all_eof(c) && c->emit.fe.n == 0 &&
 	    spool_pending(&c->spool, NULL) == 0 && c->pub.state == PUB_READY)
 		event_base_loopexit(c->base, NULL);
@@ -389,9 +392,13 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	check_done(c);
 	if (!c->pub.ever_ready && busy)
 		tv.tv_usec = 50000;
-	else if (!busy || c->paused)
-		tv.tv_usec = (c->conf->once || rotating ? ROTATING_MS :
-		    c->watching ? WATCHED_MS - 1 : IDLE_MS) * 1000;
+	else if (!busy || c->paused) {
+		long	 ms = c->conf->once || rotating ? ROTATING_MS :
+		    c->watching ? WATCHED_MS : IDLE_MS;
+
+		tv.tv_sec = ms / 1000;
+		tv.tv_usec = (ms % 1000) * 1000;
+	}
 	evtimer_add(c->tick_ev, &tv);
 }
 

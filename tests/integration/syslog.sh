@@ -101,11 +101,7 @@ check "oversized messages cut at 8 KiB" sh -c "'$BIN/vigie' --redis '$R' events 
 check "the message after them intact" is rx h7after line 'h7after the big ones'
 printf '99999999999 x\n' | "$send" tcp 127.0.0.1 "$T"
 printf '12 short\n' | "$send" -o tcp 127.0.0.1 "$T" 2>/dev/null || true
-sleep 6
-check "cut messages counted" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:rx syslog_cut) = 3"
-check "a bad octet count closes the connection, counted" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:rx syslog_bad_frames) -ge 1"
-check "per-source counters" sh -c "redis-cli -s '$sock' HGET vigie:sensor:rx syslog:127.0.0.1 | grep -q '^[0-9]* 0 3$' &&
-    redis-cli -s '$sock' HGET vigie:sensor:rx syslog:::1 | grep -q '^3 0 0$'"
+sleep 0.5
 check "the receiver still runs" kill -0 "$rx"
 
 echo "# a real rsyslogd forwarding to the receiver over TCP"
@@ -132,6 +128,12 @@ check "rsyslogd: program" is rx r2grace program sshd
 check "rsyslogd: relay_ip is rsyslogd's address" is rx r2grace relay_ip 127.0.0.1
 check "rsyslogd: facility kept" is rx r2grace facility auth
 kill "$rs"; wait "$rs" 2>/dev/null || true
+kill "$rx"; wait "$rx" 2>/dev/null || true
+check "the receiver's summary at exit" grep -q 'syslog: .* messages, 0 refused, 3 cut' "$tmp/rx.log"
+check "cut messages counted in the health hash" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:rx syslog_cut) = 3"
+check "a bad octet count closes the connection, counted" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:rx syslog_bad_frames) -ge 1"
+check "per-source counters" sh -c "redis-cli -s '$sock' HGET vigie:sensor:rx syslog:127.0.0.1 | grep -q '^[0-9]* 0 3$' &&
+    redis-cli -s '$sock' HGET vigie:sensor:rx syslog:::1 | grep -q '^3 0 0$'"
 
 echo "# a peer outside syslog-allow"
 "$BIN/vigie-collector" --redis "$R" --sensor deny --state-dir "$tmp/state-deny" \
@@ -142,12 +144,52 @@ pids="$pids $dn"
 sleep 1
 logger --rfc3164 -d -n 127.0.0.1 -P "$X" -t sshd "Invalid user d1 from 203.0.113.90 port 1"
 logger --rfc3164 -T -n 127.0.0.1 -P "$X" -t sshd "Invalid user d2 from 203.0.113.91 port 1" 2>/dev/null || true
-sleep 6
+sleep 0.5
+kill "$dn"; wait "$dn" 2>/dev/null || true
 check "nothing stored from it" test "$(events deny | wc -l)" = 0
 check "refused and counted" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:deny syslog_refused) = 2"
 check "per source" sh -c "redis-cli -s '$sock' HGET vigie:sensor:deny syslog:127.0.0.1 | grep -q '^0 2 0$'"
 check "and said once" test "$(grep -c 'outside syslog-allow' "$tmp/deny.log")" = 1
-kill "$dn"; wait "$dn" 2>/dev/null || true
+
+echo "# the spool full while Redis is away: TCP waits, datagrams are dropped and counted"
+BP=$((base + 4))
+sock2="$tmp/r2.sock"
+printf '[collector]\nspool-max-bytes = 1M\n' >"$tmp/bp.conf"
+"$BIN/vigie-collector" -c "$tmp/bp.conf" --redis "unix:$sock2" --sensor bp \
+    --state-dir "$tmp/state-bp" --syslog "tcp:127.0.0.1:$BP" --syslog "udp:127.0.0.1:$BP" \
+    2>"$tmp/bp.log" &
+bp=$!
+pids="$pids $bp"
+sleep 2.5
+"$send" -o -n 200000 tcp 127.0.0.1 "$BP" 2>/dev/null &
+sp=$!
+pids="$pids $sp"
+i=0
+until grep -q 'reading paused' "$tmp/bp.log" || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+check "the spool fills: reading paused" grep -q 'reading paused' "$tmp/bp.log"
+sleep 1
+check "the TCP sender waits" kill -0 "$sp"
+"$send" -s 1000001 -n 500 udp 127.0.0.1 "$BP" 2>/dev/null
+redis-server --port 0 --unixsocket "$sock2" --dir "$tmp" --dbfilename r2.rdb --save '' \
+    --daemonize no --logfile "$tmp/r2.log" &
+r2=$!
+pids="$pids $r2"
+i=0
+while kill -0 "$sp" 2>/dev/null && [ $i -lt 600 ]; do i=$((i + 1)); sleep 0.1; done
+check "Redis back: the sender finishes" sh -c "! kill -0 $sp"
+# The health hash says when all is stored (every 5 s).
+i=0
+while [ "$(redis-cli -s "$sock2" HGET vigie:sensor:bp stored 2>/dev/null)" != 200000 ] && [ $i -lt 300 ]; do
+	i=$((i + 1)); sleep 0.2; done
+"$BIN/vigie" --redis "unix:$sock2" events --sensor bp --count 0 --format json |
+    jq -r .line | sed -n 's/^Invalid user u\([0-9]*\) .*/\1/p' | sort -n >"$tmp/bp.got"
+check "every TCP message stored, once" sh -c "awk '\$1 <= 200000' '$tmp/bp.got' | uniq | wc -l | grep -qx 200000 && test \$(awk '\$1 <= 200000' '$tmp/bp.got' | wc -l) = 200000"
+kill "$bp"; wait "$bp" 2>/dev/null || true
+dropped=$(sed -n 's/.* \([0-9]*\) dropped (spool full).*/\1/p' "$tmp/bp.log")
+udp=$(awk '$1 > 1000000' "$tmp/bp.got" | wc -l)
+check "datagrams dropped while full, counted ($dropped dropped, $udp stored of 500)" \
+    sh -c "test '$dropped' -gt 0 && test \$(( $dropped + $udp )) = 500"
+kill "$r2"; wait "$r2" 2>/dev/null || true
 
 echo "# bad listeners are refused at start"
 rc=$(status "$tmp/bad.err" "$BIN/vigie-collector" --redis "$R" --sensor bad \
@@ -155,7 +197,5 @@ rc=$(status "$tmp/bad.err" "$BIN/vigie-collector" --redis "$R" --sensor bad \
 check "udp:HOST without a port: exit 2 ($rc)" test "$rc" = 2
 check "naming the expected form" grep -q 'expected udp:HOST:PORT' "$tmp/bad.err"
 
-kill "$rx"; wait "$rx" 2>/dev/null || true
-check "the receiver's summary at exit" grep -q 'syslog: .* messages, 0 refused, 3 cut' "$tmp/rx.log"
 
 done_tests
