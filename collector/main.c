@@ -515,6 +515,11 @@ main(int argc, char *argv[])
 		    "syslog)\n");
 		exit(2);
 	}
+	if (conf.once && conf.syslog.n > 0) {
+		fprintf(stderr, "vigie-collector: --once reads files and the "
+		    "journal to their end; a syslog receiver has none\n");
+		exit(2);
+	}
 	if (noaction)
 		exit(0);
 	signal(SIGPIPE, SIG_IGN);
