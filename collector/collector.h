@@ -34,6 +34,7 @@ struct collector {
 	int			 inotify_fd, no_inotify, watching;
 	struct event		*inotify_ev;
 	int64_t			 woken_ms;	/* inotify last woke the loop */
+	int64_t			 tick_due_ms;	/* the next turn's time */
 	struct journal		 journal;	/* .j NULL: not read */
 	struct syslog_rx	 srx;
 	struct event		*tick_ev, *sigterm_ev, *sigint_ev, *sighup_ev;

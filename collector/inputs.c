@@ -126,8 +126,8 @@ inputs_expand(struct collector *c)
 	return added;
 }
 
-static int64_t
-mono_ms(void)
+int64_t
+inputs_now_ms(void)
 {
 	struct timespec	 ts;
 
@@ -143,7 +143,7 @@ inotify_cb(evutil_socket_t fd, short what, void *arg)
 				    __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct timeval		 tv = { 0, WAKE_MIN_MS * 1000 };
 	ssize_t			 n;
-	int64_t			 now = mono_ms();
+	int64_t			 now = inputs_now_ms();
 
 	(void)what;
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
@@ -158,12 +158,19 @@ inotify_cb(evutil_socket_t fd, short what, void *arg)
 			p += sizeof(*ie) + ie->len;
 		}
 	}
-	/* Woken at most every WAKE_MIN_MS: a busy file is read in turns. */
+	/*
+	 * Woken at most every WAKE_MIN_MS: a busy file is read in turns. A
+	 * turn already due sooner is left as it is.
+	 */
+	if (c->tick_due_ms <= now + WAKE_MIN_MS)
+		return;
 	if (now - c->woken_ms >= WAKE_MIN_MS) {
 		c->woken_ms = now;
 		event_active(c->tick_ev, EV_TIMEOUT, 0);
-	} else
+	} else {
+		c->tick_due_ms = now + WAKE_MIN_MS;
 		evtimer_add(c->tick_ev, &tv);
+	}
 }
 
 int

@@ -28,5 +28,7 @@ int	inputs_expand(struct collector *);
  */
 int	inputs_watch(struct collector *);
 void	inputs_close(struct collector *);
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t	inputs_now_ms(void);
 
 #endif

@@ -399,6 +399,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 		tv.tv_sec = ms / 1000;
 		tv.tv_usec = (ms % 1000) * 1000;
 	}
+	c->tick_due_ms = inputs_now_ms() + tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	evtimer_add(c->tick_ev, &tv);
 }
 

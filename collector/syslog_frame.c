@@ -73,7 +73,8 @@ syslog_frame(struct sframer *st, const char *buf, size_t len, size_t max,
 		*flags = SF_MSG;
 		return (size_t)(nl - buf) + 1;
 	}
-	if (len >= max) {
+	/* max + 1 bytes without LF: longer than max, for sure. */
+	if (len > max) {
 		*msg = buf;
 		*mlen = max;
 		*flags = SF_MSG | SF_CUT;

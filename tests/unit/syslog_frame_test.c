@@ -158,6 +158,28 @@ test_oversized_lf(void **state)
 	assert_string_equal(out + 481, "<13>next");
 }
 
+/* Exactly max bytes, then LF: whole, not cut, however it arrives. */
+static void
+test_lf_exactly_max(void **state)
+{
+	struct sframer	 fr = { 0 };
+	char		 s[482];
+	const char	*m;
+	size_t		 ml, k;
+	int		 fl;
+
+	(void)state;
+	memset(s, 'C', 480);
+	s[480] = '\n';
+	/* The first 480 bytes alone: not known to be too long yet. */
+	assert_int_equal(syslog_frame(&fr, s, 480, 480, 0, &m, &ml, &fl), 0);
+	assert_int_equal(fl, 0);
+	k = syslog_frame(&fr, s, 481, 480, 0, &m, &ml, &fl);
+	assert_int_equal(k, 481);
+	assert_int_equal(fl, SF_MSG);
+	assert_int_equal(ml, 480);
+}
+
 static void
 test_dgram(void **state)
 {
@@ -296,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_bad_counts),
 		cmocka_unit_test(test_oversized_octet),
 		cmocka_unit_test(test_oversized_lf),
+		cmocka_unit_test(test_lf_exactly_max),
 		cmocka_unit_test(test_dgram),
 		cmocka_unit_test(test_rfc3164),
 		cmocka_unit_test(test_rfc5424),
