@@ -24,7 +24,8 @@ FLOWS	= collector/decode.c collector/flow.c collector/appmeta.c \
 CAPTURE	= collector/capture.c $(FLOWS)
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
-	  $(CAPTURE) $(CORE)
+	  $(CAPTURE) collector/journal.c collector/syslog_rx.c \
+	  collector/syslog_frame.c collector/inputs.c $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
@@ -37,7 +38,7 @@ VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
 	  $(WRITE)
 
-LIBS_COLLECTOR	= -lhiredis -levent -linih -lpcap
+LIBS_COLLECTOR	= -lhiredis -levent -linih -lpcap -lsystemd
 LIBS_CORRELATOR	= -lyara -lmaxminddb -lhiredis -levent -levent_pthreads \
 		  -ljansson -linih -lpthread -lm
 LIBS_VIGIE	= -lyara -lmaxminddb -lpcap -lhiredis -ljansson -linih -lpthread -lm
@@ -45,13 +46,14 @@ LIBS_VIGIE	= -lyara -lmaxminddb -lpcap -lhiredis -ljansson -linih -lpthread -lm
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
 PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
-TOOLS	= $(B)/tools/genlog $(B)/tools/mkpcap
+TOOLS	= $(B)/tools/genlog $(B)/tools/mkpcap $(B)/tools/syslogsend
 
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd parse_host parse_web \
 	  parse_hostile report spool event \
 	  event_json scan detect tally record retention bundle incident \
-	  alert_eve backup decode flow appmeta
+	  alert_eve backup decode flow appmeta syslog_frame
+UNIT_syslog_frame	= collector/syslog_frame.c $(PARSERS) core/event.c
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -121,6 +123,9 @@ $(B)/bench/capbench: $(call obj,bench/capbench.c collector/decode.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpcap
 
+$(B)/tools/syslogsend: $(call obj,tools/syslogsend.c)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+
 $(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
 	  core/event_json.c core/text.c core/redis.c core/log.c)
 	@mkdir -p $(dir $@)
@@ -160,6 +165,9 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/rules.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/capture.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/parsers.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/rotation.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/syslog.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/journal.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
@@ -203,6 +211,8 @@ bench-parse: $(B)/bench/parse_bench
 	@uname -srm; grep -m1 'model name' /proc/cpuinfo || true
 	@echo "command: $(B)/bench/parse_bench $${BENCH_SECONDS:-1}  (make bench-parse)"
 	@$(B)/bench/parse_bench $${BENCH_SECONDS:-1}
+bench-syslog: deps all
+	@BIN=$(BIN) sh bench/syslog.sh
 
 bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
@@ -217,7 +227,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 # One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
 FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-format nginx-error \
 	     apache apache-error generic
-FUZZ	= sshd frame decode $(patsubst %,p_%,$(FUZZ_PARSERS))
+FUZZ	= sshd frame decode syslog_frame $(patsubst %,p_%,$(FUZZ_PARSERS))
 fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
@@ -230,6 +240,9 @@ fuzz-build:
 	done
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_syslog_frame.c \
+	    collector/syslog_frame.c $(PARSERS) core/event.c \
+	    -o $(B)/fuzz/fuzz_syslog_frame
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_decode.c collector/decode.c \
 	    collector/flow.c collector/appmeta.c -o $(B)/fuzz/fuzz_decode
 fuzz:
@@ -311,6 +324,6 @@ clean:
 
 .PHONY: all deps install uninstall unit corpora integration e2e screenshot \
 	check asan demo demo-stop bench bench-backup bench-capture bench-parse \
-	bench-peers fuzz fuzz-build clean
+	bench-syslog bench-peers fuzz fuzz-build clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

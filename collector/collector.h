@@ -13,9 +13,11 @@
 #include "capture.h"
 #include "conf.h"
 #include "emit.h"
+#include "journal.h"
 #include "publish.h"
 #include "spool.h"
 #include "state.h"
+#include "syslog_rx.h"
 #include "tail.h"
 
 struct collector {
@@ -27,7 +29,15 @@ struct collector {
 	struct emitter		 emit;
 	struct publisher	 pub;
 	struct tail		*tails;
-	size_t			 ntails;
+	size_t			 ntails, captails;
+	int			 expanded;	/* inputs.c: the specs made tails */
+	time_t			 glob_at;	/* globs last expanded */
+	int			 inotify_fd, no_inotify, watching;
+	struct event		*inotify_ev;
+	int64_t			 woken_ms;	/* inotify last woke the loop */
+	int64_t			 tick_due_ms;	/* the next turn's time */
+	struct journal		 journal;	/* .j NULL: not read */
+	struct syslog_rx	 srx;
 	struct event		*tick_ev, *sigterm_ev, *sigint_ev, *sighup_ev;
 	time_t			 started, health_at;
 	int			 paused;	/* spool full: inputs wait */

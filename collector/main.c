@@ -20,15 +20,19 @@
 #include "collector.h"
 #include "conf.h"
 #include "daytime.h"
+#include "inputs.h"
 #include "log.h"
 #include "version.h"
 
 #define READ_BUDGET	(4 << 20)	/* bytes per input per turn */
 #define IDLE_MS		250		/* poll period at the end of every input */
+#define WATCHED_MS	1000		/* ... when inotify watches them all */
+#define ROTATING_MS	20		/* ... while a rotated file is finished */
 #define HEALTH_EVERY_S	5
 #define LEASE_GRACE_S	2		/* inputs wait this long for Redis at start */
 #define PCAP_BUDGET	65536		/* packets per capture file per turn */
 #define DRAIN_S		5		/* SIGTERM: flows to Redis for this long */
+#define JOURNAL_BUDGET	20000		/* journal entries per turn */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -38,7 +42,11 @@ usage(void)
 	    "[--redis ADDR]\n"
 	    "                       [--state-dir DIR] [--log FILE[:PARSER]]... "
 	    "[--once]\n"
-	    "                       [--pcap FILE]... [--interface IF]\n");
+	    "                       [--pcap FILE]... [--interface IF]\n"
+	    "                       [--journal [MATCH]...] [--journal-dir DIR] "
+	    "[--max-line N]\n"
+	    "                       [--syslog udp|tcp:HOST:PORT]... "
+	    "[--syslog-allow CIDRS]\n");
 	exit(2);
 }
 
@@ -53,6 +61,10 @@ static const struct option longopts[] = {
 	{ "syslog",	required_argument,	NULL, 'y' },
 	{ "once",	no_argument,		NULL, 'o' },
 	{ "batch",	required_argument,	NULL, 'b' },
+	{ "journal",	no_argument,		NULL, 'J' },
+	{ "journal-dir", required_argument,	NULL, 'D' },
+	{ "max-line",	required_argument,	NULL, 'M' },
+	{ "syslog-allow", required_argument,	NULL, 'A' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -164,15 +176,24 @@ tails_sum(const struct collector *c, struct tail *t)
 	size_t	 i;
 
 	t->lines = t->recognised = t->no_header = t->truncated = 0;
+	t->refused = t->rotations = 0;
 	for (i = 0; i < c->ntails; i++) {
 		t->lines += c->tails[i].lines;
 		t->recognised += c->tails[i].recognised;
 		t->no_header += c->tails[i].no_header;
 		t->truncated += c->tails[i].truncated;
+		t->refused += c->tails[i].refused;
+		t->rotations += c->tails[i].rotations;
 	}
+	/* The journal's entries and the syslog messages count as lines. */
+	t->lines += c->journal.entries + c->srx.messages;
+	t->recognised += c->journal.recognised + c->srx.recognised;
+	t->no_header += c->journal.no_header + c->srx.no_header;
+	t->truncated += c->srx.cut;
 }
 
 #define HEALTH_PARSERS	8	/* per-parser counters in the health hash */
+#define HEALTH_SOURCES	16	/* per-source syslog counters, the first ones */
 
 /* The packet inputs' counters, added up. */
 struct capsum {
@@ -206,11 +227,14 @@ caps_sum(struct collector *c, struct capsum *s)
 static void
 health(struct collector *c, int now)
 {
-	char		 v[24][32], pk[HEALTH_PARSERS][48];
+	char		 v[32][32], pk[HEALTH_PARSERS][48];
 	char		 pv[HEALTH_PARSERS][24];
-	const char	*argv[48 + 2 * HEALTH_PARSERS + 2 * DEC_NRESULTS];
+	const char	*argv[64 + 2 * HEALTH_PARSERS + 2 * DEC_NRESULTS +
+			    2 * HEALTH_SOURCES];
 	char		 rk[DEC_NRESULTS][32], rv[DEC_NRESULTS][24];
+	char		 sk[HEALTH_SOURCES][64], sv[HEALTH_SOURCES][64];
 	struct capsum	 cs;
+	size_t		 ns;
 	struct tail	 t;
 	uint64_t	 pend;
 	size_t		 i;
@@ -258,8 +282,15 @@ health(struct collector *c, int now)
 	KV("spool_bytes", "%" PRIu64, c->spool.bytes);
 	KV("spool_events", "%" PRIu64, pend);
 	caps_sum(c, &cs);
-	KV("drops", "%" PRIu64, cs.drop + cs.ifdrop);
+	KV("drops", "%" PRIu64, cs.drop + cs.ifdrop + c->srx.dropped);
 	KV("paused", "%d", c->paused);
+	KV("refused", "%" PRIu64, t.refused);
+	KV("rotations", "%" PRIu64, t.rotations);
+	KV("journal_entries", "%" PRIu64, c->journal.entries);
+	KV("syslog_messages", "%" PRIu64, c->srx.messages);
+	KV("syslog_refused", "%" PRIu64, c->srx.refused);
+	KV("syslog_cut", "%" PRIu64, c->srx.cut);
+	KV("syslog_bad_frames", "%" PRIu64, c->srx.bad_frames);
 	if (c->ncaps > 0) {
 		KV("packets", "%" PRIu64, cs.packets);
 		KV("malformed", "%" PRIu64, cs.malformed);
@@ -276,6 +307,12 @@ health(struct collector *c, int now)
 			argv[n++] = rv[i];
 		}
 	}
+	/* "syslog:<peer>": messages, refused, cut. */
+	ns = syslog_rx_sources(&c->srx, sk, sv, HEALTH_SOURCES);
+	for (i = 0; i < ns; i++) {
+		argv[n++] = sk[i];
+		argv[n++] = sv[i];
+	}
 #undef KV
 	publish_health(&c->pub, n, argv, now);
 }
@@ -291,7 +328,7 @@ all_eof(const struct collector *c)
 	for (i = 0; i < c->ncaps; i++)
 		if (!c->caps[i].eof)
 			return 0;
-	return 1;
+	return c->journal.j == NULL || c->journal.eof;
 }
 
 static void
@@ -312,6 +349,9 @@ check_done(void *arg)
 	if (c->crash_after > 0 && c->pub.stored_frames >= (uint64_t)c->crash_after)
 		_exit(99);
 
+	/* Paused on a full spool: Redis took frames, maybe room again. */
+	if ((c->paused || c->srx.paused) && c->pub.state == PUB_READY)
+		event_active(c->tick_ev, EV_TIMEOUT, 0);
 	if (c->conf->once && all_eof(c) && c->emit.fe.n == 0 &&
 	    spool_pending(&c->spool, NULL) == 0 && c->pub.state == PUB_READY)
 		event_base_loopexit(c->base, NULL);
@@ -369,7 +409,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	struct timeval		 tv = { 0, 0 };
 	time_t			 now = time(NULL);
 	size_t			 i;
-	int			 busy = 0;
+	int			 busy = 0, rotating = 0;
 	long			 n;
 
 	(void)fd;
@@ -403,6 +443,29 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		if (!c->tails[i].eof)
 			busy = 1;
+		if (c->tails[i].moved_ms != 0)
+			rotating = 1;
+	}
+	if (c->pub.ever_ready || (c->pub.state == PUB_DOWN &&
+	    now - c->started >= LEASE_GRACE_S)) {
+		if (c->journal.j != NULL && !spool_full(&c->spool)) {
+			if (journal_read(&c->journal, &c->emit,
+			    JOURNAL_BUDGET) == -1) {
+				stop(c, 1);
+				return;
+			}
+			if (!c->journal.eof)
+				busy = 1;
+		}
+		syslog_rx_start(&c->srx);
+		syslog_rx_resume(&c->srx);
+		if (!c->conf->once && now - c->glob_at >= GLOB_EVERY_S &&
+		    inputs_expand(c) > 0 && c->watching)
+			c->watching = inputs_watch(c) == 1;
+	}
+	if (c->srx.failed) {
+		stop(c, 1);
+		return;
 	}
 	if (capture_tick(c, &busy) == -1) {
 		stop(c, 1);
@@ -425,8 +488,14 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	check_done(c);
 	if (!c->pub.ever_ready && busy)
 		tv.tv_usec = 50000;
-	else if (!busy || c->paused)
-		tv.tv_usec = (c->conf->once ? 20 : IDLE_MS) * 1000;
+	else if (!busy || c->paused) {
+		long	 ms = c->conf->once || rotating ? ROTATING_MS :
+		    c->watching ? WATCHED_MS : IDLE_MS;
+
+		tv.tv_sec = ms / 1000;
+		tv.tv_usec = (ms % 1000) * 1000;
+	}
+	c->tick_due_ms = inputs_now_ms() + tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	evtimer_add(c->tick_ev, &tv);
 }
 
@@ -484,6 +553,11 @@ report(struct collector *c)
 
 	tails_sum(c, &t);
 	spool_pending(&c->spool, &pend);
+	if (c->conf->syslog.n > 0)
+		log_info("syslog: %" PRIu64 " messages, %" PRIu64 " refused, %"
+		    PRIu64 " cut, %" PRIu64 " bad frames, %" PRIu64 " dropped "
+		    "(spool full)", c->srx.messages, c->srx.refused, c->srx.cut,
+		    c->srx.bad_frames, c->srx.dropped);
 	log_info("%" PRIu64 " lines, %" PRIu64 " recognised, %" PRIu64
 	    " without syslog header, %" PRIu64 " truncated; %" PRIu64
 	    " events in %" PRIu64 " frames; %" PRIu64 " events stored, %"
@@ -518,7 +592,7 @@ main(int argc, char *argv[])
 	size_t		 nopts = 0, i;
 	int		 ch, noaction = 0, verbose = 0;
 
-	if ((opts = calloc((size_t)argc, sizeof(*opts))) == NULL)
+	if ((opts = calloc((size_t)argc + 1, sizeof(*opts))) == NULL)
 		return 1;
 	while ((ch = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
 		const char *key = NULL;
@@ -536,6 +610,10 @@ main(int argc, char *argv[])
 		case 'y': key = "syslog"; break;
 		case 'o': key = "once"; optarg = "yes"; break;
 		case 'b': key = "batch"; break;
+		case 'J': key = "journal"; optarg = "*"; break;
+		case 'D': key = "journal-directory"; break;
+		case 'M': key = "max-line"; break;
+		case 'A': key = "syslog-allow"; break;
 		default: usage();
 		}
 		if (key != NULL) {
@@ -543,8 +621,15 @@ main(int argc, char *argv[])
 			opts[nopts++].value = optarg;
 		}
 	}
-	if (optind != argc)
-		usage();
+	/* --journal MATCH...: the words after the options. */
+	for (i = 0; optind < argc; optind++) {
+		for (i = 0; i < nopts && strcmp(opts[i].key, "journal"); i++)
+			;
+		if (i == nopts)
+			usage();
+		opts[nopts].key = "journal";
+		opts[nopts++].value = argv[optind];
+	}
 	log_init("vigie-collector", verbose);
 	/*
 	 * Traditional syslog dates are local time. With TZ unset, glibc
@@ -586,10 +671,17 @@ main(int argc, char *argv[])
 				exit(2);
 			}
 	}
-	if (conf.log.n == 0 && conf.pcap.n == 0 && conf.interface == NULL) {
+	if (conf.log.n == 0 && conf.pcap.n == 0 && conf.interface == NULL &&
+	    conf.journal.n == 0 && conf.syslog.n == 0) {
 		fprintf(stderr, "vigie-collector: no input: give --log FILE"
-		    "[:PARSER], --pcap FILE or --interface IF (or [collector] "
-		    "log, pcap, interface)\n");
+		    "[:PARSER], --pcap FILE, --interface IF, --journal or "
+		    "--syslog ([collector] log, pcap, interface, journal, "
+		    "syslog)\n");
+		exit(2);
+	}
+	if (conf.once && conf.syslog.n > 0) {
+		fprintf(stderr, "vigie-collector: --once reads files and the "
+		    "journal to their end; a syslog receiver has none\n");
 		exit(2);
 	}
 	if (noaction)
@@ -602,11 +694,9 @@ main(int argc, char *argv[])
 	c.started = time(NULL);
 	if (getenv("VIGIE_TEST_CRASH_AFTER") != NULL)
 		c.crash_after = atoi(getenv("VIGIE_TEST_CRASH_AFTER"));
-	if ((c.tails = calloc(conf.log.n, sizeof(*c.tails))) == NULL)
-		fatalx("out of memory");
-	for (i = 0; i < conf.log.n; i++, c.ntails++)
-		if (tail_init(&c.tails[i], conf.log.v[i]) == -1)
-			exit(1);
+	c.inotify_fd = -1;
+	if (inputs_expand(&c) == -1)
+		exit(1);
 	/* The lock: one collector per sensor and state directory. */
 	if (state_open(&c.state, conf.state_dir, conf.sensor) == -1)
 		exit(1);
@@ -635,8 +725,16 @@ main(int argc, char *argv[])
 		exit(1);
 	c.pub.progress = check_done;
 	c.pub.arg = &c;
-	if ((c.tick_ev = evtimer_new(c.base, tick_cb, &c)) == NULL ||
-	    (c.sigterm_ev = evsignal_new(c.base, SIGTERM, signal_cb, &c)) ==
+	if ((c.tick_ev = evtimer_new(c.base, tick_cb, &c)) == NULL)
+		fatalx("cannot set up the event loop");
+	if (syslog_rx_init(&c.srx, c.base, &c.emit, &conf) == -1)
+		exit(2);
+	if (conf.journal.n > 0 && journal_open(&c.journal, &conf, &c.spool,
+	    c.base, c.tick_ev) == -1)
+		exit(1);
+	if (!conf.once && c.ntails > 0)
+		c.watching = inputs_watch(&c) == 1;
+	if ((c.sigterm_ev = evsignal_new(c.base, SIGTERM, signal_cb, &c)) ==
 	    NULL ||
 	    (c.sigint_ev = evsignal_new(c.base, SIGINT, signal_cb, &c)) ==
 	    NULL ||
@@ -658,6 +756,9 @@ main(int argc, char *argv[])
 	report(&c);
 	health(&c, 1);
 	publish_close(&c.pub);
+	syslog_rx_free(&c.srx);
+	journal_close(&c.journal);
+	inputs_close(&c);
 	event_free(c.tick_ev);
 	event_free(c.sigterm_ev);
 	event_free(c.sigint_ev);

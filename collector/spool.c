@@ -9,8 +9,12 @@
  *   the checkpoints, u32 frame length, the frame bytes.
  * type 2, a snapshot (first record of every segment): u64 last id ms,
  *   u64 seq, u16 checkpoints, the checkpoints.
- * A checkpoint: u64 dev, u64 ino, u64 offset, u8 skip, u16 path length,
- *   the path. Integers are little endian.
+ * A checkpoint: u64 dev, u64 ino, u64 offset, u8 flags, u16 path length,
+ *   the path; flags bit 0: skipping the rest of a long line; bit 1: an
+ *   extension follows the path: u64 head hash, u16 head length, u16
+ *   cursor length, the cursor (written only when head length or cursor
+ *   is set, so a spool of the first format reads the same).
+ *   Integers are little endian.
  */
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -35,6 +39,7 @@
 #define REC_HDR		16
 #define SEG_MAX		(32u << 20)	/* a new segment past this size */
 #define BODY_MAX	(80u << 20)	/* frame-bytes is at most 64 MiB */
+#define CURSOR_MAX	4096
 
 /*
  * The record checksum (core/cksum.c), folded to 32 bits. It catches torn
@@ -106,13 +111,23 @@ static void
 w_cp(struct wbuf *w, const struct spool_cp *cp)
 {
 	size_t	 n = strlen(cp->path);
+	size_t	 cn = cp->cursor != NULL ? strlen(cp->cursor) : 0;
+	int	 ext = cp->headlen != 0 || cp->cursor != NULL;
 
 	w_uint(w, cp->dev, 8);
 	w_uint(w, cp->ino, 8);
 	w_uint(w, cp->off, 8);
-	w_uint(w, (uint64_t)(cp->skip != 0), 1);
+	w_uint(w, (uint64_t)(cp->skip != 0) | (uint64_t)ext << 1, 1);
 	w_uint(w, n, 2);
 	w_bytes(w, cp->path, n);
+	if (ext) {
+		if (cn > CURSOR_MAX)
+			cn = 0;		/* never written: refused by the journal */
+		w_uint(w, cp->head, 8);
+		w_uint(w, cp->headlen, 2);
+		w_uint(w, cn, 2);
+		w_bytes(w, cp->cursor != NULL ? cp->cursor : "", cn);
+	}
 }
 
 /* ---- checkpoints ---- */
@@ -132,26 +147,34 @@ static int
 cp_store(struct spool *sp, const struct spool_cp *cp)
 {
 	struct spool_cp	*t;
-	char		*path;
+	char		*path, *cur = NULL;
 	size_t		 i;
 
+	if (cp->cursor != NULL && (cur = strdup(cp->cursor)) == NULL)
+		goto oom;
 	for (i = 0; i < sp->ncps; i++)
 		if (strcmp(sp->cps[i].path, cp->path) == 0) {
 			path = (char *)sp->cps[i].path;
+			free((char *)sp->cps[i].cursor);
 			sp->cps[i] = *cp;
 			sp->cps[i].path = path;
+			sp->cps[i].cursor = cur;
 			return 0;
 		}
 	if ((path = strdup(cp->path)) == NULL ||
 	    (t = realloc(sp->cps, (sp->ncps + 1) * sizeof(*t))) == NULL) {
 		free(path);
-		log_warnx("%s: out of memory", __func__);
-		return -1;
+		goto oom;
 	}
 	sp->cps = t;
 	sp->cps[sp->ncps] = *cp;
+	sp->cps[sp->ncps].cursor = cur;
 	sp->cps[sp->ncps++].path = path;
 	return 0;
+ oom:
+	free(cur);
+	log_warnx("%s: out of memory", __func__);
+	return -1;
 }
 
 /*
@@ -163,22 +186,37 @@ cps_read(struct spool *sp, const unsigned char **p, const unsigned char *end,
     uint64_t n, int store)
 {
 	struct spool_cp	 cp;
-	uint64_t	 skip, plen;
-	char		 path[PATH_MAX];
+	uint64_t	 flags, plen, hl, cl;
+	char		 path[PATH_MAX], cur[CURSOR_MAX + 1];
 
 	while (n--) {
+		memset(&cp, 0, sizeof(cp));
 		if (r_uint(p, end, 8, &cp.dev) == -1 ||
 		    r_uint(p, end, 8, &cp.ino) == -1 ||
 		    r_uint(p, end, 8, &cp.off) == -1 ||
-		    r_uint(p, end, 1, &skip) == -1 ||
+		    r_uint(p, end, 1, &flags) == -1 ||
 		    r_uint(p, end, 2, &plen) == -1 || plen == 0 ||
 		    plen >= sizeof(path) || (uint64_t)(end - *p) < plen)
 			return -1;
 		memcpy(path, *p, plen);
 		path[plen] = '\0';
 		*p += plen;
-		cp.skip = skip != 0;
+		cp.skip = (flags & 1) != 0;
 		cp.path = path;
+		if (flags & 2) {
+			if (r_uint(p, end, 8, &cp.head) == -1 ||
+			    r_uint(p, end, 2, &hl) == -1 ||
+			    r_uint(p, end, 2, &cl) == -1 || cl > CURSOR_MAX ||
+			    (uint64_t)(end - *p) < cl)
+				return -1;
+			cp.headlen = (uint32_t)hl;
+			if (cl > 0) {
+				memcpy(cur, *p, cl);
+				cur[cl] = '\0';
+				cp.cursor = cur;
+			}
+			*p += cl;
+		}
 		if (store && cp_store(sp, &cp) == -1)
 			return -1;
 	}
@@ -562,8 +600,10 @@ spool_close(struct spool *sp)
 	for (i = 0; i < sp->nsegs; i++)
 		if (sp->segs[i].fd != -1)
 			close(sp->segs[i].fd);
-	for (i = 0; i < sp->ncps; i++)
+	for (i = 0; i < sp->ncps; i++) {
 		free((char *)sp->cps[i].path);
+		free((char *)sp->cps[i].cursor);
+	}
 	free(sp->cps);
 	free(sp->segs);
 	free(sp->frames);

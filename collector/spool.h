@@ -14,11 +14,19 @@
 
 #include "streamid.h"
 
-/* Where a file input stands: bytes consumed, and inside an overlong line. */
+/*
+ * Where an input stands: a file's bytes consumed, inside an overlong
+ * line, and the hash of its first bytes (its identity with dev and
+ * ino); the journal's cursor. `path` names the input ("journal:..." for
+ * the journal).
+ */
 struct spool_cp {
 	const char	*path;		/* borrowed in calls; owned in the table */
 	uint64_t	 dev, ino, off;
 	int		 skip;		/* discarding the rest of a long line */
+	uint64_t	 head;		/* hash of the first headlen bytes */
+	uint32_t	 headlen;	/* 0: not known (an older spool) */
+	const char	*cursor;	/* the journal's cursor, or NULL */
 };
 
 struct spool_frame {

@@ -110,6 +110,8 @@ conf_init(struct conf *c)
 	c->timeout_closed = 10;
 	c->timeout_udp = 60;
 	c->timeout_other = 30;
+	c->max_line = 65536;
+	c->syslog_max_msg = 8192;
 	c->workers = 1;
 	c->http = xstrdup("127.0.0.1:8080");
 	c->timezone = xstrdup("UTC");
@@ -140,6 +142,9 @@ conf_free(struct conf *c)
 	list_clear(&c->pcap);
 	list_clear(&c->log);
 	list_clear(&c->syslog);
+	list_clear(&c->journal);
+	free(c->journal_dir);
+	cidrset_free(c->syslog_allow);
 	free(c->interface);
 	free(c->capture_filter);
 	free(c->http);
@@ -359,7 +364,8 @@ conf_capture_key(struct conf *c, const char *key, const char *value,
 #define LIST_SLOTS(X) \
 	X(0, "geo", "home-countries") X(1, "geo", "internal-networks") \
 	X(2, "rules", "path") X(3, "collector", "pcap") \
-	X(4, "collector", "log") X(5, "collector", "syslog")
+	X(4, "collector", "log") X(5, "collector", "syslog") \
+	X(6, "collector", "journal")
 
 static int
 conf_list_slot(const char *section, const char *key)
@@ -410,6 +416,7 @@ conf_set(struct conf *c, const char *section, const char *key,
 			case 3: list_clear(&c->pcap); break;
 			case 4: list_clear(&c->log); break;
 			case 5: list_clear(&c->syslog); break;
+			case 6: list_clear(&c->journal); break;
 			}
 			*owner = level;
 		}
@@ -508,6 +515,34 @@ conf_set(struct conf *c, const char *section, const char *key,
 		    sizeof(err)) == 0) {
 			if (err[0] != '\0')
 				goto bad_msg;
+		} else if (!strcmp(key, "max-line")) {
+			if (conf_parse_int(value, 256, 16 << 20, &c->max_line) ==
+			    -1)
+				goto bad;
+		} else if (!strcmp(key, "syslog-max-message")) {
+			if (conf_parse_int(value, 480, 1 << 20,
+			    &c->syslog_max_msg) == -1)
+				goto bad;
+		} else if (!strcmp(key, "syslog-allow")) {
+			if (c->syslog_allow == NULL &&
+			    (c->syslog_allow = cidrset_new()) == NULL)
+				goto bad;
+			if (cidrset_add_list(c->syslog_allow, value, err,
+			    sizeof(err)) == -1)
+				goto bad_msg;
+		} else if (!strcmp(key, "journal")) {
+			/* "FIELD=VALUE", or "*": the whole journal. */
+			const char *eq = strchr(value, '=');
+
+			if (strcmp(value, "*") && (eq == NULL || eq == value ||
+			    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+			    != (size_t)(eq - value)))
+				goto bad;
+			list_add(&c->journal, value);
+		} else if (!strcmp(key, "journal-directory")) {
+			if (*value == '\0')
+				goto bad;
+			str_set(&c->journal_dir, value);
 		} else
 			goto unknown;
 	} else if (!strcmp(section, "correlator")) {
@@ -713,11 +748,6 @@ conf_validate(const struct conf *c)
 	if (c->interface != NULL && c->once) {
 		fprintf(stderr, "--once reads files to their end; a live "
 		    "capture (interface %s) runs until SIGTERM\n", c->interface);
-		return -1;
-	}
-	if (c->syslog.n > 0) {
-		/* Not built yet; say so, do not ignore. */
-		fprintf(stderr, "syslog receiver is not supported yet\n");
 		return -1;
 	}
 	return 0;

@@ -51,6 +51,12 @@ struct conf {
 	int		 max_flows, payload_bytes;
 	int		 timeout_syn, timeout_tcp, timeout_closed;
 	int		 timeout_udp, timeout_other;	/* seconds */
+	/* host-log inputs: files, the journal, the syslog receiver */
+	int		 max_line;	/* longer lines are cut */
+	struct strlist	 journal;	/* "FIELD=VALUE" matches; "*": all */
+	char		*journal_dir;	/* NULL: the system's journal */
+	struct cidrset	*syslog_allow;	/* NULL: any peer */
+	int		 syslog_max_msg;	/* longer messages are cut */
 
 	/* [correlator] */
 	int		 workers;

@@ -208,6 +208,69 @@ test_alert_keys(void **state)
 	conf_free(&c);
 }
 
+/* The host-log inputs' keys: max-line, the journal, the receiver. */
+static void
+test_input_keys(void **state)
+{
+	struct conf	 c;
+	struct netaddr	 a;
+	char		 err[4096], want[256];
+
+	(void)state;
+	assert_int_equal(load(&c, "[collector]\n", err, sizeof(err)), 0);
+	assert_int_equal(c.max_line, 65536);
+	assert_int_equal(c.syslog_max_msg, 8192);
+	assert_null(c.syslog_allow);
+	conf_free(&c);
+	assert_int_equal(load(&c,
+	    "[collector]\n"
+	    "max-line = 1024\n"
+	    "syslog = udp:[::1]:5514\n"
+	    "syslog = tcp:0.0.0.0:5514\n"
+	    "syslog-allow = 10.0.0.0/8, 2001:db8::/32\n"
+	    "syslog-allow = 192.0.2.7\n"
+	    "syslog-max-message = 65536\n"
+	    "journal = _SYSTEMD_UNIT=ssh.service\n"
+	    "journal = SYSLOG_IDENTIFIER=sudo\n"
+	    "journal-directory = /var/log/journal/remote\n", err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.max_line, 1024);
+	assert_int_equal(c.syslog.n, 2);
+	assert_int_equal(c.syslog_max_msg, 65536);
+	assert_int_equal(c.journal.n, 2);
+	assert_string_equal(c.journal_dir, "/var/log/journal/remote");
+	assert_int_equal(netaddr_parse("10.1.2.3", &a), 0);
+	assert_true(cidrset_contains(c.syslog_allow, &a));
+	assert_int_equal(netaddr_parse("192.0.2.7", &a), 0);
+	assert_true(cidrset_contains(c.syslog_allow, &a));
+	assert_int_equal(netaddr_parse("192.0.2.8", &a), 0);
+	assert_false(cidrset_contains(c.syslog_allow, &a));
+	conf_free(&c);
+
+	assert_int_equal(load(&c,
+	    "[collector]\n"
+	    "max-line = 100\n"				/* 2: below 256 */
+	    "syslog-allow = 10.0.0.0/33\n"		/* 3 */
+	    "syslog-max-message = 100\n"		/* 4: below 480 */
+	    "journal = _systemd_unit=x\n"		/* 5: lower case */
+	    "journal = MESSAGE\n"			/* 6: no value */
+	    "syslog = unix:/dev/log\n", err, sizeof(err)), -1);	/* 7 */
+	snprintf(want, sizeof(want), "%s:2: bad value \"100\" for max-line",
+	    path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:3: ", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:4: bad value", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:5: bad value", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:6: bad value", path);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:7: bad value", path);
+	assert_non_null(strstr(err, want));
+	conf_free(&c);
+}
+
 static void
 test_capture_keys(void **state)
 {
@@ -455,6 +518,7 @@ main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_every_error_named_with_line),
 		cmocka_unit_test(test_alert_keys),
+		cmocka_unit_test(test_input_keys),
 		cmocka_unit_test(test_syntax_error_and_long_line),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_options_replace_file_lists),

@@ -113,6 +113,48 @@ test_reopen_keeps_frames_and_checkpoints(void **state)
 	free(buf);
 }
 
+/*
+ * A file's head hash and the journal's cursor survive a reopen; a
+ * checkpoint without
+ * them is written in the first format, and read as before.
+ */
+static void
+test_checkpoint_head_and_cursor(void **state)
+{
+	struct spool		 sp;
+	const struct spool_cp	*cp;
+	struct spool_cp		 a = { "/var/log/a", 1, 2, 300, 1 };
+	struct spool_cp		 j = { "journal:", 0, 0, 0, 0 };
+	char			 frame[16] = "x";
+
+	(void)state;
+	a.head = 0x1122334455667788ULL;
+	a.headlen = 1024;
+	j.cursor = "s=abc;i=2a;b=0123;m=f;t=5;x=9";
+	assert_int_equal(spool_open(&sp, dir, 1 << 30, 60), 0);
+	append(&sp, 100, "/var/log/old", 10, 16);
+	assert_int_equal(spool_append(&sp, sid(101, 0), &a, frame, 16, 1), 0);
+	assert_int_equal(spool_append(&sp, sid(102, 0), &j, frame, 16, 1), 0);
+	j.cursor = "s=abc;i=2b;b=0123;m=f;t=6;x=9";
+	assert_int_equal(spool_append(&sp, sid(103, 0), &j, frame, 16, 1), 0);
+	assert_int_equal(spool_sync(&sp), 0);
+	spool_close(&sp);
+
+	assert_int_equal(spool_open(&sp, dir, 1 << 30, 60), 0);
+	assert_non_null(cp = spool_checkpoint(&sp, "/var/log/a"));
+	assert_int_equal(cp->off, 300);
+	assert_int_equal(cp->skip, 1);
+	assert_true(cp->head == 0x1122334455667788ULL);
+	assert_int_equal(cp->headlen, 1024);
+	assert_null(cp->cursor);
+	assert_non_null(cp = spool_checkpoint(&sp, "journal:"));
+	assert_string_equal(cp->cursor, "s=abc;i=2b;b=0123;m=f;t=6;x=9");
+	assert_non_null(cp = spool_checkpoint(&sp, "/var/log/old"));
+	assert_int_equal(cp->off, 10);
+	assert_int_equal(cp->headlen, 0);
+	spool_close(&sp);
+}
+
 static void
 test_torn_tail_is_cut(void **state)
 {
@@ -306,6 +348,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    test_reopen_keeps_frames_and_checkpoints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_head_and_cursor,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail_is_cut, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_garbled_record_is_cut,
