@@ -168,6 +168,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/rotation.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/syslog.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/journal.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/install.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
@@ -291,10 +292,11 @@ install: $(PROGS)
 	install -m 644 README.md docs/DESIGN.md $(DESTDIR)$(DOCDIR)
 	$(SUBST) etc/vigie.conf >$(DESTDIR)$(DOCDIR)/vigie.conf.example
 	$(SUBST) container/redis.conf >$(DESTDIR)$(DOCDIR)/redis.conf.example
-	install -m 644 man/vigie.1 $(DESTDIR)$(MANDIR)/man1
-	install -m 644 man/vigie.conf.5 $(DESTDIR)$(MANDIR)/man5
-	install -m 644 man/vigie-collector.8 man/vigie-correlator.8 \
-	    $(DESTDIR)$(MANDIR)/man8
+	$(SUBST) man/vigie.1 >$(DESTDIR)$(MANDIR)/man1/vigie.1
+	$(SUBST) man/vigie.conf.5 >$(DESTDIR)$(MANDIR)/man5/vigie.conf.5
+	for m in vigie-collector vigie-correlator; do \
+		$(SUBST) man/$$m.8 >$(DESTDIR)$(MANDIR)/man8/$$m.8 || exit 1; \
+	done
 	for u in $(UNITS); do \
 		$(SUBST) container/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
@@ -303,8 +305,18 @@ install: $(PROGS)
 	@for f in vigie.conf redis.conf; do \
 		t=$(DESTDIR)$(SYSCONFDIR)/vigie/$$f; \
 		if [ -e $$t ]; then echo "kept $$t (the new example is in $(DOCDIR))"; \
-		else install -m 640 $(DESTDIR)$(DOCDIR)/$$f.example $$t || exit 1; fi; \
+		else install -m 644 $(DESTDIR)$(DOCDIR)/$$f.example $$t || exit 1; fi; \
 	done
+
+# make container: the image (container/Dockerfile) with podman;
+# make container-test: the compose stack up, /healthz and the counts, down.
+container: all
+	@VIGIE_CONTAINER=1 sh scripts/deps.sh
+	@sh scripts/container.sh build
+
+container-test: all
+	@VIGIE_CONTAINER=1 sh scripts/deps.sh
+	@sh scripts/container.sh test
 
 # Removes what install put in place, but never a configuration: those
 # are the operator's.
@@ -324,6 +336,6 @@ clean:
 
 .PHONY: all deps install uninstall unit corpora integration e2e screenshot \
 	check asan demo demo-stop bench bench-backup bench-capture bench-parse \
-	bench-syslog bench-peers fuzz fuzz-build clean
+	bench-syslog bench-peers fuzz fuzz-build container container-test clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -13,6 +13,10 @@ libsystemd-dev systemd-journal-remote rsyslog bsdutils"
 [ "${VIGIE_FUZZ:-}" = 1 ] && PKGS="$PKGS clang"
 # make bench-peers replays the bench's log through Debian's fail2ban too.
 [ "${VIGIE_PEERS:-}" = 1 ] && PKGS="$PKGS fail2ban"
+# make container builds the image with podman (runc: crun refuses hybrid
+# cgroups) from a Debian 12 base that debootstrap makes when no registry
+# answers; make container-test runs the compose stack.
+[ "${VIGIE_CONTAINER:-}" = 1 ] && PKGS="$PKGS podman runc debootstrap podman-compose uidmap slirp4netns fuse-overlayfs"
 
 missing=""
 for p in $PKGS; do
