@@ -169,6 +169,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/syslog.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/journal.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/install.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/privs.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -42,7 +44,8 @@ usage(void)
 	    "[--redis ADDR]\n"
 	    "                       [--state-dir DIR] [--log FILE[:PARSER]]... "
 	    "[--once]\n"
-	    "                       [--pcap FILE]... [--interface IF]\n"
+	    "                       [--pcap FILE]... [--interface IF] "
+	    "[--user NAME]\n"
 	    "                       [--journal [MATCH]...] [--journal-dir DIR] "
 	    "[--max-line N]\n"
 	    "                       [--syslog udp|tcp:HOST:PORT]... "
@@ -58,6 +61,7 @@ static const struct option longopts[] = {
 	{ "pcap",	required_argument,	NULL, 'p' },
 	{ "log",	required_argument,	NULL, 'l' },
 	{ "interface",	required_argument,	NULL, 'i' },
+	{ "user",	required_argument,	NULL, 'u' },
 	{ "syslog",	required_argument,	NULL, 'y' },
 	{ "once",	no_argument,		NULL, 'o' },
 	{ "batch",	required_argument,	NULL, 'b' },
@@ -510,7 +514,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		    "collector to apply a new configuration (nothing is lost)");
 		return;
 	}
-	if (c->ncaps > 0 && c->caps[c->ncaps - 1].live && !c->draining) {
+	/* A live capture is caps[0]: opened first, before the user. */
+	if (c->ncaps > 0 && c->caps[0].live && !c->draining) {
 		size_t	 i;
 
 		/*
@@ -581,6 +586,58 @@ report(struct collector *c)
 	}
 }
 
+/*
+ * Started as root: once the live capture and the syslog sockets are open,
+ * become `user` (its groups too: adm reads /var/log, systemd-journal the
+ * journal) for good. Everything opened afterwards (state, spool, logs,
+ * capture files, the journal) is opened as that user. Returns 0 or -1
+ * after logging.
+ */
+static int
+drop_privileges(const char *user)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0) {
+		if (user != NULL && ((pw = getpwnam(user)) == NULL ||
+		    pw->pw_uid != geteuid())) {
+			log_warnx("user %s: only root can become another user",
+			    user);
+			return -1;
+		}
+		return 0;
+	}
+	if (user == NULL) {
+		log_warnx("running as root: set [collector] user (or --user) "
+		    "to read as an unprivileged user once the capture and "
+		    "syslog sockets are open");
+		return 0;
+	}
+	errno = 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		log_warnx("user %s: %s", user, errno ? strerror(errno) :
+		    "no such user");
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		log_warnx("user %s: is root; name an unprivileged user", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		log_warn("cannot become %s", user);
+		return -1;
+	}
+	/* For good: there is no way back. */
+	if (setuid(0) != -1 || geteuid() == 0) {
+		log_warnx("still root after becoming %s", user);
+		return -1;
+	}
+	log_info("running as %s (uid %lu) from here on", user,
+	    (unsigned long)pw->pw_uid);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -607,6 +664,7 @@ main(int argc, char *argv[])
 		case 'p': key = "pcap"; break;
 		case 'l': key = "log"; break;
 		case 'i': key = "interface"; break;
+		case 'u': key = "user"; break;
 		case 'y': key = "syslog"; break;
 		case 'o': key = "once"; optarg = "yes"; break;
 		case 'b': key = "batch"; break;
@@ -695,6 +753,21 @@ main(int argc, char *argv[])
 	if (getenv("VIGIE_TEST_CRASH_AFTER") != NULL)
 		c.crash_after = atoi(getenv("VIGIE_TEST_CRASH_AFTER"));
 	c.inotify_fd = -1;
+	/*
+	 * What needs root first (a live capture, syslog on a port below
+	 * 1024), then the user; the rest is opened as that user.
+	 */
+	if ((c.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if ((c.caps = calloc(conf.pcap.n + 1, sizeof(*c.caps))) == NULL)
+		fatalx("out of memory");
+	if (conf.interface != NULL && capture_open_live(&c.caps[c.ncaps++],
+	    &conf, &c.emit) == -1)
+		exit(1);
+	if (syslog_rx_init(&c.srx, c.base, &c.emit, &conf) == -1)
+		exit(2);
+	if (drop_privileges(conf.user) == -1)
+		exit(1);
 	if (inputs_expand(&c) == -1)
 		exit(1);
 	/* The lock: one collector per sensor and state directory. */
@@ -708,18 +781,11 @@ main(int argc, char *argv[])
 		exit(1);
 	emit_init(&c.emit, &c.spool, c.sensor, (size_t)conf.frame_events,
 	    (size_t)conf.frame_bytes);
-	if ((c.caps = calloc(conf.pcap.n + 1, sizeof(*c.caps))) == NULL)
-		fatalx("out of memory");
 	for (i = 0; i < conf.pcap.n; i++, c.ncaps++)
-		if (capture_open_file(&c.caps[i], conf.pcap.v[i], &conf,
+		if (capture_open_file(&c.caps[c.ncaps], conf.pcap.v[i], &conf,
 		    &c.emit, &c.spool) == -1)
 			exit(1);
-	if (conf.interface != NULL && capture_open_live(&c.caps[c.ncaps++],
-	    &conf, &c.emit) == -1)
-		exit(1);
 
-	if ((c.base = event_base_new()) == NULL)
-		fatalx("event_base_new");
 	if (publish_init(&c.pub, c.base, &c.spool, conf.redis_address,
 	    conf.redis_prefix, c.sensor, c.instance) == -1)
 		exit(1);
@@ -727,8 +793,6 @@ main(int argc, char *argv[])
 	c.pub.arg = &c;
 	if ((c.tick_ev = evtimer_new(c.base, tick_cb, &c)) == NULL)
 		fatalx("cannot set up the event loop");
-	if (syslog_rx_init(&c.srx, c.base, &c.emit, &conf) == -1)
-		exit(2);
 	if (conf.journal.n > 0 && journal_open(&c.journal, &conf, &c.spool,
 	    c.base, c.tick_ev) == -1)
 		exit(1);

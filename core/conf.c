@@ -146,6 +146,7 @@ conf_free(struct conf *c)
 	free(c->journal_dir);
 	cidrset_free(c->syslog_allow);
 	free(c->interface);
+	free(c->user);
 	free(c->capture_filter);
 	free(c->http);
 	free(c->timezone);
@@ -484,6 +485,10 @@ conf_set(struct conf *c, const char *section, const char *key,
 			list_add(&c->syslog, value);
 		} else if (!strcmp(key, "interface")) {
 			str_set(&c->interface, value);
+		} else if (!strcmp(key, "user")) {
+			if (*value == '\0')
+				goto bad;
+			str_set(&c->user, value);
 		} else if (!strcmp(key, "nginx-log-format")) {
 			if (*value == '\0')
 				goto bad;

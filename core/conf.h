@@ -37,6 +37,7 @@ struct conf {
 	struct strlist	 log;		/* "FILE[:PARSER]" */
 	struct strlist	 syslog;
 	char		*interface;
+	char		*user;		/* started as root: become this user */
 	char		*nginx_log_format;	/* nginx log_format text, NULL: combined */
 	int		 once;
 	int		 batch;		/* events read between spool syncs */
