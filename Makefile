@@ -33,6 +33,7 @@ CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ) \
 	  $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
+	  cli/config.c \
 	  cli/rules_test.c cli/rulesrc.c core/backup.c correlator/detect.c \
 	  correlator/geo.c $(PARSERS) $(FLOWS) \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
@@ -170,6 +171,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/journal.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/install.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/privs.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/config.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh

@@ -12,6 +12,12 @@
 
 struct conf;
 
+/*
+ * vigie config check FILE: every problem, file:line, exit 0 or 2;
+ * vigie config diff OLD NEW: what the change does, exit 2 when it deletes
+ * data without its confirmation.
+ */
+int	cmd_config(int argc, char **argv, const char *redis);
 /* vigie report [--day YYYY-MM-DD | --days N] [--format text|json|csv] */
 int	cmd_report(const struct conf *, int argc, char **argv);
 /*

@@ -16,7 +16,6 @@
 #include "retention.h"
 #include "scan.h"
 
-#define RETENTION_CHECK_MS	2000	/* config check: Redis may be away */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -24,6 +23,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: vigie [-v] [-c FILE] [--redis ADDR] COMMAND ...\n"
 	    "       vigie config check FILE\n"
+	    "       vigie config diff OLD NEW\n"
 	    "       vigie rules check PATH...\n"
 	    "       vigie rules test [--format text|json|matches] "
 	    "[--expect FILE] [--why-not RULE]\n"
@@ -38,36 +38,6 @@ usage(void)
 	    "       vigie backup FILE | --dir DIR [--keep N]\n"
 	    "       vigie restore [--dry-run] [--force] FILE\n");
 	exit(2);
-}
-
-/*
- * vigie config check FILE: the file, then (when Redis can be reached) a
- * retention-days change that would delete days without its confirmation.
- */
-static int
-cmd_config(int argc, char **argv, const char *redis)
-{
-	struct conf	 c;
-	int		 rc = 0;
-
-	if (argc != 3 || strcmp(argv[1], "check") != 0)
-		usage();
-	if (conf_init(&c) == -1)
-		return 1;
-	if (conf_load(&c, argv[2]) == -1 || conf_validate(&c) == -1 ||
-	    (redis != NULL && conf_set(&c, "redis", "address", redis,
-	    "--redis") == -1))
-		rc = 2;
-	else if (daytime_set_zone(c.timezone) == -1) {
-		fprintf(stderr, "%s: timezone %s: unknown zone\n", argv[2],
-		    c.timezone);
-		rc = 2;
-	} else if (retention_check(&c, RETENTION_CHECK_MS) == -1)
-		rc = 2;
-	else
-		printf("%s: OK\n", argv[2]);
-	conf_free(&c);
-	return rc;
 }
 
 static int

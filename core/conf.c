@@ -3,9 +3,11 @@
  * Owns the strings and lists of a struct conf. Errors go to stderr as
  * "file:line: message"; all are reported before conf_load fails.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
-#include <stddef.h>
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,12 @@
 /* Who set a list last: options replace the file, the file replaces defaults. */
 enum { BY_DEFAULT, BY_FILE, BY_OPTION };
 
+/* A section or key met while loading, to name a second one. */
+struct conf_seen {
+	char		*name;		/* "geo" or "geo\nhome-countries" */
+	int		 line;
+};
+
 struct conf_load_ctx {
 	struct conf	*conf;
 	FILE		*fp;
@@ -31,6 +39,9 @@ struct conf_load_ctx {
 	int		 errors;
 	char		*buf;		/* the current line, for long ones */
 	size_t		 bufcap;
+	struct conf_seen *seen;
+	size_t		 nseen;
+	char		 section[64];	/* the current one, as written */
 };
 
 static int	conf_parse_bool(const char *, int *);
@@ -129,6 +140,8 @@ conf_init(struct conf *c)
 void
 conf_free(struct conf *c)
 {
+	size_t	 i;
+
 	free(c->path);
 	free(c->redis_address);
 	free(c->redis_prefix);
@@ -147,6 +160,13 @@ conf_free(struct conf *c)
 	cidrset_free(c->syslog_allow);
 	free(c->interface);
 	free(c->user);
+	for (i = 0; i < c->nentries; i++) {
+		free(c->entries[i].section);
+		free(c->entries[i].key);
+		free(c->entries[i].value);
+		free(c->entries[i].where);
+	}
+	free(c->entries);
 	free(c->capture_filter);
 	free(c->http);
 	free(c->timezone);
@@ -377,28 +397,64 @@ conf_list_slot(const char *section, const char *key)
 	return -1;
 }
 
+/* Per-program aliases of the shared keys, as the options name them. */
+static void
+conf_alias(const char **section, const char **key)
+{
+	if ((!strcmp(*section, "collector") || !strcmp(*section, "correlator") ||
+	    !strcmp(*section, "vigie")) && !strcmp(*key, "redis"))
+		*section = "redis", *key = "address";
+	else if (!strcmp(*section, "correlator")) {
+		if (!strcmp(*key, "rules"))
+			*section = "rules", *key = "path";
+		else if (!strcmp(*key, "geoip"))
+			*section = "geo", *key = "database";
+		else if (!strcmp(*key, "home-countries"))
+			*section = "geo";
+		else if (!strcmp(*key, "internal"))
+			*section = "geo", *key = "internal-networks";
+	}
+}
+
+static int	conf_set1(struct conf *, const char *, const char *,
+		    const char *, const char *);
+
 int
 conf_set(struct conf *c, const char *section, const char *key,
+    const char *value, const char *where)
+{
+	struct conf_entry	*v, *e;
+
+	conf_alias(&section, &key);
+	if (conf_set1(c, section, key, value, where) == -1)
+		return -1;
+	if (where[0] == '-')
+		return 0;	/* an option: it has no line */
+	if ((v = realloc(c->entries, (c->nentries + 1) * sizeof(*v))) ==
+	    NULL) {
+		fprintf(stderr, "%s: out of memory\n", where);
+		return -1;
+	}
+	c->entries = v;
+	e = &v[c->nentries];
+	if ((e->section = strdup(section)) == NULL ||
+	    (e->key = strdup(key)) == NULL ||
+	    (e->value = strdup(value)) == NULL ||
+	    (e->where = strdup(where)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", where);
+		return -1;
+	}
+	c->nentries++;
+	return 0;
+}
+
+static int
+conf_set1(struct conf *c, const char *section, const char *key,
     const char *value, const char *where)
 {
 	char	 err[256];
 	int	 level = where[0] == '-' ? BY_OPTION : BY_FILE;
 	int	 slot, *owner = NULL;
-
-	/* Per-program aliases of the shared keys, as the options name them. */
-	if ((!strcmp(section, "collector") || !strcmp(section, "correlator") ||
-	    !strcmp(section, "vigie")) && !strcmp(key, "redis"))
-		section = "redis", key = "address";
-	else if (!strcmp(section, "correlator")) {
-		if (!strcmp(key, "rules"))
-			section = "rules", key = "path";
-		else if (!strcmp(key, "geoip"))
-			section = "geo", key = "database";
-		else if (!strcmp(key, "home-countries"))
-			section = "geo";
-		else if (!strcmp(key, "internal"))
-			section = "geo", key = "internal-networks";
-	}
 
 	if ((slot = conf_list_slot(section, key)) != -1) {
 		owner = &c->list_owner[slot];
@@ -643,6 +699,100 @@ conf_set(struct conf *c, const char *section, const char *key,
 	return -1;
 }
 
+/*
+ * The line `line` of `name` ("geo", or "geo\nkey") was seen before: its
+ * first line, else 0 after recording it (-1 out of memory).
+ */
+static int
+conf_seen(struct conf_load_ctx *ctx, const char *name)
+{
+	struct conf_seen	*v;
+	size_t			 i;
+
+	for (i = 0; i < ctx->nseen; i++)
+		if (strcmp(ctx->seen[i].name, name) == 0)
+			return ctx->seen[i].line;
+	if ((v = realloc(ctx->seen, (ctx->nseen + 1) * sizeof(*v))) == NULL)
+		return -1;
+	ctx->seen = v;
+	if ((v[ctx->nseen].name = strdup(name)) == NULL)
+		return -1;
+	v[ctx->nseen++].line = ctx->line;
+	return 0;
+}
+
+/* Keys that may be given more than once: each adds to a list. */
+static int
+conf_list_key(const char *section, const char *key)
+{
+	return conf_list_slot(section, key) != -1 ||
+	    (!strcmp(section, "collector") && !strcmp(key, "syslog-allow"));
+}
+
+/*
+ * One raw line: blank, a comment, "[section]", "key = value" or an
+ * indented continuation. Anything else is said with its line: -1, and
+ * the caller blanks the line. A section given twice, or a single-valued
+ * key given twice in a section, is said too: 1, the line still read (so
+ * that its value is checked). Returns 0, 1 or -1.
+ */
+static int
+conf_line_check(struct conf_load_ctx *ctx, const char *raw)
+{
+	char		 name[160], key[64];
+	const char	*p = raw, *e;
+	size_t		 n;
+	int		 first;
+
+	while (*p == ' ' || *p == '\t' || *p == '\r')
+		p++;
+	if (*p == '\0' || *p == '\n' || *p == ';' || *p == '#')
+		return 0;
+	if (p != raw)
+		return 0;	/* a continuation of the value above */
+	if (*p == '[') {
+		if ((e = strchr(p, ']')) == NULL || e == p + 1 ||
+		    (size_t)(e - p - 1) >= sizeof(ctx->section) ||
+		    strspn(e + 1, " \t\r\n") != strlen(e + 1)) {
+			fprintf(stderr, "%s:%d: syntax error: a section is "
+			    "[name] alone on its line\n", ctx->file, ctx->line);
+			return -1;
+		}
+		n = (size_t)(e - p - 1);
+		memcpy(ctx->section, p + 1, n);
+		ctx->section[n] = '\0';
+		if ((first = conf_seen(ctx, ctx->section)) > 0) {
+			fprintf(stderr, "%s:%d: [%s] again (first at line %d): "
+			    "give each section once\n", ctx->file, ctx->line,
+			    ctx->section, first);
+			return 1;
+		}
+		return first == -1 ? -1 : 0;
+	}
+	if ((e = strpbrk(p, "=:")) == NULL || e == p) {
+		fprintf(stderr, "%s:%d: syntax error: expected [section], key = "
+		    "value, or a comment\n", ctx->file, ctx->line);
+		return -1;
+	}
+	n = (size_t)(e - p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof(key))
+		return 0;	/* conf_set() names the key */
+	memcpy(key, p, n);
+	key[n] = '\0';
+	if (ctx->section[0] == '\0' || conf_list_key(ctx->section, key))
+		return 0;
+	snprintf(name, sizeof(name), "%s\n%s", ctx->section, key);
+	if ((first = conf_seen(ctx, name)) > 0) {
+		fprintf(stderr, "%s:%d: %s given again in [%s] (first at line "
+		    "%d): only one value counts\n", ctx->file, ctx->line, key,
+		    ctx->section, first);
+		return 1;
+	}
+	return first == -1 ? -1 : 0;
+}
+
 /* inih reader: one line per call, counted, long lines refused by name. */
 static char *
 conf_reader(char *str, int num, void *stream)
@@ -668,6 +818,16 @@ conf_reader(char *str, int num, void *stream)
 		str[0] = '\0';
 		return str;
 	}
+	switch (conf_line_check(ctx, ctx->buf)) {
+	case -1:
+		/* Said here, with its line: inih would name the first only. */
+		ctx->errors++;
+		str[0] = '\0';
+		return str;
+	case 1:
+		ctx->errors++;	/* said; the value is checked too */
+		break;
+	}
 	memcpy(str, ctx->buf, (size_t)n + 1);
 	return str;
 }
@@ -689,6 +849,8 @@ int
 conf_load(struct conf *c, const char *file)
 {
 	struct conf_load_ctx	 ctx;
+	struct stat		 st;
+	size_t			 i;
 	int			 rc;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -698,6 +860,13 @@ conf_load(struct conf *c, const char *file)
 		fprintf(stderr, "%s: %s\n", file, strerror(errno));
 		return -1;
 	}
+	if (fstat(fileno(ctx.fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: %s\n", file, S_ISDIR(st.st_mode) ?
+		    "a directory, not a configuration file" :
+		    "not a regular file");
+		fclose(ctx.fp);
+		return -1;
+	}
 	rc = ini_parse_stream(conf_reader, &ctx, conf_handler, &ctx);
 	if (ferror(ctx.fp)) {
 		fprintf(stderr, "%s: read error\n", file);
@@ -705,6 +874,9 @@ conf_load(struct conf *c, const char *file)
 	}
 	fclose(ctx.fp);
 	free(ctx.buf);
+	for (i = 0; i < ctx.nseen; i++)
+		free(ctx.seen[i].name);
+	free(ctx.seen);
 	if (rc > 0) {
 		/* inih reports the first line it could not parse. */
 		fprintf(stderr, "%s:%d: syntax error (expected [section], "
@@ -714,6 +886,7 @@ conf_load(struct conf *c, const char *file)
 		fprintf(stderr, "%s: cannot parse (out of memory)\n", file);
 		ctx.errors++;
 	}
+	c->load_errors += ctx.errors;
 	if (ctx.errors)
 		return -1;
 	str_set(&c->path, file);

@@ -14,6 +14,12 @@ struct strlist {
 	size_t	  n;
 };
 
+/* A key as a file set it: vigie config check reads them back by line. */
+struct conf_entry {
+	char		*section, *key, *value;
+	char		*where;		/* "file:line" */
+};
+
 struct conf {
 	char		*path;		/* file loaded, NULL when none */
 
@@ -38,6 +44,9 @@ struct conf {
 	struct strlist	 syslog;
 	char		*interface;
 	char		*user;		/* started as root: become this user */
+	struct conf_entry *entries;	/* keys set by the file, in order */
+	int		 load_errors;	/* problems conf_load() reported */
+	size_t		 nentries;
 	char		*nginx_log_format;	/* nginx log_format text, NULL: combined */
 	int		 once;
 	int		 batch;		/* events read between spool syncs */

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "geo.h"
@@ -92,4 +93,58 @@ geo_close(struct geo *g)
 	if (g->open)
 		MMDB_close(&g->db);
 	g->open = 0;
+}
+
+/*
+ * The first data record of the search tree, walking left then right
+ * from the root: any record shows the fields the database has.
+ */
+static int
+geo_first_record(MMDB_s *db, uint32_t node, int depth, MMDB_entry_s *out)
+{
+	MMDB_search_node_s	 n;
+	int			 side;
+
+	if (depth > 128 || MMDB_read_node(db, node, &n) != MMDB_SUCCESS)
+		return -1;
+	for (side = 0; side < 2; side++) {
+		uint8_t		 type = side ? n.right_record_type :
+			    n.left_record_type;
+		uint64_t	 rec = side ? n.right_record : n.left_record;
+
+		if (type == MMDB_RECORD_TYPE_DATA) {
+			*out = side ? n.right_record_entry : n.left_record_entry;
+			return 0;
+		}
+		if (type == MMDB_RECORD_TYPE_SEARCH_NODE &&
+		    geo_first_record(db, (uint32_t)rec, depth + 1, out) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+int
+geo_check(const struct geo *g, char *why, size_t len)
+{
+	static const char *const maxmind[] = { "country", "iso_code", NULL };
+	static const char *const ipdb[] = { "country_code", NULL };
+	MMDB_entry_s		 e;
+	MMDB_entry_data_s	 d;
+
+	if (!g->open) {
+		snprintf(why, len, "not open");
+		return -1;
+	}
+	if (geo_first_record((MMDB_s *)&g->db, 0, 0, &e) == -1) {
+		snprintf(why, len, "no record found (type %s)",
+		    g->db.metadata.database_type);
+		return -1;
+	}
+	if ((MMDB_aget_value(&e, &d, maxmind) == MMDB_SUCCESS && d.has_data) ||
+	    (MMDB_aget_value(&e, &d, ipdb) == MMDB_SUCCESS && d.has_data))
+		return 0;
+	snprintf(why, len, "its records have no country (neither "
+	    "country.iso_code nor country_code; type %s)",
+	    g->db.metadata.database_type);
+	return -1;
 }

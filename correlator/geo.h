@@ -22,6 +22,12 @@ int	geo_open(struct geo *, const char *path);
  * lookup error (logged). Thread-safe on an open database.
  */
 int	geo_country(const struct geo *, const struct netaddr *, char cc[3]);
+/*
+ * Checks that the database's records carry a country (MaxMind's
+ * country.iso_code or ip-location-db's country_code). Returns 0, or -1
+ * with why.
+ */
+int	geo_check(const struct geo *, char *why, size_t len);
 void	geo_close(struct geo *);
 
 #endif

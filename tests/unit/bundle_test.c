@@ -34,14 +34,20 @@ put(const char *path, const char *text)
 
 /* The config: [rules] path is the temp dir, then `extra` lines. */
 static void
-put_conf(const char *extra)
+put_conf_prefix(const char *prefix, const char *extra)
 {
 	FILE	*fp;
 
 	assert_non_null(fp = fopen(conf, "w"));
-	fprintf(fp, "[redis]\nprefix = t:\n[geo]\nhome-countries = FR\n"
-	    "[rules]\npath = %s\n[correlator]\n%s", dir, extra);
+	fprintf(fp, "[redis]\nprefix = %s\n[geo]\nhome-countries = FR\n"
+	    "[rules]\npath = %s\n[correlator]\n%s", prefix, dir, extra);
 	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+put_conf(const char *extra)
+{
+	put_conf_prefix("t:", extra);
 }
 
 static int
@@ -136,15 +142,8 @@ test_reload_keeps_restart_keys_and_says_what_changed(void **state)
 	assert_non_null(b = load(&opt, 1, NULL, NULL, 0, err, sizeof(err)));
 	snprintf(p, sizeof(p), "%s/b.yar", dir);
 	put(p, RULE_B);
-	put_conf("retention-days = 30\nbatch = 64\nworkers = 8\n"
+	put_conf_prefix("u:", "retention-days = 30\nbatch = 64\nworkers = 8\n"
 	    "timezone = Europe/Paris\ninternal = 10.0.0.0/8\n");
-	{
-		FILE *fp = fopen(conf, "a");
-
-		assert_non_null(fp);
-		fprintf(fp, "[redis]\nprefix = u:\n");
-		fclose(fp);
-	}
 	nb = load(&opt, 1, b, changes, sizeof(changes), err, sizeof(err));
 	assert_non_null(nb);
 	assert_int_equal(nb->gen, 2);
