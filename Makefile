@@ -181,7 +181,7 @@ screenshot: all
 	@UPDATE_SCREENSHOT=1 BIN=$(BIN) sh tests/e2e/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all unit corpora integration e2e
+	@$(MAKE) --no-print-directory all unit corpora integration fuzz-check e2e
 
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -231,7 +231,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 # One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
 FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-format nginx-error \
 	     apache apache-error generic
-FUZZ	= sshd frame decode syslog_frame $(patsubst %,p_%,$(FUZZ_PARSERS))
+FUZZ	= sshd frame decode syslog_frame conf backup spool rules $(patsubst %,p_%,$(FUZZ_PARSERS))
 fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
@@ -249,6 +249,37 @@ fuzz-build:
 	    -o $(B)/fuzz/fuzz_syslog_frame
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_decode.c collector/decode.c \
 	    collector/flow.c collector/appmeta.c -o $(B)/fuzz/fuzz_decode
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_conf.c core/conf.c \
+	    core/netaddr.c core/redis.c core/log.c -linih -lhiredis \
+	    -o $(B)/fuzz/fuzz_conf
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_backup.c core/backup.c \
+	    core/cksum.c -o $(B)/fuzz/fuzz_backup
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_spool.c collector/spool.c \
+	    core/cksum.c core/log.c core/streamid.c -o $(B)/fuzz/fuzz_spool
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator tests/fuzz/fuzz_rules.c \
+	    correlator/scan.c core/event.c core/log.c -lyara \
+	    -o $(B)/fuzz/fuzz_rules
+# make fuzz-check (part of make check): each target FUZZ_CHECK_SECONDS
+# (15) from its seeds, then every input of tests/fuzz/regress/<target>
+# (the crashes found once, kept) replayed.
+FUZZ_CHECK_SECONDS ?= 15
+fuzz-check: fuzz-build
+	@set -e; for t in $(FUZZ); do \
+		printf '== fuzz_%s: %s s' $$t $(FUZZ_CHECK_SECONDS); \
+		mkdir -p $(B)/fuzz/corpus/$$t; \
+		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_CHECK_SECONDS) \
+		    -rss_limit_mb=2048 $(B)/fuzz/corpus/$$t \
+		    $$(ls -d tests/fuzz/corpus/$$t 2>/dev/null) \
+		    >$(B)/fuzz/$$t.log 2>&1 || { echo; tail -40 $(B)/fuzz/$$t.log; exit 1; }; \
+		grep -o 'exec/s: [0-9]*' $(B)/fuzz/$$t.log | tail -n 1 | sed 's/^/, /'; \
+		if [ -d tests/fuzz/regress/$$t ]; then \
+			$(B)/fuzz/fuzz_$$t tests/fuzz/regress/$$t/* \
+			    >$(B)/fuzz/$$t.regress.log 2>&1 || \
+			    { tail -40 $(B)/fuzz/$$t.regress.log; exit 1; }; \
+			echo "   $$(ls tests/fuzz/regress/$$t | wc -l) regression inputs replayed"; \
+		fi; \
+	done
+
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
 	@$(MAKE) --no-print-directory fuzz-build
@@ -339,6 +370,6 @@ clean:
 
 .PHONY: all deps install uninstall unit corpora integration e2e screenshot \
 	check asan demo demo-stop bench bench-backup bench-capture bench-parse \
-	bench-syslog bench-peers fuzz fuzz-build container container-test clean
+	bench-syslog bench-peers fuzz fuzz-build fuzz-check container container-test clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

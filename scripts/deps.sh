@@ -9,8 +9,7 @@ libpcap-dev libmaxminddb-dev libhiredis-dev libevent-dev libyara-dev
 libcmocka-dev libinih-dev libjansson-dev redis-server redis-tools jq
 libmaxmind-db-writer-perl chromium fonts-dejavu-core curl time bc
 netcat-openbsd openssh-client iproute2
-libsystemd-dev systemd-journal-remote rsyslog bsdutils"
-[ "${VIGIE_FUZZ:-}" = 1 ] && PKGS="$PKGS clang"
+libsystemd-dev systemd-journal-remote rsyslog bsdutils clang"
 # make bench-peers replays the bench's log through Debian's fail2ban too.
 [ "${VIGIE_PEERS:-}" = 1 ] && PKGS="$PKGS fail2ban"
 # make container builds the image with podman (runc: crun refuses hybrid
