@@ -27,7 +27,7 @@ redis_start "$tmp/redis"
 "$BIN/vigie-collector" --redis "unix:$sock" --sensor bench \
     --state-dir "$tmp/state" --log "$tmp/auth.log:sshd" --once 2>"$tmp/collector.log"
 # shellcheck disable=SC2046
-"$BIN/vigie-correlator" $(correlator_args) --drain --no-http 2>"$tmp/correlator.log"
+"$BIN/vigie-correlator" --allow-root $(correlator_args) --drain --no-http 2>"$tmp/correlator.log"
 _c=$(counted)
 [ "$_c" = "$n" ] || die "$_c events counted of $n lines"
 day=$(vigie report --days 2 --format json | jq -r 'max_by(.totals.events).day')

@@ -199,7 +199,7 @@ consumed() {
 together() {
 	redis_start "$1"
 	# shellcheck disable=SC2046
-	"$BIN/vigie-correlator" $(correlator_args) --no-http 2>"$1/correlator.log" &
+	"$BIN/vigie-correlator" --allow-root $(correlator_args) --no-http 2>"$1/correlator.log" &
 	corr_pid=$!
 	sleep 0.5
 	kill -0 "$corr_pid" 2>/dev/null || die "correlator exited (see $1/correlator.log)"
@@ -230,7 +230,7 @@ sequential() {
 	_r1=$(cpu "$redis_pid")
 	# shellcheck disable=SC2046
 	/usr/bin/time -f '%e %U %S %M' -o "$1/correlator.time" \
-	    "$BIN/vigie-correlator" $(correlator_args) --drain \
+	    "$BIN/vigie-correlator" --allow-root $(correlator_args) --drain \
 	    2>"$1/correlator.log" || die "correlator failed (see $1/correlator.log)"
 	_r2=$(cpu "$redis_pid")
 	check sequential

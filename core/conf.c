@@ -621,6 +621,9 @@ conf_set1(struct conf *c, const char *section, const char *key,
 		} else if (!strcmp(key, "drain")) {
 			if (conf_parse_bool(value, &c->drain) == -1)
 				goto bad;
+		} else if (!strcmp(key, "allow-root")) {
+			if (conf_parse_bool(value, &c->allow_root) == -1)
+				goto bad;
 		} else if (!strcmp(key, "timezone")) {
 			char	 path[512];
 

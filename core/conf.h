@@ -44,6 +44,7 @@ struct conf {
 	struct strlist	 syslog;
 	char		*interface;
 	char		*user;		/* started as root: become this user */
+	int		 allow_root;	/* the correlator may run as root */
 	struct conf_entry *entries;	/* keys set by the file, in order */
 	int		 load_errors;	/* problems conf_load() reported */
 	size_t		 nentries;

@@ -36,7 +36,8 @@ usage(void)
 	    "                        [--home-countries CC,CC] "
 	    "[--internal CIDR,CIDR] [--timezone TZ]\n"
 	    "                        [--workers N] [--http ADDR | --no-http] "
-	    "[--web-root DIR] [--drain]\n");
+	    "[--web-root DIR] [--drain]\n"
+	    "                        [--allow-root]\n");
 	exit(2);
 }
 
@@ -53,6 +54,7 @@ static const struct option longopts[] = {
 	{ "no-http",		no_argument,		NULL, 'N' },
 	{ "web-root",		required_argument,	NULL, 'D' },
 	{ "drain",		no_argument,		NULL, 'd' },
+	{ "allow-root",		no_argument,		NULL, 'A' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -147,6 +149,7 @@ main(int argc, char *argv[])
 		case 'N': key = "no-http"; optarg = "yes"; break;
 		case 'D': key = "web-root"; break;
 		case 'd': key = "drain"; optarg = "yes"; break;
+		case 'A': key = "allow-root"; optarg = "yes"; break;
 		default: usage();
 		}
 		if (key != NULL) {
@@ -171,6 +174,17 @@ main(int argc, char *argv[])
 	if (b->conf.geo_database == NULL)
 		log_warnx("no geo database: every external source counts as "
 		    "of unknown country");
+	/*
+	 * It reads what attackers wrote and needs no privilege: as root
+	 * only when told so (the units run it as vigie).
+	 */
+	if (!noaction && geteuid() == 0 && !b->conf.allow_root) {
+		fprintf(stderr, "vigie-correlator: refusing to run as root: it "
+		    "reads hostile input and needs no privilege; run it as an "
+		    "unprivileged user (the unit runs it as vigie), or give "
+		    "--allow-root ([correlator] allow-root = yes)\n");
+		exit(2);
+	}
 	if (noaction) {
 		r = retention_check(&b->conf, RETENTION_CHECK_MS);
 		bundle_free(b);

@@ -103,11 +103,11 @@ start() {
 	make_sample
 	write_conf
 	"$BIN/vigie-collector" -c "$var/vigie.conf" --once
-	"$BIN/vigie-correlator" -c "$var/vigie.conf" --drain
+	"$BIN/vigie-correlator" --allow-root -c "$var/vigie.conf" --drain
 	if alive "$var/correlator.pid" vigie-correlator; then
 		say "correlator already serving (pid $(cat "$var/correlator.pid"))"
 	else
-		nohup "$BIN/vigie-correlator" -c "$var/vigie.conf" \
+		nohup "$BIN/vigie-correlator" --allow-root -c "$var/vigie.conf" \
 		    >>"$var/log/correlator.log" 2>&1 </dev/null &
 		echo $! >"$var/correlator.pid"
 		i=0

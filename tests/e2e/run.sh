@@ -66,7 +66,7 @@ fi
 case $server in
 correlator)
 	# No stream is seeded: the worker has nothing to consume.
-	"$BIN/vigie-correlator" --redis "unix:$tmp/redis.sock" \
+	"$BIN/vigie-correlator" --allow-root --redis "unix:$tmp/redis.sock" \
 	    --http "127.0.0.1:$port" --web-root "$root/dashboards" \
 	    --rules "$root/rules" --timezone UTC --workers 1 \
 	    >"$tmp/server.log" 2>&1 &

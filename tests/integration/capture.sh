@@ -23,7 +23,7 @@ collect() {
 	"$BIN/vigie-collector" --redis "$R" --state-dir "$tmp/state" "$@"
 }
 correlate() {
-	"$BIN/vigie-correlator" --redis "$R" --rules rules --geoip "$tmp/geo.mmdb" \
+	"$BIN/vigie-correlator" --allow-root --redis "$R" --rules rules --geoip "$tmp/geo.mmdb" \
 	    --home-countries FR --timezone UTC --drain
 }
 # events SENSOR: its events as JSON lines.

@@ -74,7 +74,7 @@ wait_alerts() {
 serve() {
 	port=$(/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(
 	    Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
-	"$BIN/vigie-correlator" -c "$1" --http "127.0.0.1:$port" \
+	"$BIN/vigie-correlator" --allow-root -c "$1" --http "127.0.0.1:$port" \
 	    --web-root "$top/dashboards" 2>"$tmp/serve.err" &
 	serve_pid=$!
 	pids="$pids $serve_pid"
@@ -104,7 +104,7 @@ auth="Authorization: Bearer $TOKEN"
 
 echo "# the pipeline opens the fixture's incidents"
 check "collector --once" "$BIN/vigie-collector" -c "$tmp/vigie.conf" --once
-check "correlator --drain, exporting" sh -c "'$BIN/vigie-correlator' -c '$tmp/vigie.conf' --drain 2>'$tmp/drain.err'"
+check "correlator --drain, exporting" sh -c "'$BIN/vigie-correlator' --allow-root -c '$tmp/vigie.conf' --drain 2>'$tmp/drain.err'"
 check "three incidents" test "$(V incidents list --format json | jq length)" = 3
 check "incident 1 closed by the quiet period" test "$(rcli HGET vigie:inc:1 closed_by)" = "quiet period"
 check "incidents 2 and 3 open" test "$(V incidents list --status open --format json | jq -c '[.[].id] | sort')" = "[2,3]"
@@ -230,7 +230,7 @@ Nov 21 13:00:04 web1 sshd[3300]: Failed password for root from 141.98.11.20 port
 EOF
 touch -d "$year-11-22 06:00:00 UTC" "$tmp/auth.log"
 check "collector --once" "$BIN/vigie-collector" -c "$tmp/vigie.conf" --once
-check "correlator --drain" sh -c "'$BIN/vigie-correlator' -c '$tmp/vigie.conf' --drain 2>'$tmp/drain2.err'"
+check "correlator --drain" sh -c "'$BIN/vigie-correlator' --allow-root -c '$tmp/vigie.conf' --drain 2>'$tmp/drain2.err'"
 check "incident 3 keeps its count" test "$(rcli HGET vigie:inc:3 count)" = 5
 check "incident 4 opened for the same source" test \
     "$(rcli HMGET vigie:inc:4 group status | tr '\n' ' ')" = "141.98.11.20 open "

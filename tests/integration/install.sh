@@ -39,7 +39,7 @@ fi
 
 echo "# the installed configuration checks, and runs"
 check "vigie config check on the installed example" "$p/bin/vigie" config check "$p/etc/vigie/vigie.conf"
-check "vigie-correlator -n on it" "$p/bin/vigie-correlator" -n -c "$p/etc/vigie/vigie.conf"
+check "vigie-correlator -n on it" "$p/bin/vigie-correlator" --allow-root -n -c "$p/etc/vigie/vigie.conf"
 mkdir -p "$tmp/run/vigie-redis" "$tmp/state/vigie/redis"
 redis-server "$p/etc/vigie/redis.conf" --supervised no --daemonize no \
     --logfile "$tmp/redis.log" &
@@ -58,7 +58,7 @@ check "... never evicting" test "$(redis-cli -s "$sock" CONFIG GET maxmemory-pol
 conf="$p/etc/vigie/vigie.conf"
 check "installed collector on the demo log" "$p/bin/vigie-collector" -c "$conf" \
     --sensor demo --state-dir "$tmp/state/vigie" --log "$tmp/auth.log:sshd" --once
-check "installed correlator drains it" "$p/bin/vigie-correlator" -c "$conf" --drain --no-http
+check "installed correlator drains it" "$p/bin/vigie-correlator" --allow-root -c "$conf" --drain --no-http
 lines=$(wc -l <"$tmp/auth.log")
 events=$("$p/bin/vigie" -c "$conf" report --days 3 --format json | jq '[.[].totals.events] | add')
 check "every line counted ($lines)" test "$events" = "$lines"

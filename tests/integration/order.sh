@@ -49,7 +49,7 @@ figures() {
 echo "# (1) one worker, in order"
 conf one "$tmp/day.log"
 "$BIN/vigie-collector" -c "$tmp/one.conf" --once 2>/dev/null
-check "one worker drains" "$BIN/vigie-correlator" -c "$tmp/one.conf" --no-http --drain
+check "one worker drains" "$BIN/vigie-correlator" --allow-root -c "$tmp/one.conf" --no-http --drain
 figures one
 n=$(jq length "$tmp/one.incidents")
 check "the day has incidents to compare ($n)" test "$n" -gt 50
@@ -93,9 +93,9 @@ conf four "$tmp/day.log"
 sed -i 's/^\[correlator\]$/frame-events = 32\n[correlator]/' "$tmp/four.conf"
 "$BIN/vigie-collector" -c "$tmp/four.conf" --once 2>/dev/null
 for round in 1 2; do
-	"$BIN/vigie-correlator" -c "$tmp/four.conf" --no-http --workers 2 2>>"$tmp/four.log" &
+	"$BIN/vigie-correlator" --allow-root -c "$tmp/four.conf" --no-http --workers 2 2>>"$tmp/four.log" &
 	p1=$!
-	"$BIN/vigie-correlator" -c "$tmp/four.conf" --no-http --workers 2 2>>"$tmp/four.log" &
+	"$BIN/vigie-correlator" --allow-root -c "$tmp/four.conf" --no-http --workers 2 2>>"$tmp/four.log" &
 	p2=$!
 	pids="$pids $p1 $p2"
 	sleep 0.$((3 + round * 2))
@@ -103,9 +103,9 @@ for round in 1 2; do
 	wait "$p1" 2>/dev/null || true
 	wait "$p2" 2>/dev/null || true
 done
-"$BIN/vigie-correlator" -c "$tmp/four.conf" --no-http --workers 2 --drain 2>>"$tmp/four.log" &
+"$BIN/vigie-correlator" --allow-root -c "$tmp/four.conf" --no-http --workers 2 --drain 2>>"$tmp/four.log" &
 p1=$!
-"$BIN/vigie-correlator" -c "$tmp/four.conf" --no-http --workers 2 --drain 2>>"$tmp/four.log" &
+"$BIN/vigie-correlator" --allow-root -c "$tmp/four.conf" --no-http --workers 2 --drain 2>>"$tmp/four.log" &
 p2=$!
 rc1=0; wait "$p1" || rc1=$?
 rc2=0; wait "$p2" || rc2=$?
@@ -119,7 +119,7 @@ check "(1) the same incidents" diff -u "$tmp/one.incidents" "$tmp/four.incidents
 same_as_one() {
 	conf "$1" "$2"
 	"$BIN/vigie-collector" -c "$tmp/$1.conf" --once 2>/dev/null
-	check "$3: drained" "$BIN/vigie-correlator" -c "$tmp/$1.conf" --no-http --drain
+	check "$3: drained" "$BIN/vigie-correlator" --allow-root -c "$tmp/$1.conf" --no-http --drain
 	figures "$1"
 	check "(2) $3: the same counters and unique sources" cmp "$tmp/one.report" "$tmp/$1.report"
 	check "(2) $3: the same incidents" diff -u "$tmp/one.incidents" "$tmp/$1.incidents"
@@ -164,7 +164,7 @@ rcli SADD vigie:sensors s3 >/dev/null
 rcli -x XADD 'vigie:ev:{s3}' 1795345300000-0 frame <"$tmp/dest.frame" >/dev/null
 check "groups: the hand-made frame reads back" sh -c \
     "'$BIN/vigie' --redis '$R' events --sensor s3 --format json | jq -r .dest_ip | tr '\n' ' ' | grep -qx '192.0.2.10 192.0.2.10 192.0.2.20 192.0.2.10 '"
-check "groups: drained" "$BIN/vigie-correlator" --redis "$R" --rules tests/fixtures/rules/groups.yar \
+check "groups: drained" "$BIN/vigie-correlator" --allow-root --redis "$R" --rules tests/fixtures/rules/groups.yar \
     --timezone UTC --no-http --drain
 "$BIN/vigie" --redis "$R" incidents list --limit 1000 --format json |
     jq -r '.[] | "\(.rule) \(.group) \(.count)"' | LC_ALL=C sort >"$tmp/groups"

@@ -32,7 +32,7 @@ collect() {
 	    --log "$tmp/auth.log:sshd" --once "$@"
 }
 correlate() {
-	"$BIN/vigie-correlator" --redis "$R" --rules rules --geoip "$tmp/maxmind.mmdb" \
+	"$BIN/vigie-correlator" --allow-root --redis "$R" --rules rules --geoip "$tmp/maxmind.mmdb" \
 	    --home-countries FR --timezone UTC --drain "$@"
 }
 # expect_figures PREFIX_ARGS...: every hand-computed figure.
@@ -156,13 +156,13 @@ check "every line stored once" test "$(wc -l <"$tmp/ev-web1.json")" = 50
 check "no event twice" sh -c "jq -c 'del(.id)' '$tmp/ev-web1.json' | sort | uniq -d | grep -c . | grep -qx 0"
 cframes=$(rcli XLEN 'crash:ev:{web1}')
 check "more frames than stream-keep, to see the trim" test "$cframes" -gt 2
-rc=$(VIGIE_TEST_CRASH_BEFORE=1 status "$tmp/crash2.err" "$BIN/vigie-correlator" -c "$tmp/vigie.conf" --drain)
+rc=$(VIGIE_TEST_CRASH_BEFORE=1 status "$tmp/crash2.err" "$BIN/vigie-correlator" --allow-root -c "$tmp/vigie.conf" --drain)
 check "correlator died as told (exit 99)" test $rc = 99
 check "its batch is left pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = "$cframes"
 check "nothing counted yet" test -z "$(rcli HGET crash:day:2026-11-20:totals events)"
 # A serving correlator trims at once, before it may claim the dead one's
 # entries (they are not idle long enough yet): the trim must spare them.
-"$BIN/vigie-correlator" -c "$tmp/vigie.conf" --no-http 2>"$tmp/serve.err" &
+"$BIN/vigie-correlator" --allow-root -c "$tmp/vigie.conf" --no-http 2>"$tmp/serve.err" &
 serve_pid=$!
 sleep 2
 kill "$serve_pid"
@@ -170,7 +170,7 @@ wait "$serve_pid" || true
 check "a trim spares entries still pending" test "$(rcli XLEN 'crash:ev:{web1}')" = "$cframes"
 check "and they are still pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = "$cframes"
 check "a new correlator claims and counts the dead one's entries" \
-    "$BIN/vigie-correlator" -c "$tmp/vigie.conf" --drain
+    "$BIN/vigie-correlator" --allow-root -c "$tmp/vigie.conf" --drain
 check "nothing left pending" test "$(rcli XPENDING 'crash:ev:{web1}' correlators | head -1)" = 0
 check "the drained stream is trimmed to stream-keep entries" test "$(rcli XLEN 'crash:ev:{web1}')" = 2
 events web1 -c "$tmp/vigie.conf"
@@ -208,7 +208,7 @@ check "hostile lines: the overlong line is kept to 64 KiB" sh -c \
     "head -n 1 '$tmp/ev-hostile.json' | jq -e '(.line | length) > 60000 and (.line | length) <= 65536'"
 check "hostile lines: CR stripped from a CRLF line" sh -c \
     "jq -r .line '$tmp/ev-hostile.json' | grep -q 'port 1004 ssh2\$'"
-check "correlator drains the hostile stream" "$BIN/vigie-correlator" --redis "$R" --rules rules \
+check "correlator drains the hostile stream" "$BIN/vigie-correlator" --allow-root --redis "$R" --rules rules \
     --geoip "$tmp/maxmind.mmdb" --home-countries FR --timezone UTC --drain
 hid=$(rcli HGET vigie:day:2026-11-20:totals incidents_opened)
 check "hostile lines: five attempts open an incident" test "$hid" = 3
@@ -257,7 +257,7 @@ rcli XADD 'vigie:ev:{t4}' "$base-6" data "not a frame field" >/dev/null
     auth_fail "$(us 12:00:00)" 90.1.2.3 guest; } | xadd 7
 rcli SADD vigie:sensors t4 >/dev/null
 check "correlator drains good and corrupt frames alike" sh -c \
-    "'$BIN/vigie-correlator' --redis '$R' --rules rules --geoip '$tmp/maxmind.mmdb' \
+    "'$BIN/vigie-correlator' --allow-root --redis '$R' --rules rules --geoip '$tmp/maxmind.mmdb' \
     --home-countries FR --timezone UTC --drain 2>'$tmp/dead.err'"
 check "nothing pending" test "$(rcli XPENDING 'vigie:ev:{t4}' correlators | head -1)" = 0
 rcli --raw XRANGE vigie:dead - + | awk '
@@ -293,7 +293,7 @@ check "each carrying its frame's detections" sh -c \
 
 echo "# bad input: exit 2, file and line named"
 printf '[redis]\naddress = 127.0.0.1:6379\n[correlator]\nworkers = zero\n' >"$tmp/bad.conf"
-rc=$(status "$tmp/bad.err" "$BIN/vigie-correlator" -c "$tmp/bad.conf" -n)
+rc=$(status "$tmp/bad.err" "$BIN/vigie-correlator" --allow-root -c "$tmp/bad.conf" -n)
 check "bad config: exit 2" test $rc = 2
 check "bad config: file:line named" grep -q "$tmp/bad.conf:4: bad value \"zero\" for workers" "$tmp/bad.err"
 check "vigie config check accepts the good file" "$BIN/vigie" config check "$tmp/vigie.conf"

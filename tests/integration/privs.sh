@@ -70,6 +70,12 @@ kill "$cpid"
 rc=0; wait "$cpid" || rc=$?
 check "SIGTERM: exit 0" test "$rc" = 0
 
+echo "# the correlator and root"
+check "as root without --allow-root: refused, exit 2" sh -c "'$BIN/vigie-correlator' --redis '$R' --rules rules --no-http --drain 2>'$tmp/corr.err'; test \$? = 2"
+check "it says why and what to do" grep -q "refusing to run as root.*--allow-root" "$tmp/corr.err"
+check "-n still checks as root" "$BIN/vigie-correlator" -n --redis "$R" --rules rules --no-http
+check "--allow-root: it runs" "$BIN/vigie-correlator" --allow-root --redis "$R" --rules rules --no-http --drain
+
 echo "# refused users"
 check "--user root: exit 1" sh -c "'$BIN/vigie-collector' --redis '$R' --sensor p2 --state-dir '$tmp/s2' --log '$tmp/open.log:sshd' --once --user root 2>'$tmp/root.err'; test \$? = 1"
 check "it says why" grep -q "is root" "$tmp/root.err"

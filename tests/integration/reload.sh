@@ -68,7 +68,7 @@ rule_hits() {
 alive() { kill -0 "$cor_pid" 2>/dev/null; }
 
 echo "# (4) a serving correlator, started before any sensor"
-"$BIN/vigie-correlator" -c "$conf" --no-http 2>"$tmp/cor.err" &
+"$BIN/vigie-correlator" --allow-root -c "$conf" --no-http 2>"$tmp/cor.err" &
 cor_pid=$!
 pids="$cor_pid"
 check "correlator serving" wait_for "start" log_has "1 worker on"
@@ -172,18 +172,18 @@ ret_conf() {
 nkeys() { rcli --scan --pattern "ret:$1*" | wc -l | tr -d ' '; }
 ret_conf 30
 check "start with retention-days 30 records it" \
-    "$BIN/vigie-correlator" -c "$tmp/ret.conf" --drain
+    "$BIN/vigie-correlator" --allow-root -c "$tmp/ret.conf" --drain
 check "ret:config retention-days = 30" test "$(rcli HGET ret:config retention-days)" = 30
 
 ret_conf 10
-rc=$(status "$tmp/ret.err" "$BIN/vigie-correlator" -c "$tmp/ret.conf" --drain)
+rc=$(status "$tmp/ret.err" "$BIN/vigie-correlator" --allow-root -c "$tmp/ret.conf" --drain)
 check "retention-days 10 without confirmation: exit 2" test "$rc" = 2
 check "it says 1 day, which, and the keys" grep -q \
     "retention-days 10 would delete 1 day that retention-days 30 keeps: $d20 (keys ret:day:<day>:\* and ret:det:<day>); to go ahead, add confirm-retention-shrink = 1 to \[correlator\]" \
     "$tmp/ret.err"
 check "no key deleted" test "$(nkeys day:$d20)$(nkeys det:$d20)$(nkeys day:$d40)$(nkeys day:$d1)" = 3133
 check "the recorded value is unchanged" test "$(rcli HGET ret:config retention-days)" = 30
-rc=$(status "$tmp/ret-n.err" "$BIN/vigie-correlator" -c "$tmp/ret.conf" -n)
+rc=$(status "$tmp/ret-n.err" "$BIN/vigie-correlator" --allow-root -c "$tmp/ret.conf" -n)
 check "vigie-correlator -n: exit 2, with the count" sh -c \
     "test $rc = 2 && grep -q 'would delete 1 day' '$tmp/ret-n.err'"
 rc=$(status "$tmp/ret-c.err" "$BIN/vigie" config check "$tmp/ret.conf")
@@ -193,12 +193,12 @@ sed "s|^address = .*|address = unix:$tmp/nowhere.sock|" "$tmp/ret.conf" >"$tmp/a
 rc=$(status "$tmp/away.err" sh -c "'$BIN/vigie' config check '$tmp/away.conf' >/dev/null")
 check "config check with Redis away: exit 0, saying it could not check" sh -c \
     "test $rc = 0 && grep -q 'retention-days not checked' '$tmp/away.err'"
-rc=$(status "$tmp/away-n.err" "$BIN/vigie-correlator" -c "$tmp/away.conf" -n)
+rc=$(status "$tmp/away-n.err" "$BIN/vigie-correlator" --allow-root -c "$tmp/away.conf" -n)
 check "-n with Redis away: exit 0, saying it could not check" sh -c \
     "test $rc = 0 && grep -q 'retention-days not checked' '$tmp/away-n.err'"
 
 ret_conf 10 3
-rc=$(status "$tmp/ret3.err" "$BIN/vigie-correlator" -c "$tmp/ret.conf" --drain)
+rc=$(status "$tmp/ret3.err" "$BIN/vigie-correlator" --allow-root -c "$tmp/ret.conf" --drain)
 check "the wrong count (3): exit 2" test "$rc" = 2
 check "it says the right one" grep -q \
     "confirm-retention-shrink = 3 does not match: .*; set confirm-retention-shrink = 1" "$tmp/ret3.err"
@@ -209,7 +209,7 @@ check "config check refuses the wrong count too" test "$rc" = 2
 ret_conf 10 1
 check "config check accepts the right count" "$BIN/vigie" config check "$tmp/ret.conf"
 check "the right count (1): accepted" sh -c \
-    "'$BIN/vigie-correlator' -c '$tmp/ret.conf' --drain 2>'$tmp/ret1.err'"
+    "'$BIN/vigie-correlator' --allow-root -c '$tmp/ret.conf' --drain 2>'$tmp/ret1.err'"
 check "it says what it did" grep -q "retention-days 10 (was 30): 1 day deleted: $d20; new expiry on 1" "$tmp/ret1.err"
 check "the day beyond it is gone, det stream included" test "$(nkeys day:$d20)$(nkeys det:$d20)" = 00
 ttl=$(rcli TTL "ret:day:$d1:totals")
@@ -221,11 +221,11 @@ check "the day retention 30 no longer kept is not ours to touch" \
     test "$(nkeys day:$d40)$(rcli TTL "ret:day:$d40:totals")" = 3-1
 check "10 recorded" test "$(rcli HGET ret:config retention-days)" = 10
 check "a restart with the confirmation left in the file is accepted" sh -c \
-    "'$BIN/vigie-correlator' -c '$tmp/ret.conf' --drain 2>'$tmp/ret1b.err' &&
+    "'$BIN/vigie-correlator' --allow-root -c '$tmp/ret.conf' --drain 2>'$tmp/ret1b.err' &&
     grep -q 'confirm-retention-shrink = 1 is not needed' '$tmp/ret1b.err'"
 ret_conf 20
 check "a longer retention needs no confirmation" \
-    "$BIN/vigie-correlator" -c "$tmp/ret.conf" --drain
+    "$BIN/vigie-correlator" --allow-root -c "$tmp/ret.conf" --drain
 ttl=$(rcli TTL "ret:day:$d1:totals")
 check "and gives the days it keeps their longer expiry ($ttl s)" \
     test "$ttl" -gt $((10 * 86400 + 86400)) -a "$ttl" -le $((20 * 86400 + 86400))
@@ -242,7 +242,7 @@ echo "# time zone: events around midnight in Europe/Paris, winter and summer"
 printf '[redis]\nprefix = tz:\n' >"$tmp/tz.conf"
 check "collector" "$BIN/vigie-collector" -c "$tmp/tz.conf" --redis "$R" --sensor tz \
     --state-dir "$tmp/state-tz" --log "$tmp/tz.log:sshd" --once
-check "correlator --timezone Europe/Paris" "$BIN/vigie-correlator" -c "$tmp/tz.conf" \
+check "correlator --timezone Europe/Paris" "$BIN/vigie-correlator" --allow-root -c "$tmp/tz.conf" \
     --redis "$R" --rules rules --timezone Europe/Paris --drain
 # day_is DAY EVENTS HOURS: the day's events and its 24 hours as JSON.
 day_is() {

@@ -206,7 +206,7 @@ start_redis_bg --appendonly yes --appendfsync everysec
 i=0
 until [ -S "$sock" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.02; done
 check "(7) correlator --drain waits for it too, and counts every event" sh -c \
-    "'$BIN/vigie-correlator' --redis '$R' --rules rules --timezone UTC --drain 2>'$tmp/corr7.log' &&
+    "'$BIN/vigie-correlator' --allow-root --redis '$R' --rules rules --timezone UTC --drain 2>'$tmp/corr7.log' &&
     grep -q 'loading its data' '$tmp/corr7.log' &&
     n=\$('$BIN/vigie' --redis '$R' report --day 2026-11-22 --format json | jq .totals.events) &&
     echo \"counted \$n\" && test \"\$n\" = 527105"
