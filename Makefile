@@ -119,6 +119,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/order.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/reload.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/http.sh
 
 e2e: $(PROGS) $(TOOLS)
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh

@@ -6,6 +6,7 @@
  */
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -24,9 +25,11 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <event2/util.h>
 #include <hiredis/hiredis.h>
 #include <jansson.h>
@@ -48,7 +51,14 @@
 #define STATIC_MAX	(4 * 1024 * 1024)
 #define TOKEN_MIN	16
 #define TOKEN_MAX	1024
-#define REDIS_TIMEOUT_MS 2000
+#define REDIS_TIMEOUT_MS 250	/* connect, and each command */
+#define REDIS_BACKOFF_MS 1000	/* after a failure, 503 at once that long */
+#define CONN_MAX	256	/* connections served at once, */
+#define CONN_FD_SHARE	2	/* and at most 1/2 of RLIMIT_NOFILE */
+#define HEADER_COUNT_MAX 64	/* header lines in a request */
+#define HEADER_S	10	/* a request header must be complete by then */
+#define IO_TIMEOUT_S	15	/* evhttp's per-read and per-write timeout */
+#define ACCEPT_PAUSE_MS	200	/* accepting paused after accept() fails */
 #define LIST_DEFAULT	500
 #define LIST_MAX	5000
 #define DAYS_DEFAULT	30
@@ -58,10 +68,31 @@
 			"object-src 'none'"
 #define CSP_API		"default-src 'none'; frame-ancestors 'none'"
 
+/*
+ * A connection the server holds: the bufferevent it made for evhttp (with
+ * a reference of ours, so that the pointer stays valid after evhttp freed
+ * the connection) and the time by which its next request header must be
+ * complete.
+ */
+struct conn {
+	struct bufferevent	*bev;
+	struct timespec		 deadline;
+};
+
 struct httpd {
 	struct event_base	*base;
 	struct evhttp		*http;
+	struct evconnlistener	*listener;
 	struct event		*wake;
+	struct event		*tick;		/* every second: deadlines */
+	struct event		*resume;	/* accepting again */
+	struct conn		 conns[CONN_MAX];
+	size_t			 nconns;
+	size_t			 conn_cap;	/* <= CONN_MAX */
+	unsigned long		 evicted;	/* closed at the cap */
+	unsigned long		 expired;	/* header deadline passed */
+	unsigned long		 accept_errors;
+	int			 accept_logged;
 	int			 wakefd[2];	/* httpd_stop() wakes the loop */
 	pthread_t		 thread;
 	int			 running;
@@ -342,7 +373,7 @@ header_count(struct evhttp_request *req, const char *name)
 	int			 n = 0;
 
 	TAILQ_FOREACH(kv, in, next)
-		if (strcasecmp(kv->key, name) == 0)
+		if (name == NULL || strcasecmp(kv->key, name) == 0)
 			n++;
 	return n;
 }
@@ -440,7 +471,7 @@ httpd_redis(struct httpd *h)
 	    now.tv_nsec < h->redis_next.tv_nsec))
 		return NULL;
 	h->redis_next = now;
-	h->redis_next.tv_sec += 1;
+	h->redis_next.tv_sec += REDIS_BACKOFF_MS / 1000;
 	h->redis = redis_open(h->redis_addr, REDIS_TIMEOUT_MS);
 	return h->redis;
 }
@@ -452,6 +483,14 @@ httpd_redis_check(struct httpd *h)
 	if (h->redis != NULL && h->redis->err != 0) {
 		redisFree(h->redis);
 		h->redis = NULL;
+		/* A Redis that does not answer costs one request a second. */
+		if (clock_gettime(CLOCK_MONOTONIC, &h->redis_next) == 0) {
+			h->redis_next.tv_nsec += REDIS_BACKOFF_MS % 1000 *
+			    1000000L;
+			h->redis_next.tv_sec += REDIS_BACKOFF_MS / 1000 +
+			    h->redis_next.tv_nsec / 1000000000L;
+			h->redis_next.tv_nsec %= 1000000000L;
+		}
 	}
 }
 
@@ -801,6 +840,214 @@ change_route(const char *path, char *id, size_t idlen, enum incident_op *op)
 	return 1;
 }
 
+/* The connections: a cap, a deadline for each request header. */
+
+static int
+ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static void
+conn_drop(struct httpd *h, size_t i)
+{
+	bufferevent_decref(h->conns[i].bev);
+	h->conns[i] = h->conns[--h->nconns];
+}
+
+/*
+ * evhttp closes a connection's socket and clears its callbacks when it
+ * is done with it: then only our reference keeps the bufferevent.
+ */
+static int
+conn_gone(struct bufferevent *bev)
+{
+	bufferevent_event_cb	 ecb;
+
+	bufferevent_getcb(bev, NULL, NULL, &ecb, NULL);
+	return ecb == NULL || bufferevent_getfd(bev) == -1;
+}
+
+/* Ends a connection: evhttp sees the end of its input and frees it. */
+static void
+conn_close(struct conn *c)
+{
+	evutil_socket_t	 fd = bufferevent_getfd(c->bev);
+
+	if (fd != -1)
+		(void)shutdown(fd, SHUT_RDWR);
+	c->deadline.tv_sec = 0;
+	c->deadline.tv_nsec = 0;
+}
+
+/* Drops the connections evhttp freed; closes the ones past deadline. */
+static void
+conn_sweep(struct httpd *h, const struct timespec *now)
+{
+	size_t	 i = 0;
+
+	while (i < h->nconns) {
+		if (conn_gone(h->conns[i].bev)) {
+			conn_drop(h, i);
+			continue;
+		}
+		if (h->conns[i].deadline.tv_sec != 0 &&
+		    ts_before(&h->conns[i].deadline, now)) {
+			h->expired++;
+			conn_close(&h->conns[i]);
+		}
+		i++;
+	}
+}
+
+static void
+conn_deadline(struct timespec *t, const struct timespec *now)
+{
+	*t = *now;
+	t->tv_sec += HEADER_S;
+}
+
+/*
+ * evhttp's bufferevent for a new connection. At the cap, the connection
+ * whose header has been coming for the longest is closed to make room:
+ * half-open connections cannot keep the server from answering.
+ */
+static struct bufferevent *
+conn_new(struct event_base *base, void *arg)
+{
+	struct httpd	*h = arg;
+	struct timespec	 now;
+	struct bufferevent *bev;
+	size_t		 i, old;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if (h->nconns >= h->conn_cap)
+		conn_sweep(h, &now);
+	if (h->nconns >= h->conn_cap) {
+		old = CONN_MAX;
+		for (i = 0; i < h->nconns; i++)
+			if (h->conns[i].deadline.tv_sec != 0 && (old ==
+			    CONN_MAX || ts_before(&h->conns[i].deadline,
+			    &h->conns[old].deadline)))
+				old = i;
+		if (old == CONN_MAX)
+			old = 0;	/* all busy: the first */
+		if (h->evicted++ == 0)
+			log_warnx("http: %zu connections: closing the slowest "
+			    "to make room (said once; counted in /metrics)",
+			    h->conn_cap);
+		conn_close(&h->conns[old]);
+		bufferevent_decref(h->conns[old].bev);
+		h->conns[old] = h->conns[--h->nconns];
+	}
+	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ==
+	    NULL)
+		return NULL;	/* evhttp tries its own, untracked */
+	bufferevent_incref(bev);
+	h->conns[h->nconns].bev = bev;
+	conn_deadline(&h->conns[h->nconns].deadline, &now);
+	h->nconns++;
+	return bev;
+}
+
+static struct conn *
+conn_find(struct httpd *h, struct bufferevent *bev)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->nconns; i++)
+		if (h->conns[i].bev == bev)
+			return &h->conns[i];
+	return NULL;
+}
+
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct httpd	*h = arg;
+	struct conn	*c;
+
+	if ((c = conn_find(h, evhttp_connection_get_bufferevent(evcon))) !=
+	    NULL)
+		conn_drop(h, (size_t)(c - h->conns));
+}
+
+/*
+ * A request header is complete: the next one has HEADER_S seconds from
+ * now (keep-alive), and the connection is dropped from the table as soon
+ * as evhttp frees it.
+ */
+static void
+conn_request(struct httpd *h, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct timespec		 now;
+	struct conn		*c;
+
+	if (evcon == NULL ||
+	    (c = conn_find(h, evhttp_connection_get_bufferevent(evcon))) ==
+	    NULL)
+		return;
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	conn_deadline(&c->deadline, &now);
+	evhttp_connection_set_closecb(evcon, conn_closed, h);
+}
+
+static void
+httpd_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd	*h = arg;
+	struct timespec	 now;
+
+	(void)fd;
+	(void)what;
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	conn_sweep(h, &now);
+}
+
+static void
+httpd_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd	*h = arg;
+
+	(void)fd;
+	(void)what;
+	if (evconnlistener_enable(h->listener) == -1)
+		log_warnx("http: cannot accept again");
+}
+
+/*
+ * accept() failed (out of descriptors, most often): pause accepting for
+ * a moment instead of trying again at once, and say so once. The
+ * listener's argument is evhttp's, hence the static owner.
+ */
+static struct httpd *accept_owner;
+
+static void
+httpd_accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct httpd	*h = accept_owner;
+	struct timeval	 tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+	struct timespec	 now;
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	if (h == NULL)
+		return;
+	h->accept_errors++;
+	if (!h->accept_logged) {
+		h->accept_logged = 1;
+		log_warnx("http: accept: %s: pausing %d ms each time (said "
+		    "once; counted in /metrics)",
+		    evutil_socket_error_to_string(err), ACCEPT_PAUSE_MS);
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	conn_sweep(h, &now);
+	(void)evconnlistener_disable(lev);
+	(void)evtimer_add(h->resume, &tv);
+}
+
 static const char *
 method_name(enum evhttp_cmd_type cmd)
 {
@@ -824,6 +1071,7 @@ httpd_request(struct evhttp_request *req, void *arg)
 	size_t			 i, len;
 	int			 change;
 
+	conn_request(h, req);
 	/* The raw target: bounded, printable ASCII, origin-form. */
 	len = uri != NULL ? strlen(uri) : 0;
 	if (len == 0 || len > URI_MAX || uri[0] != '/') {
@@ -844,8 +1092,14 @@ httpd_request(struct evhttp_request *req, void *arg)
 		reply_error(req, 400, "Bad Request", "bad request target");
 		return;
 	}
-	if (header_count(req, "Host") > 1) {
-		reply_error(req, 400, "Bad Request", "more than one Host");
+	if (header_count(req, NULL) > HEADER_COUNT_MAX) {
+		reply_error(req, 431, "Request Header Fields Too Large",
+		    "too many header lines");
+		return;
+	}
+	if (header_count(req, "Host") != 1) {
+		reply_error(req, 400, "Bad Request", "one Host header is "
+		    "required");
 		return;
 	}
 	/* Changes take POST only; everything else GET and HEAD. */
@@ -1038,9 +1292,13 @@ token_load(const char *file)
 		close(fd);
 		return NULL;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		log_warnx("http: token file %s is readable by others "
-		    "(chmod 600)", file);
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		log_warnx("http: token file %s is open to others (mode %03o): "
+		    "refused; chmod 600 it", file,
+		    (unsigned)(st.st_mode & 0777));
+		close(fd);
+		return NULL;
+	}
 	for (n = 0; n < sizeof(buf) - 1; n += (size_t)r) {
 		if ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) == -1) {
 			if (errno == EINTR) {
@@ -1089,6 +1347,9 @@ struct httpd *
 httpd_start(const struct conf *conf)
 {
 	struct httpd	*h;
+	struct evhttp_bound_socket *bound;
+	struct timeval	 second = { 1, 0 };
+	struct rlimit	 nofile;
 	sigset_t	 all, old;
 	int		 fd = -1, fail = 0, rc;
 
@@ -1131,6 +1392,12 @@ httpd_start(const struct conf *conf)
 		goto fail;
 	}
 
+	h->conn_cap = CONN_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+	    nofile.rlim_cur != RLIM_INFINITY &&
+	    nofile.rlim_cur / CONN_FD_SHARE < h->conn_cap)
+		h->conn_cap = nofile.rlim_cur / CONN_FD_SHARE > 4 ?
+		    nofile.rlim_cur / CONN_FD_SHARE : 4;
 	if ((h->base = event_base_new()) == NULL ||
 	    (h->http = evhttp_new(h->base)) == NULL) {
 		log_warnx("http: cannot create the event loop");
@@ -1138,16 +1405,26 @@ httpd_start(const struct conf *conf)
 	}
 	evhttp_set_max_headers_size(h->http, HEADERS_MAX);
 	evhttp_set_max_body_size(h->http, BODY_LIMIT);
-	evhttp_set_timeout(h->http, 15);
+	evhttp_set_timeout(h->http, IO_TIMEOUT_S);
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(h->http, httpd_request, h);
-	if (evhttp_accept_socket_with_handle(h->http, fd) == NULL) {
+	evhttp_set_bevcb(h->http, conn_new, h);
+	if ((bound = evhttp_accept_socket_with_handle(h->http, fd)) == NULL) {
 		log_warnx("http: %s: cannot accept", conf->http);
 		goto fail;
 	}
 	fd = -1;	/* the evhttp owns it */
+	h->listener = evhttp_bound_socket_get_listener(bound);
+	accept_owner = h;
+	evconnlistener_set_error_cb(h->listener, httpd_accept_error);
+	if ((h->resume = evtimer_new(h->base, httpd_resume, h)) == NULL ||
+	    (h->tick = event_new(h->base, -1, EV_PERSIST, httpd_tick, h)) ==
+	    NULL || event_add(h->tick, &second) == -1) {
+		log_warnx("http: cannot add the timers");
+		goto fail;
+	}
 
 	if (pipe2(h->wakefd, O_NONBLOCK | O_CLOEXEC) == -1) {
 		log_warn("http: pipe");
@@ -1174,7 +1451,8 @@ httpd_start(const struct conf *conf)
 		goto fail;
 	}
 	h->running = 1;
-	log_info("http: listening on %s (port %d)%s", conf->http, h->port,
+	log_info("http: listening on %s (port %d, at most %zu connections)%s",
+	    conf->http, h->port, h->conn_cap,
 	    h->loopback ? "" : ", bearer token required");
 	return h;
  fail:
@@ -1195,8 +1473,16 @@ httpd_free(struct httpd *h)
 {
 	if (h->wake != NULL)
 		event_free(h->wake);
+	if (h->tick != NULL)
+		event_free(h->tick);
+	if (h->resume != NULL)
+		event_free(h->resume);
 	if (h->http != NULL)
 		evhttp_free(h->http);
+	while (h->nconns > 0)
+		conn_drop(h, h->nconns - 1);
+	if (accept_owner == h)
+		accept_owner = NULL;
 	if (h->base != NULL)
 		event_base_free(h->base);
 	if (h->wakefd[0] != -1)
