@@ -23,8 +23,8 @@ CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
 	  correlator/fargs.c correlator/alerts.c correlator/alert_eve.c \
-	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ) \
-	  $(WRITE)
+	  correlator/scan.c correlator/geo.c correlator/http.c \
+	  correlator/webinfo.c $(CORE) $(READ) $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c \
 	  correlator/scan.c core/event_json.c core/retention.c $(CORE) $(READ) \
 	  $(WRITE)

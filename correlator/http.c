@@ -39,6 +39,7 @@
 #include "http.h"
 #include "incident.h"
 #include "log.h"
+#include "netaddr.h"
 #include "redis.h"
 #include "report.h"
 
@@ -46,7 +47,7 @@
 #define HEADERS_MAX	8192	/* request line and headers */
 #define BODY_MAX	32768	/* a change's JSON: a 4 KiB note, escaped */
 #define BODY_LIMIT	(4 * BODY_MAX)	/* past it, evhttp's own 413 */
-#define PARAM_MAX	8	/* query parameters */
+#define PARAM_MAX	12	/* query parameters */
 #define PARAM_LEN	64	/* bytes of one decoded name or value */
 #define STATIC_MAX	(4 * 1024 * 1024)
 #define TOKEN_MIN	16
@@ -62,6 +63,9 @@
 #define LIST_DEFAULT	500
 #define LIST_MAX	5000
 #define DAYS_DEFAULT	30
+#define LAG_LIMIT_S	300	/* /healthz: a stream further behind fails */
+#define CODES_MAX	32	/* distinct status codes counted */
+#define RATES_MAX	64	/* sensors whose event rate is followed */
 
 #define CSP_PAGE	"default-src 'self'; base-uri 'none'; " \
 			"form-action 'none'; frame-ancestors 'none'; " \
@@ -106,6 +110,20 @@ struct httpd {
 
 	redisContext		*redis;		/* NULL: to reconnect */
 	struct timespec		 redis_next;	/* not before */
+	unsigned long		 redis_errors;	/* requests answered 503 */
+
+	pthread_mutex_t		 src_lock;
+	struct httpd_source	 src;
+
+	struct {
+		int		 code;
+		unsigned long	 n;
+	}			 codes[CODES_MAX];	/* replies by code */
+	struct rate {
+		char		 sensor[64];
+		long long	 t[2], ev[2];	/* two samples: older, newer */
+	}			 rates[RATES_MAX];
+	size_t			 nrates;
 };
 
 struct param {
@@ -131,6 +149,10 @@ static const struct {
 };
 
 static void	 httpd_free(struct httpd *);
+static void	 httpd_count_code(int);
+
+/* The one server of the process (the counters of replies). */
+static struct httpd *the_httpd;
 
 static int
 hexval(int c)
@@ -246,6 +268,22 @@ headers_common(struct evhttp_request *req, const char *type, int api)
 }
 
 static void
+httpd_count_code(int code)
+{
+	struct httpd	*h = the_httpd;
+	size_t		 i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < CODES_MAX; i++)
+		if (h->codes[i].code == code || h->codes[i].code == 0) {
+			h->codes[i].code = code;
+			h->codes[i].n++;
+			return;
+		}
+}
+
+static void
 reply_buf(struct evhttp_request *req, int code, const char *reason,
     struct evbuffer *body)
 {
@@ -258,6 +296,7 @@ reply_buf(struct evhttp_request *req, int code, const char *reason,
 		    "Content-Length", len);
 		evbuffer_drain(body, evbuffer_get_length(body));
 	}
+	httpd_count_code(code);
 	evhttp_send_reply(req, code, reason, body);
 }
 
@@ -544,13 +583,26 @@ serve_static(struct httpd *h, struct evhttp_request *req, const char *file,
 	evbuffer_free(b);
 }
 
+/*
+ * 200 "ok", or 503 with one line per problem: Redis unreachable, no
+ * rules loaded, a sensor's stream further behind than LAG_LIMIT_S.
+ */
 static void
 serve_healthz(struct httpd *h, struct evhttp_request *req)
 {
+	struct evbuffer	*b;
 	redisContext	*c;
 	redisReply	*r = NULL;
+	json_t		*rules = NULL, *sensors = NULL, *o;
+	struct httpd_source src;
+	size_t		 i;
+	double		 lag;
 	int		 ok = 0;
 
+	if ((b = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
 	if ((c = httpd_redis(h)) != NULL &&
 	    (r = redisCommand(c, "PING")) != NULL)
 		ok = r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
@@ -558,16 +610,257 @@ serve_healthz(struct httpd *h, struct evhttp_request *req)
 		freeReplyObject(r);
 	else if (c != NULL)
 		log_warnx("http: healthz: redis: %s", c->errstr);
+	if (!ok)
+		evbuffer_add_printf(b, "redis unreachable (%s)\n",
+		    h->redis_addr);
 	httpd_redis_check(h);
-	if (ok)
-		reply_text(req, 200, "OK", "ok");
-	else
-		reply_text(req, 503, "Service Unavailable", "redis unavailable");
+
+	(void)pthread_mutex_lock(&h->src_lock);
+	src = h->src;
+	(void)pthread_mutex_unlock(&h->src_lock);
+	if (src.rules != NULL && ((rules = src.rules(src.arg)) == NULL ||
+	    json_array_size(rules) == 0))
+		evbuffer_add_printf(b, "rules not loaded\n");
+	json_decref(rules);
+
+	if (ok && (c = httpd_redis(h)) != NULL) {
+		if ((sensors = report_sensors(c, h->prefix)) == NULL) {
+			httpd_redis_check(h);
+			evbuffer_add_printf(b, "redis: cannot read the "
+			    "sensors\n");
+		}
+		for (i = 0; i < json_array_size(sensors); i++) {
+			o = json_array_get(sensors, i);
+			lag = json_number_value(json_object_get(o,
+			    "lag_seconds"));
+			if (lag > LAG_LIMIT_S) {
+				evbuffer_add_printf(b, "sensor ");
+				/* a name from the collector: printable only */
+				{
+					const char *n = json_string_value(
+					    json_object_get(o, "sensor"));
+
+					for (; n != NULL && *n != '\0'; n++)
+						evbuffer_add_printf(b, "%c",
+						    (unsigned char)*n >= 0x20 &&
+						    (unsigned char)*n < 0x7f ?
+						    *n : '?');
+				}
+				evbuffer_add_printf(b, ": the correlators are "
+				    "%.0f s behind its stream (limit %d s)\n",
+				    lag, LAG_LIMIT_S);
+			}
+		}
+		json_decref(sensors);
+	}
+	headers_common(req, "text/plain; charset=utf-8", 1);
+	if (evbuffer_get_length(b) == 0) {
+		evbuffer_add_printf(b, "ok\n");
+		reply_buf(req, 200, "OK", b);
+	} else
+		reply_buf(req, 503, "Service Unavailable", b);
+	evbuffer_free(b);
+}
+
+static void
+metric_head(struct evbuffer *b, const char *name, const char *type,
+    const char *help)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help,
+	    name, type);
+}
+
+/* A label value: \\, \" and \n escaped; other bytes as they are. */
+static void
+metric_label(struct evbuffer *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			evbuffer_add_printf(b, "\\%c", *s);
+		else if (*s == '\n')
+			evbuffer_add(b, "\\n", 2);
+		else
+			evbuffer_add(b, s, 1);
+	}
+}
+
+/* One sample per sensor of field `field` of object `part` ("health"...). */
+static void
+metric_sensors(struct evbuffer *b, json_t *sensors, const char *name,
+    const char *type, const char *help, const char *part, const char *field)
+{
+	json_t		*o, *v;
+	size_t		 i;
+	double		 x;
+
+	metric_head(b, name, type, help);
+	for (i = 0; i < json_array_size(sensors); i++) {
+		o = json_array_get(sensors, i);
+		v = part != NULL ? json_object_get(json_object_get(o, part),
+		    field) : json_object_get(o, field);
+		if (json_is_string(v))
+			x = strtod(json_string_value(v), NULL);
+		else if (json_is_number(v))
+			x = json_number_value(v);
+		else
+			continue;
+		evbuffer_add_printf(b, "%s{sensor=\"", name);
+		metric_label(b, json_string_value(json_object_get(o,
+		    "sensor")));
+		evbuffer_add_printf(b, "\"} %.17g\n", x);
+	}
+}
+
+static void
+serve_metrics(struct httpd *h, struct evhttp_request *req)
+{
+	struct httpd_source src;
+	struct evbuffer	*b;
+	redisContext	*c;
+	json_t		*sensors = NULL, *stats = NULL, *open = NULL, *o, *v;
+	const char	*k, *colon;
+	char		 rule[256];
+	size_t		 i;
+	void		*it;
+	int		 up;
+
+	if ((b = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	up = (c = httpd_redis(h)) != NULL &&
+	    (sensors = report_sensors(c, h->prefix)) != NULL &&
+	    (stats = report_hash(c, h->prefix, "rules:stats")) != NULL &&
+	    (open = report_open_by_severity(c, h->prefix)) != NULL;
+	if (!up)
+		httpd_redis_check(h);
+	metric_head(b, "vigie_redis_up", "gauge",
+	    "1 when the server read Redis for this scrape.");
+	evbuffer_add_printf(b, "vigie_redis_up %d\n", up);
+
+	metric_sensors(b, sensors, "vigie_events_received_total", "counter",
+	    "Events the sensor's collector stored in Redis.", "health",
+	    "stored");
+	metric_sensors(b, sensors, "vigie_events_emitted_total", "counter",
+	    "Events the sensor's collector made from its inputs.", "health",
+	    "events");
+	metric_sensors(b, sensors, "vigie_lines_total", "counter",
+	    "Lines the sensor's collector read.", "health", "lines");
+	metric_sensors(b, sensors, "vigie_sensor_drops_total", "counter",
+	    "Events the sensor's inputs dropped.", "health", "drops");
+	metric_sensors(b, sensors, "vigie_spool_bytes", "gauge",
+	    "Bytes in the sensor's spool.", "health", "spool_bytes");
+	metric_sensors(b, sensors, "vigie_spool_events", "gauge",
+	    "Events in the sensor's spool not yet in Redis.", "health",
+	    "spool_events");
+	metric_sensors(b, sensors, "vigie_sensor_last_event_timestamp_seconds",
+	    "gauge", "When the sensor's collector last emitted an event.",
+	    "health", "last_event");
+	metric_sensors(b, sensors, "vigie_stream_length", "gauge",
+	    "Frames in the sensor's stream.", "stream", "length");
+	metric_sensors(b, sensors, "vigie_stream_lag", "gauge",
+	    "Frames of the sensor's stream the correlators have not read.",
+	    "group", "lag");
+	metric_sensors(b, sensors, "vigie_stream_pending", "gauge",
+	    "Frames read by a correlator and not yet acknowledged.", "group",
+	    "pending");
+	metric_sensors(b, sensors, "vigie_stream_lag_seconds", "gauge",
+	    "How far the correlators are behind the sensor's stream.", NULL,
+	    "lag_seconds");
+
+	/* Parse errors: the collector's parse_errors:<parser> fields. */
+	metric_head(b, "vigie_parse_errors_total", "counter",
+	    "Lines a parser could not read, per sensor and parser (the "
+	    "collector's no_header:<parser> and parse_errors:<parser>).");
+	for (i = 0; i < json_array_size(sensors); i++) {
+		o = json_array_get(sensors, i);
+		json_object_foreach(json_object_get(o, "health"), k, v) {
+			const char *parser;
+
+			if (strncmp(k, "parse_errors:", 13) == 0)
+				parser = k + 13;
+			else if (strncmp(k, "no_header:", 10) == 0)
+				parser = k + 10;
+			else
+				continue;
+			evbuffer_add_printf(b, "vigie_parse_errors_total"
+			    "{sensor=\"");
+			metric_label(b, json_string_value(json_object_get(o,
+			    "sensor")));
+			evbuffer_add_printf(b, "\",parser=\"");
+			metric_label(b, parser);
+			evbuffer_add_printf(b, "\"} %.17g\n",
+			    strtod(json_string_value(v), NULL));
+		}
+	}
+
+	metric_head(b, "vigie_rule_detections_total", "counter",
+	    "Detections per rule, all correlators (rules:stats).");
+	for (it = json_object_iter(stats); it != NULL;
+	    it = json_object_iter_next(stats, it)) {
+		k = json_object_iter_key(it);
+		if ((colon = strrchr(k, ':')) == NULL ||
+		    strcmp(colon, ":hits") != 0)
+			continue;
+		snprintf(rule, sizeof(rule), "%.*s", (int)(colon - k), k);
+		evbuffer_add_printf(b, "vigie_rule_detections_total{rule=\"");
+		metric_label(b, rule);
+		evbuffer_add_printf(b, "\"} %.17g\n", strtod(json_string_value(
+		    json_object_iter_value(it)), NULL));
+	}
+	metric_head(b, "vigie_incidents_open", "gauge",
+	    "Open and acknowledged incidents, per severity.");
+	json_object_foreach(open, k, v) {
+		evbuffer_add_printf(b, "vigie_incidents_open{severity=\"");
+		metric_label(b, k);
+		evbuffer_add_printf(b, "\"} %lld\n",
+		    (long long)json_integer_value(v));
+	}
+	json_decref(sensors);
+	json_decref(stats);
+	json_decref(open);
+
+	(void)pthread_mutex_lock(&h->src_lock);
+	src = h->src;
+	(void)pthread_mutex_unlock(&h->src_lock);
+	if (src.metrics != NULL)
+		src.metrics(b, src.arg);
+
+	/* This reply is counted in the next scrape. */
+	metric_head(b, "vigie_http_requests_total", "counter",
+	    "HTTP replies by status code (those evhttp sends itself aside).");
+	for (i = 0; i < CODES_MAX && h->codes[i].code != 0; i++)
+		evbuffer_add_printf(b, "vigie_http_requests_total"
+		    "{code=\"%d\"} %lu\n", h->codes[i].code, h->codes[i].n);
+	metric_head(b, "vigie_http_connections", "gauge",
+	    "Connections the server holds.");
+	evbuffer_add_printf(b, "vigie_http_connections %zu\n", h->nconns);
+	metric_head(b, "vigie_http_connections_evicted_total", "counter",
+	    "Connections closed at the cap to make room.");
+	evbuffer_add_printf(b, "vigie_http_connections_evicted_total %lu\n",
+	    h->evicted);
+	metric_head(b, "vigie_http_header_timeouts_total", "counter",
+	    "Connections closed because their request header was late.");
+	evbuffer_add_printf(b, "vigie_http_header_timeouts_total %lu\n",
+	    h->expired);
+	metric_head(b, "vigie_http_accept_errors_total", "counter",
+	    "accept() failures (descriptors exhausted).");
+	evbuffer_add_printf(b, "vigie_http_accept_errors_total %lu\n",
+	    h->accept_errors);
+	metric_head(b, "vigie_http_redis_unavailable_total", "counter",
+	    "Requests answered 503 because Redis did not answer.");
+	evbuffer_add_printf(b, "vigie_http_redis_unavailable_total %lu\n",
+	    h->redis_errors);
+
+	headers_common(req, "text/plain; version=0.0.4; charset=utf-8", 1);
+	reply_buf(req, 200, "OK", b);
+	evbuffer_free(b);
 }
 
 static void
 reply_unavailable(struct httpd *h, struct evhttp_request *req)
 {
+	h->redis_errors++;
 	httpd_redis_check(h);
 	reply_error(req, 503, "Service Unavailable", "redis unavailable");
 }
@@ -645,31 +938,288 @@ api_days(struct httpd *h, struct evhttp_request *req, const struct query *q)
 	reply_json(req, 200, "OK", j);
 }
 
+/* A text parameter: at most PARAM_LEN - 1 bytes, UTF-8 checked by query. */
 static void
 api_incidents(struct httpd *h, struct evhttp_request *req,
     const struct query *q)
 {
-	redisContext	*c;
-	const char	*status, *ls;
-	json_t		*j;
-	long		 limit = LIST_DEFAULT;
-	int		 dup = 0;
+	struct incident_filter	 f;
+	redisContext		*c;
+	const char		*ls, *os;
+	json_t			*j;
+	char			 total[32];
+	size_t			 n;
+	long			 limit = LIST_DEFAULT, offset = 0;
+	int			 dup = 0;
 
-	status = query_get(q, "status", &dup);
+	memset(&f, 0, sizeof(f));
+	f.status = query_get(q, "status", &dup);
+	f.severity = query_get(q, "severity", &dup);
+	f.rule = query_get(q, "rule", &dup);
+	f.category = query_get(q, "category", &dup);
+	f.country = query_get(q, "country", &dup);
+	f.text = query_get(q, "text", &dup);
+	f.src = query_get(q, "source", &dup);
 	ls = query_get(q, "limit", &dup);
-	if (dup || (status != NULL && !report_status_valid(status)) ||
-	    (ls != NULL && param_int(ls, 1, LIST_MAX, &limit) == -1)) {
+	os = query_get(q, "offset", &dup);
+	if (dup || (f.status != NULL && !report_status_valid(f.status) &&
+	    strcmp(f.status, "merged") != 0) ||
+	    (ls != NULL && param_int(ls, 1, LIST_MAX, &limit) == -1) ||
+	    (os != NULL && param_int(os, 0, REPORT_SCAN_MAX, &offset) == -1)) {
 		reply_error(req, 400, "Bad Request",
-		    "status must be open, acknowledged or closed; "
-		    "limit from 1 to 5000");
+		    "status must be open, acknowledged, closed or merged; "
+		    "limit from 1 to 5000, offset from 0 to 20000; each "
+		    "parameter once");
 		return;
 	}
+	for (n = 0; n < q->n; n++)
+		if (strcmp(q->p[n].name, "status") != 0 &&
+		    strcmp(q->p[n].name, "severity") != 0 &&
+		    strcmp(q->p[n].name, "rule") != 0 &&
+		    strcmp(q->p[n].name, "category") != 0 &&
+		    strcmp(q->p[n].name, "country") != 0 &&
+		    strcmp(q->p[n].name, "text") != 0 &&
+		    strcmp(q->p[n].name, "source") != 0 &&
+		    strcmp(q->p[n].name, "limit") != 0 &&
+		    strcmp(q->p[n].name, "offset") != 0) {
+			reply_error(req, 400, "Bad Request", "unknown "
+			    "parameter (status, severity, rule, category, "
+			    "country, text, source, limit, offset)");
+			return;
+		}
 	if ((c = httpd_redis(h)) == NULL ||
-	    (j = report_incidents(c, h->prefix, status, (size_t)limit)) ==
-	    NULL) {
+	    (j = report_incidents_find(c, h->prefix, &f, (size_t)offset,
+	    (size_t)limit, &n)) == NULL) {
 		reply_unavailable(h, req);
 		return;
 	}
+	snprintf(total, sizeof(total), "%zu", n);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "X-Total-Count", total);
+	reply_json(req, 200, "OK", j);
+}
+
+/* The `days` parameter (1..max, default def) into *out; -1 if bad. */
+static int
+param_days(const struct query *q, long def, long max, long *out)
+{
+	const char	*d;
+	int		 dup = 0;
+
+	*out = def;
+	d = query_get(q, "days", &dup);
+	if (dup || (d != NULL && param_int(d, 1, max, out) == -1))
+		return -1;
+	return 0;
+}
+
+static void
+api_source(struct httpd *h, struct evhttp_request *req, const char *addr,
+    const struct query *q)
+{
+	struct netaddr	 na;
+	redisContext	*c;
+	json_t		*j;
+	char		 ip[64], today[11];
+	long		 days;
+
+	if (strlen(addr) >= sizeof(ip) || netaddr_parse(addr, &na) == -1) {
+		reply_error(req, 400, "Bad Request",
+		    "not an IPv4 or IPv6 address");
+		return;
+	}
+	if (param_days(q, DAYS_DEFAULT, 90, &days) == -1) {
+		reply_error(req, 400, "Bad Request", "days from 1 to 90");
+		return;
+	}
+	netaddr_format(&na, ip, sizeof(ip));
+	daytime_day(time(NULL), today, NULL);
+	if ((c = httpd_redis(h)) == NULL ||
+	    report_source(c, h->prefix, ip, today, (int)days, &j) != 0) {
+		reply_unavailable(h, req);
+		return;
+	}
+	reply_json(req, 200, "OK", j);
+}
+
+static json_t *
+httpd_rules(struct httpd *h)
+{
+	struct httpd_source	 src;
+
+	(void)pthread_mutex_lock(&h->src_lock);
+	src = h->src;
+	(void)pthread_mutex_unlock(&h->src_lock);
+	return src.rules != NULL ? src.rules(src.arg) : NULL;
+}
+
+/*
+ * The rules in force merged with their counts: meta from the process,
+ * counts from Redis. NULL after replying.
+ */
+static json_t *
+rules_merged(struct httpd *h, struct evhttp_request *req, long days,
+    const char *only)
+{
+	redisContext	*c;
+	json_t		*meta, *stats, *o, *m;
+	const char	*names[REPORT_RULES_MAX];
+	char		 today[11];
+	size_t		 i, n = 0;
+	const char	*k;
+	json_t		*v;
+
+	if ((meta = httpd_rules(h)) == NULL && (meta = json_array()) == NULL) {
+		reply_unavailable(h, req);
+		return NULL;
+	}
+	for (i = 0; i < json_array_size(meta) && n < REPORT_RULES_MAX; i++) {
+		k = json_string_value(json_object_get(json_array_get(meta, i),
+		    "name"));
+		if (k != NULL && (only == NULL || strcmp(k, only) == 0))
+			names[n++] = k;
+	}
+	if (only != NULL && n == 0) {
+		json_decref(meta);
+		reply_error(req, 404, "Not Found", "no such rule in force");
+		return NULL;
+	}
+	daytime_day(time(NULL), today, NULL);
+	if ((c = httpd_redis(h)) == NULL || (stats = report_rules(c,
+	    h->prefix, names, n, today, (int)days)) == NULL) {
+		json_decref(meta);
+		reply_unavailable(h, req);
+		return NULL;
+	}
+	for (i = 0; i < json_array_size(stats); i++) {
+		o = json_array_get(stats, i);
+		for (n = 0; n < json_array_size(meta); n++) {
+			m = json_array_get(meta, n);
+			if (strcmp(json_string_value(json_object_get(m, "name")),
+			    json_string_value(json_object_get(o, "name"))) != 0)
+				continue;
+			json_object_foreach(m, k, v)
+				if (json_object_get(o, k) == NULL &&
+				    (only != NULL || strcmp(k, "source") != 0))
+					json_object_set(o, k, v);
+			break;
+		}
+	}
+	json_decref(meta);
+	return stats;
+}
+
+static void
+api_rules(struct httpd *h, struct evhttp_request *req, const struct query *q)
+{
+	json_t	*j;
+	long	 days;
+
+	if (param_days(q, 7, 90, &days) == -1) {
+		reply_error(req, 400, "Bad Request", "days from 1 to 90");
+		return;
+	}
+	if ((j = rules_merged(h, req, days, NULL)) != NULL)
+		reply_json(req, 200, "OK", j);
+}
+
+static void
+api_rule(struct httpd *h, struct evhttp_request *req, const char *name,
+    const struct query *q)
+{
+	redisContext	*c;
+	json_t		*j, *o, *dets;
+	char		 today[11];
+	size_t		 i;
+	long		 days;
+
+	for (i = 0; name[i] != '\0'; i++)
+		if (!(name[i] == '_' || (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9')) || i >= 128) {
+			reply_error(req, 400, "Bad Request",
+			    "a rule name is letters, digits and _");
+			return;
+		}
+	if (param_days(q, 7, 90, &days) == -1) {
+		reply_error(req, 400, "Bad Request", "days from 1 to 90");
+		return;
+	}
+	if ((j = rules_merged(h, req, days, name)) == NULL)
+		return;
+	o = json_incref(json_array_get(j, 0));
+	json_decref(j);
+	daytime_day(time(NULL), today, NULL);
+	if ((c = httpd_redis(h)) == NULL || (dets = report_rule_detections(c,
+	    h->prefix, name, today, (int)days, 100)) == NULL) {
+		json_decref(o);
+		reply_unavailable(h, req);
+		return;
+	}
+	json_object_set_new(o, "detections_latest", dets);
+	reply_json(req, 200, "OK", o);
+}
+
+/* Follows each sensor's event count to give a rate per minute. */
+static void
+sensor_rates(struct httpd *h, json_t *arr)
+{
+	struct rate	*r;
+	json_t		*o, *hl;
+	const char	*name;
+	long long	 t, ev;
+	size_t		 i, k;
+
+	for (i = 0; i < json_array_size(arr); i++) {
+		o = json_array_get(arr, i);
+		name = json_string_value(json_object_get(o, "sensor"));
+		hl = json_object_get(o, "health");
+		t = strtoll(json_string_value(json_object_get(hl, "updated")) ?
+		    json_string_value(json_object_get(hl, "updated")) : "0",
+		    NULL, 10);
+		ev = strtoll(json_string_value(json_object_get(hl, "events")) ?
+		    json_string_value(json_object_get(hl, "events")) : "0",
+		    NULL, 10);
+		for (k = 0; k < h->nrates; k++)
+			if (strcmp(h->rates[k].sensor, name) == 0)
+				break;
+		if (k == h->nrates) {
+			if (h->nrates == RATES_MAX || strlen(name) >=
+			    sizeof(h->rates[0].sensor)) {
+				json_object_set_new(o, "events_per_minute",
+				    json_null());
+				continue;
+			}
+			r = &h->rates[h->nrates++];
+			snprintf(r->sensor, sizeof(r->sensor), "%s", name);
+			r->t[0] = r->t[1] = t;
+			r->ev[0] = r->ev[1] = ev;
+		}
+		r = &h->rates[k];
+		if (t > r->t[1]) {
+			r->t[0] = r->t[1];
+			r->ev[0] = r->ev[1];
+			r->t[1] = t;
+			r->ev[1] = ev;
+		}
+		json_object_set_new(o, "events_per_minute", r->t[1] > r->t[0] ?
+		    json_real((double)(r->ev[1] - r->ev[0]) * 60.0 /
+		    (double)(r->t[1] - r->t[0])) : json_null());
+	}
+}
+
+static void
+api_sensors(struct httpd *h, struct evhttp_request *req)
+{
+	redisContext	*c;
+	json_t		*j;
+
+	if ((c = httpd_redis(h)) == NULL ||
+	    (j = report_sensors(c, h->prefix)) == NULL) {
+		reply_unavailable(h, req);
+		return;
+	}
+	sensor_rates(h, j);
 	reply_json(req, 200, "OK", j);
 }
 
@@ -1022,12 +1572,11 @@ httpd_resume(evutil_socket_t fd, short what, void *arg)
  * a moment instead of trying again at once, and say so once. The
  * listener's argument is evhttp's, hence the static owner.
  */
-static struct httpd *accept_owner;
 
 static void
 httpd_accept_error(struct evconnlistener *lev, void *arg)
 {
-	struct httpd	*h = accept_owner;
+	struct httpd	*h = the_httpd;
 	struct timeval	 tv = { 0, ACCEPT_PAUSE_MS * 1000 };
 	struct timespec	 now;
 	int		 err = EVUTIL_SOCKET_ERROR();
@@ -1129,6 +1678,11 @@ httpd_request(struct evhttp_request *req, void *arg)
 		serve_healthz(h, req);
 		return;
 	}
+	if (strcmp(path, "/metrics") == 0) {
+		if (httpd_authorized(h, req))
+			serve_metrics(h, req);
+		return;
+	}
 	if (strcmp(path, "/favicon.ico") == 0) {
 		headers_common(req, "image/x-icon", 0);
 		evhttp_send_reply(req, 204, "No Content", NULL);
@@ -1149,6 +1703,16 @@ httpd_request(struct evhttp_request *req, void *arg)
 	else if (strncmp(path, "/api/v1/incidents/", 18) == 0 &&
 	    *(p = path + 18) != '\0' && strchr(p, '/') == NULL)
 		api_incident(h, req, p);
+	else if (strncmp(path, "/api/v1/source/", 15) == 0 &&
+	    *(p = path + 15) != '\0' && strchr(p, '/') == NULL)
+		api_source(h, req, p, &q);
+	else if (strcmp(path, "/api/v1/rules") == 0)
+		api_rules(h, req, &q);
+	else if (strncmp(path, "/api/v1/rules/", 14) == 0 &&
+	    *(p = path + 14) != '\0' && strchr(p, '/') == NULL)
+		api_rule(h, req, p, &q);
+	else if (strcmp(path, "/api/v1/sensors") == 0)
+		api_sensors(h, req);
 	else
 		reply_error(req, 404, "Not Found", "no such endpoint");
 }
@@ -1362,6 +1926,10 @@ httpd_start(const struct conf *conf)
 		return NULL;
 	}
 	h->wakefd[0] = h->wakefd[1] = -1;
+	if (pthread_mutex_init(&h->src_lock, NULL) != 0) {
+		free(h);
+		return NULL;
+	}
 	h->redis_addr = dup_or_null(conf->redis_address, &fail);
 	h->prefix = dup_or_null(conf->redis_prefix != NULL ?
 	    conf->redis_prefix : "vigie:", &fail);
@@ -1417,7 +1985,7 @@ httpd_start(const struct conf *conf)
 	}
 	fd = -1;	/* the evhttp owns it */
 	h->listener = evhttp_bound_socket_get_listener(bound);
-	accept_owner = h;
+	the_httpd = h;
 	evconnlistener_set_error_cb(h->listener, httpd_accept_error);
 	if ((h->resume = evtimer_new(h->base, httpd_resume, h)) == NULL ||
 	    (h->tick = event_new(h->base, -1, EV_PERSIST, httpd_tick, h)) ==
@@ -1462,6 +2030,14 @@ httpd_start(const struct conf *conf)
 	return NULL;
 }
 
+void
+httpd_set_source(struct httpd *h, const struct httpd_source *src)
+{
+	(void)pthread_mutex_lock(&h->src_lock);
+	h->src = *src;
+	(void)pthread_mutex_unlock(&h->src_lock);
+}
+
 int
 httpd_port(const struct httpd *h)
 {
@@ -1481,8 +2057,8 @@ httpd_free(struct httpd *h)
 		evhttp_free(h->http);
 	while (h->nconns > 0)
 		conn_drop(h, h->nconns - 1);
-	if (accept_owner == h)
-		accept_owner = NULL;
+	if (the_httpd == h)
+		the_httpd = NULL;
 	if (h->base != NULL)
 		event_base_free(h->base);
 	if (h->wakefd[0] != -1)
@@ -1498,6 +2074,7 @@ httpd_free(struct httpd *h)
 	free(h->redis_addr);
 	free(h->prefix);
 	free(h->web_root);
+	(void)pthread_mutex_destroy(&h->src_lock);
 	free(h);
 }
 
