@@ -459,6 +459,32 @@ httpd_authorized(struct httpd *h, struct evhttp_request *req)
 }
 
 /*
+ * A browser names where a request comes from: Origin must be this
+ * server ("http://" and the Host given), Sec-Fetch-Site "same-origin"
+ * (or "none": typed by the user). Clients that send neither (curl, the
+ * CLI) pass: the bearer token is what they prove.
+ */
+static int
+same_origin(struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	const char		*origin, *site, *host;
+
+	if (header_count(req, "Origin") > 1 ||
+	    header_count(req, "Sec-Fetch-Site") > 1)
+		return 0;
+	site = evhttp_find_header(in, "Sec-Fetch-Site");
+	if (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return 0;
+	if ((origin = evhttp_find_header(in, "Origin")) == NULL)
+		return 1;
+	host = evhttp_find_header(in, "Host");
+	return host != NULL && strncmp(origin, "http://", 7) == 0 &&
+	    strcasecmp(origin + 7, host) == 0;
+}
+
+/*
  * Writes need the bearer token wherever the server listens, and one must
  * be configured; on loopback the Host check of reads applies first.
  * Returns 1, or 0 after replying.
@@ -478,6 +504,11 @@ httpd_write_authorized(struct httpd *h, struct evhttp_request *req)
 		reply_error(req, 403, "Forbidden", "writes need a bearer token "
 		    "and none is configured: set http-token-file in "
 		    "[correlator]");
+		return 0;
+	}
+	if (!same_origin(req)) {
+		reply_error(req, 403, "Forbidden", "cross-origin change refused "
+		    "(Origin or Sec-Fetch-Site is not this server)");
 		return 0;
 	}
 	auth = evhttp_find_header(in, "Authorization");
