@@ -121,12 +121,14 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/http.sh
 
-e2e: $(PROGS) $(TOOLS)
+e2e: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
+	@BIN=$(BIN) B=$(B) sh tests/e2e/live.sh
 	@BIN=$(BIN) sh tests/e2e/demo.sh
 
-screenshot: all
+screenshot: all $(B)/tests/put_frame
 	@UPDATE_SCREENSHOT=1 BIN=$(BIN) sh tests/e2e/demo.sh
+	@UPDATE_SCREENSHOT=1 BIN=$(BIN) B=$(B) sh tests/e2e/live.sh
 
 check: deps
 	@$(MAKE) --no-print-directory all unit integration e2e

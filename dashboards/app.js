@@ -615,14 +615,16 @@
 	 */
 	function dayChart(labels, series, opts) {
 		const o = opts || {};
-		const W = 760, H = o.height || 220, L = 52, R = 10, T = 12, B = 26;
+		/* Drawn at the width it is shown at, so text keeps its size. */
+		const W = Math.min(1400, Math.max(320,
+		    document.documentElement.clientWidth - 90));
+		const H = o.height || 220, L = 52, R = 10, T = 12, B = 26;
 		const all = [].concat(...series.map((s) => s.values.map(num)));
-		const max = niceMax(Math.max(0, ...all));
+		const max = 4 * niceStep(Math.max(0, ...all) / 4);
 		const n = Math.max(1, labels.length);
 		const cw = (W - L - R) / n;
 		const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'days',
-		    role: 'img', 'aria-label': o.label || 'chart',
-		    preserveAspectRatio: 'none' });
+		    role: 'img', 'aria-label': o.label || 'chart' });
 		for (let i = 0; i <= 4; i++) {
 			const y = T + (H - T - B) * (1 - i / 4);
 			s.append(svg('line', { x1: L, x2: W - R, y1: y, y2: y,
@@ -655,7 +657,7 @@
 		});
 		const step = Math.max(1, Math.ceil(n / 8));
 		labels.forEach((d, i) => {
-			if (i % step !== 0 && i !== n - 1)
+			if (i % step !== 0)
 				return;
 			const t = svg('text', { x: L + i * cw + cw / 2, y: H - 8,
 			    class: 'xlab', 'text-anchor': 'middle' });
@@ -665,6 +667,17 @@
 		const legend = el('div', { className: 'legend' }, ...series.map((x) =>
 		    el('span', null, el('i', { className: 'sw ' + x.cls }), x.name)));
 		return el('div', { className: 'chart' }, s, legend);
+	}
+
+	/* A step of 1, 2 or 5 times a power of ten, at least v (and 1). */
+	function niceStep(v) {
+		if (v <= 1)
+			return 1;
+		const p = Math.pow(10, Math.floor(Math.log10(v)));
+		for (const f of [1, 2, 5, 10])
+			if (f * p >= v)
+				return f * p;
+		return 10 * p;
 	}
 
 	/* ---- days ---- */
