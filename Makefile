@@ -1,7 +1,7 @@
 # Vigie: make builds bin/vigie-collector, bin/vigie-correlator, bin/vigie.
 # make check runs every test; make asan the same under ASan and UBSan;
 # make demo brings up the demo; make bench the benchmarks (make bench-peers
-# against fail2ban); make fuzz fuzzes.
+# against fail2ban, make bench-http the web API under wrk); make fuzz fuzzes.
 
 CC	?= cc
 OPT	?= -O2 -g
@@ -154,6 +154,10 @@ bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
 	@BIN=$(BIN) sh bench/peers.sh
 
+bench-http: deps all
+	@VIGIE_BENCH_HTTP=1 sh scripts/deps.sh
+	@BIN=$(BIN) sh bench/http.sh
+
 # make fuzz: each target (FUZZ) in turn, FUZZ_SECONDS shared equally
 # between them (default 600: 300 s each). New inputs go to
 # $(B)/fuzz/corpus/<target>; the seeds are tests/fuzz/corpus/<target>.
@@ -179,6 +183,6 @@ clean:
 	rm -rf build bin
 
 .PHONY: all deps unit integration e2e screenshot check asan demo demo-stop \
-	bench bench-peers fuzz clean
+	bench bench-peers bench-http fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

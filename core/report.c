@@ -846,6 +846,90 @@ filter_match(const redisReply *h, const struct incident_filter *f)
 	return 0;
 }
 
+static int
+filter_empty(const struct incident_filter *f)
+{
+	return f->status == NULL && f->severity == NULL && f->rule == NULL &&
+	    f->category == NULL && f->country == NULL && f->src == NULL &&
+	    (f->text == NULL || f->text[0] == '\0');
+}
+
+/*
+ * No filter: the page is a range of the zset, and the total its size,
+ * so a page costs its own incidents only.
+ */
+static json_t *
+incidents_page(redisContext *c, const char *prefix, json_t *arr,
+    size_t offset, size_t limit, size_t *total)
+{
+	struct pipe	 ids, p;
+	json_t		*o;
+	const redisReply *m;
+	const char	*member[INC_CHUNK];
+	size_t		 start = offset, i, nm, want;
+
+	pipe_init(&ids, c);
+	pipe_add(&ids, "ZCARD %sincidents", prefix);
+	if (pipe_run(&ids, "report incidents") == -1 ||
+	    ids.r[0]->type != REDIS_REPLY_INTEGER) {
+		pipe_clear(&ids);
+		json_decref(arr);
+		return NULL;
+	}
+	*total = (size_t)ids.r[0]->integer;
+	pipe_clear(&ids);
+	while (start < *total && (limit == 0 || json_array_size(arr) < limit)) {
+		want = limit == 0 || limit - json_array_size(arr) > INC_CHUNK ?
+		    INC_CHUNK : limit - json_array_size(arr);
+		pipe_init(&ids, c);
+		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
+		    (unsigned long long)start,
+		    (unsigned long long)(start + want - 1));
+		if (pipe_run(&ids, "report incidents") == -1 ||
+		    ids.r[0]->type != REDIS_REPLY_ARRAY)
+			goto fail_ids;
+		if (ids.r[0]->elements == 0) {
+			pipe_clear(&ids);
+			break;
+		}
+		start += want;
+		pipe_init(&p, c);
+		for (i = 0, nm = 0; i < ids.r[0]->elements; i++) {
+			m = ids.r[0]->element[i];
+			if (m->type != REDIS_REPLY_STRING ||
+			    !report_id_valid(m->str))
+				continue;
+			member[nm++] = m->str;
+			pipe_add(&p, "HGETALL %sinc:%s", prefix, m->str);
+		}
+		if (pipe_run(&p, "report incidents") == -1)
+			goto fail;
+		for (i = 0; i < nm; i++) {
+			if (p.r[i]->type != REDIS_REPLY_ARRAY ||
+			    p.r[i]->elements == 0)
+				continue;	/* expired */
+			if ((o = incident_object(member[i], p.r[i])) == NULL ||
+			    set_str(o, "sensor", hget(p.r[i], "sensor")) ==
+			    -1 || set_str(o, "group_by", hget(p.r[i],
+			    "group_by")) == -1 ||
+			    json_array_append_new(arr, o) == -1) {
+				json_decref(o);
+				log_warnx("%s: out of memory", __func__);
+				goto fail;
+			}
+		}
+		pipe_clear(&p);
+		pipe_clear(&ids);
+	}
+	return arr;
+ fail:
+	pipe_clear(&p);
+ fail_ids:
+	pipe_clear(&ids);
+	json_decref(arr);
+	return NULL;
+}
+
 json_t *
 report_incidents_find(redisContext *c, const char *prefix,
     const struct incident_filter *f, size_t offset, size_t limit,
@@ -861,6 +945,8 @@ report_incidents_find(redisContext *c, const char *prefix,
 	*total = 0;
 	if ((arr = json_array()) == NULL)
 		return NULL;
+	if (filter_empty(f))
+		return incidents_page(c, prefix, arr, offset, limit, total);
 	while (more && start < REPORT_SCAN_MAX) {
 		pipe_init(&ids, c);
 		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
@@ -998,16 +1084,9 @@ det_object(const json_t *d, const char *frame)
 			goto oom;
 	}
 	ts = json_object_get(d, "ts");
-	if (json_is_string(ts) || json_is_integer(ts)) {
-		long long us = 0;
-
-		if (json_is_integer(ts))
-			us = json_integer_value(ts);
-		else
-			us = strtoll(json_string_value(ts), NULL, 16);
-		if (set_new(o, "time", json_string(report_time(us, buf))) == -1)
-			goto oom;
-	}
+	if (json_is_integer(ts) && set_new(o, "time", json_string(
+	    report_time(json_integer_value(ts), buf))) == -1)
+		goto oom;
 	return o;
  oom:
 	json_decref(o);

@@ -110,7 +110,8 @@ struct incident_filter {
  * The incidents matching f, by last activity, most recent first, from
  * `offset`, at most `limit` (0: all), each as in report_incidents() plus
  * "sensor" and "group_by"; *total is the count of all that match
- * (among the REPORT_SCAN_MAX most recent).
+ * (among the REPORT_SCAN_MAX most recent; with no filter, the size of
+ * the incidents zset, and only the page is read).
  */
 json_t	*report_incidents_find(redisContext *, const char *prefix,
 	    const struct incident_filter *f, size_t offset, size_t limit,

@@ -66,6 +66,8 @@
 #define LAG_LIMIT_S	300	/* /healthz: a stream further behind fails */
 #define CODES_MAX	32	/* distinct status codes counted */
 #define RATES_MAX	64	/* sensors whose event rate is followed */
+#define CACHE_MAX	32	/* API replies kept */
+#define CACHE_MS	1000	/* for so long; a change empties the cache */
 
 #define CSP_PAGE	"default-src 'self'; base-uri 'none'; " \
 			"form-action 'none'; frame-ancestors 'none'; " \
@@ -124,6 +126,21 @@ struct httpd {
 		long long	 t[2], ev[2];	/* two samples: older, newer */
 	}			 rates[RATES_MAX];
 	size_t			 nrates;
+
+	/*
+	 * Replies of GET /api/v1 kept CACHE_MS per target: pages poll, and
+	 * a burst of requests costs Redis once a second per target.
+	 */
+	struct cached {
+		char		*target;	/* NULL: free slot */
+		char		*body;
+		size_t		 len;
+		char		 total[24];	/* X-Total-Count, "" none */
+		struct timespec	 at;
+	}			 cache[CACHE_MAX];
+	const char		*caching;	/* the target being answered */
+	int			 no_cache;	/* VIGIE_HTTP_NO_CACHE: benches */
+	unsigned long		 cache_hits;
 };
 
 struct param {
@@ -150,6 +167,9 @@ static const struct {
 
 static void	 httpd_free(struct httpd *);
 static void	 httpd_count_code(int);
+static void	 httpd_api(struct httpd *, struct evhttp_request *,
+		    const char *, const struct query *);
+static void	 cache_store(struct evhttp_request *, const char *);
 
 /* The one server of the process (the counters of replies). */
 static struct httpd *the_httpd;
@@ -318,6 +338,97 @@ reply_text(struct evhttp_request *req, int code, const char *reason,
 	evbuffer_free(b);
 }
 
+static long long
+ms_since(const struct timespec *t)
+{
+	struct timespec	 now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void
+cache_clear(struct httpd *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < CACHE_MAX; i++) {
+		free(h->cache[i].target);
+		free(h->cache[i].body);
+		h->cache[i].target = h->cache[i].body = NULL;
+	}
+}
+
+/* The body of a 200 reply to the target being answered, if cached. */
+static void
+cache_store(struct evhttp_request *req, const char *body)
+{
+	struct httpd	*h = the_httpd;
+	struct cached	*c = NULL;
+	const char	*total;
+	size_t		 i;
+
+	if (h == NULL || h->caching == NULL)
+		return;
+	for (i = 0; i < CACHE_MAX && c == NULL; i++)
+		if (h->cache[i].target == NULL ||
+		    strcmp(h->cache[i].target, h->caching) == 0)
+			c = &h->cache[i];
+	for (i = 0; i < CACHE_MAX && c == NULL; i++)
+		if (ms_since(&h->cache[i].at) >= CACHE_MS)
+			c = &h->cache[i];
+	if (c == NULL)
+		return;		/* full of fresh ones */
+	free(c->target);
+	free(c->body);
+	c->target = strdup(h->caching);
+	c->len = strlen(body);
+	c->body = strdup(body);
+	if (c->target == NULL || c->body == NULL) {
+		free(c->target);
+		free(c->body);
+		c->target = c->body = NULL;
+		return;
+	}
+	total = evhttp_find_header(evhttp_request_get_output_headers(req),
+	    "X-Total-Count");
+	snprintf(c->total, sizeof(c->total), "%s", total != NULL ? total : "");
+	(void)clock_gettime(CLOCK_MONOTONIC, &c->at);
+}
+
+/* Answers from the cache; 1 when it did. */
+static int
+cache_reply(struct httpd *h, struct evhttp_request *req, const char *target)
+{
+	struct evbuffer	*b;
+	size_t		 i;
+
+	for (i = 0; i < CACHE_MAX; i++) {
+		struct cached *c = &h->cache[i];
+
+		if (c->target == NULL || strcmp(c->target, target) != 0 ||
+		    ms_since(&c->at) >= CACHE_MS)
+			continue;
+		if ((b = evbuffer_new()) == NULL ||
+		    evbuffer_add(b, c->body, c->len) == -1 ||
+		    evbuffer_add(b, "\n", 1) == -1) {
+			if (b != NULL)
+				evbuffer_free(b);
+			return 0;
+		}
+		if (c->total[0] != '\0')
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "X-Total-Count", c->total);
+		headers_common(req, "application/json; charset=utf-8", 1);
+		h->cache_hits++;
+		reply_buf(req, 200, "OK", b);
+		evbuffer_free(b);
+		return 1;
+	}
+	return 0;
+}
+
 /* Steals `j`. */
 static void
 reply_json(struct evhttp_request *req, int code, const char *reason,
@@ -342,6 +453,8 @@ reply_json(struct evhttp_request *req, int code, const char *reason,
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
 	}
+	if (code == 200)
+		cache_store(req, s);
 	free(s);
 	reply_buf(req, code, reason, b);
 	evbuffer_free(b);
@@ -878,6 +991,10 @@ serve_metrics(struct httpd *h, struct evhttp_request *req)
 	    "accept() failures (descriptors exhausted).");
 	evbuffer_add_printf(b, "vigie_http_accept_errors_total %lu\n",
 	    h->accept_errors);
+	metric_head(b, "vigie_http_cache_hits_total", "counter",
+	    "API replies served from the one-second cache.");
+	evbuffer_add_printf(b, "vigie_http_cache_hits_total %lu\n",
+	    h->cache_hits);
 	metric_head(b, "vigie_http_redis_unavailable_total", "counter",
 	    "Requests answered 503 because Redis did not answer.");
 	evbuffer_add_printf(b, "vigie_http_redis_unavailable_total %lu\n",
@@ -1378,6 +1495,7 @@ api_incident_change(struct httpd *h, struct evhttp_request *req,
 	rc = incident_change(c, h->prefix, id, op, by, note, &res);
 	switch (rc) {
 	case INCIDENT_OK:
+		cache_clear(h);
 		log_info("http: incident %s %s by %s (alert %s)", id,
 		    res.status, by, res.alert_id);
 		reply_json(req, 200, "OK", json_pack("{s:I,s:s,s:s}", "id",
@@ -1645,7 +1763,7 @@ httpd_request(struct evhttp_request *req, void *arg)
 	struct httpd		*h = arg;
 	struct query		 q;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
-	const char		*uri = evhttp_request_get_uri(req), *qs, *p;
+	const char		*uri = evhttp_request_get_uri(req), *qs;
 	char			 path[URI_MAX + 1], id[32];
 	enum incident_op	 op;
 	size_t			 i, len;
@@ -1725,23 +1843,37 @@ httpd_request(struct evhttp_request *req, void *arg)
 	}
 	if (!httpd_authorized(h, req))
 		return;
+	if (!h->no_cache && cache_reply(h, req, uri))
+		return;
+	h->caching = h->no_cache ? NULL : uri;
+	httpd_api(h, req, path, &q);
+	h->caching = NULL;
+}
+
+/* GET /api/v1/...: one of the readers. */
+static void
+httpd_api(struct httpd *h, struct evhttp_request *req, const char *path,
+    const struct query *q)
+{
+	const char	*p;
+
 	if (strcmp(path, "/api/v1/report") == 0)
-		api_report(h, req, &q);
+		api_report(h, req, q);
 	else if (strcmp(path, "/api/v1/days") == 0)
-		api_days(h, req, &q);
+		api_days(h, req, q);
 	else if (strcmp(path, "/api/v1/incidents") == 0)
-		api_incidents(h, req, &q);
+		api_incidents(h, req, q);
 	else if (strncmp(path, "/api/v1/incidents/", 18) == 0 &&
 	    *(p = path + 18) != '\0' && strchr(p, '/') == NULL)
 		api_incident(h, req, p);
 	else if (strncmp(path, "/api/v1/source/", 15) == 0 &&
 	    *(p = path + 15) != '\0' && strchr(p, '/') == NULL)
-		api_source(h, req, p, &q);
+		api_source(h, req, p, q);
 	else if (strcmp(path, "/api/v1/rules") == 0)
-		api_rules(h, req, &q);
+		api_rules(h, req, q);
 	else if (strncmp(path, "/api/v1/rules/", 14) == 0 &&
 	    *(p = path + 14) != '\0' && strchr(p, '/') == NULL)
-		api_rule(h, req, p, &q);
+		api_rule(h, req, p, q);
 	else if (strcmp(path, "/api/v1/sensors") == 0)
 		api_sensors(h, req);
 	else
@@ -1991,6 +2123,7 @@ httpd_start(const struct conf *conf)
 		goto fail;
 	}
 
+	h->no_cache = getenv("VIGIE_HTTP_NO_CACHE") != NULL;
 	h->conn_cap = CONN_MAX;
 	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
 	    nofile.rlim_cur != RLIM_INFINITY &&
@@ -2088,6 +2221,7 @@ httpd_free(struct httpd *h)
 		evhttp_free(h->http);
 	while (h->nconns > 0)
 		conn_drop(h, h->nconns - 1);
+	cache_clear(h);
 	if (the_httpd == h)
 		the_httpd = NULL;
 	if (h->base != NULL)

@@ -11,6 +11,8 @@ libmaxmind-db-writer-perl chromium fonts-dejavu-core curl time bc"
 [ "${VIGIE_FUZZ:-}" = 1 ] && PKGS="$PKGS clang"
 # make bench-peers replays the bench's log through Debian's fail2ban too.
 [ "${VIGIE_PEERS:-}" = 1 ] && PKGS="$PKGS fail2ban"
+# make bench-http loads the web API with wrk.
+[ "${VIGIE_BENCH_HTTP:-}" = 1 ] && PKGS="$PKGS wrk"
 
 missing=""
 for p in $PKGS; do
