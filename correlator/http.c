@@ -139,6 +139,8 @@ struct httpd {
 		struct timespec	 at;
 	}			 cache[CACHE_MAX];
 	const char		*caching;	/* the target being answered */
+	int			 replying;	/* inside our evhttp_send_reply */
+	int			 injecting;
 	int			 no_cache;	/* VIGIE_HTTP_NO_CACHE: benches */
 	unsigned long		 cache_hits;
 };
@@ -317,7 +319,11 @@ reply_buf(struct evhttp_request *req, int code, const char *reason,
 		evbuffer_drain(body, evbuffer_get_length(body));
 	}
 	httpd_count_code(code);
+	if (the_httpd != NULL)
+		the_httpd->replying = 1;
 	evhttp_send_reply(req, code, reason, body);
+	if (the_httpd != NULL)
+		the_httpd->replying = 0;
 }
 
 static void
@@ -972,7 +978,7 @@ serve_metrics(struct httpd *h, struct evhttp_request *req)
 
 	/* This reply is counted in the next scrape. */
 	metric_head(b, "vigie_http_requests_total", "counter",
-	    "HTTP replies by status code (those evhttp sends itself aside).");
+	    "HTTP replies by status code (evhttp's own errors included).");
 	for (i = 0; i < CODES_MAX && h->codes[i].code != 0; i++)
 		evbuffer_add_printf(b, "vigie_http_requests_total"
 		    "{code=\"%d\"} %lu\n", h->codes[i].code, h->codes[i].n);
@@ -1608,6 +1614,44 @@ conn_deadline(struct timespec *t, const struct timespec *now)
 }
 
 /*
+ * The replies evhttp makes itself (400 for a request it cannot parse,
+ * 413 past the header or body limit, 408) carry no header of ours: the
+ * status line of such a reply, as it goes into a connection's output,
+ * is followed at once by the headers every reply has.
+ */
+#define ERROR_HEADERS	"X-Content-Type-Options: nosniff\r\n" \
+			"Referrer-Policy: no-referrer\r\n" \
+			"X-Frame-Options: DENY\r\n" \
+			"Cross-Origin-Resource-Policy: same-origin\r\n" \
+			"Content-Security-Policy: " CSP_API "\r\n" \
+			"Cache-Control: no-store\r\n"
+
+static void
+conn_output(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct httpd		*h = arg;
+	struct evbuffer_ptr	 pos;
+	char			 line[13];
+	size_t			 len = evbuffer_get_length(buf);
+
+	if (h->replying || h->injecting || info->n_added < sizeof(line) ||
+	    info->n_added > len ||
+	    evbuffer_ptr_set(buf, &pos, len - info->n_added,
+	    EVBUFFER_PTR_SET) == -1 ||
+	    evbuffer_copyout_from(buf, &pos, line, sizeof(line)) !=
+	    (ssize_t)sizeof(line))
+		return;
+	if (memcmp(line, "HTTP/1.", 7) != 0 || line[8] != ' ' ||
+	    line[9] < '4' || line[9] > '5')
+		return;
+	h->injecting = 1;
+	httpd_count_code(atoi(line + 9));
+	(void)evbuffer_add(buf, ERROR_HEADERS, sizeof(ERROR_HEADERS) - 1);
+	h->injecting = 0;
+}
+
+/*
  * evhttp's bufferevent for a new connection. At the cap, the connection
  * whose header has been coming for the longest is closed to make room:
  * half-open connections cannot keep the server from answering.
@@ -1643,6 +1687,11 @@ conn_new(struct event_base *base, void *arg)
 	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ==
 	    NULL)
 		return NULL;	/* evhttp tries its own, untracked */
+	if (evbuffer_add_cb(bufferevent_get_output(bev), conn_output, h) ==
+	    NULL) {
+		bufferevent_free(bev);
+		return NULL;
+	}
 	bufferevent_incref(bev);
 	h->conns[h->nconns].bev = bev;
 	conn_deadline(&h->conns[h->nconns].deadline, &now);
@@ -1834,7 +1883,7 @@ httpd_request(struct evhttp_request *req, void *arg)
 	}
 	if (strcmp(path, "/favicon.ico") == 0) {
 		headers_common(req, "image/x-icon", 0);
-		evhttp_send_reply(req, 204, "No Content", NULL);
+		reply_buf(req, 204, "No Content", NULL);
 		return;
 	}
 	if (strncmp(path, "/api/", 5) != 0) {

@@ -96,8 +96,18 @@ check "with frame denial" grep -qi '^X-Frame-Options: DENY' "$tmp/nohost.out"
 check "80 header lines: 431" grep -q '^HTTP/1.[01] 431' "$tmp/many.out"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/report?day=$(head -c 3000 /dev/zero | tr '\0' a)")
 check "a 3000-byte target: 4xx ($code)" test "$code" -ge 400 -a "$code" -lt 500
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' a)" "$url/healthz")
-check "a 9000-byte header: 4xx ($code)" test "$code" -ge 400 -a "$code" -lt 500
+printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: %s\r\n\r\n' \
+    "$(head -c 9000 /dev/zero | tr '\0' a)" | nc -q 2 127.0.0.1 "$port" >"$tmp/big.out" || true
+check "a 9000-byte header: 4xx" grep -q '^HTTP/1.[01] 4[0-9][0-9]' "$tmp/big.out"
+check "evhttp's own refusal carries nosniff" grep -qi '^X-Content-Type-Options: nosniff' "$tmp/big.out"
+check "and the CSP" grep -qi "^Content-Security-Policy: default-src 'none'" "$tmp/big.out"
+printf 'GARBAGE\r\n\r\n' | nc -q 2 127.0.0.1 "$port" >"$tmp/garbage.out" || true
+check "a garbled request line: 400 with frame denial" sh -c \
+    "grep -q '^HTTP/1.[01] 400' '$tmp/garbage.out' && grep -qi '^X-Frame-Options: DENY' '$tmp/garbage.out'"
+printf 'POST /api/v1/incidents/1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 999999999\r\n\r\n' |
+    nc -q 2 127.0.0.1 "$port" >"$tmp/body.out" || true
+check "a body past the limit: 413 with nosniff" sh -c \
+    "grep -q '^HTTP/1.[01] 413' '$tmp/body.out' && grep -qi '^X-Content-Type-Options: nosniff' '$tmp/body.out'"
 check "still serving" curl -fs "$url/healthz"
 
 echo "# Redis stopped (SIGSTOP)"
