@@ -537,6 +537,11 @@
 		    '—' : String(text);
 		return el('a', { href: href, className: cls || '', title: s }, s);
 	}
+	/* A link when there is something to link, else a dash. */
+	function linkIf(href, text, cls) {
+		return typeof text === 'string' && text !== '' ?
+		    link(href, text, cls) : el('span', { className: 'muted' }, '—');
+	}
 	const enc = encodeURIComponent;
 	const hrefIncident = (id) => '#/incident/' + enc(String(num(id)));
 	const hrefSource = (ip) => '#/source/' + enc(ip);
@@ -599,7 +604,8 @@
 		    el('td', null, badge('sev', i.severity)),
 		    tdLink(hrefRule(String(i.rule || '')), i.rule),
 		    el('td', { className: 'key group' }, groupLink(i.group)),
-		    tdLink(hrefIncidents({ country: i.country }), i.country),
+		    el('td', { className: 'key' }, linkIf(hrefIncidents({
+		    country: i.country }), i.country)),
 		    el('td', { className: 'num' }, fmt(i.count)),
 		    el('td', null, badge('st', i.status)),
 		    el('td', { className: 'mono' }, when(i.first_seen)),
@@ -907,13 +913,13 @@
 		    'Incident ' + num(inc.id) + ' ', badge('st', inc.status)),
 		    el('section', { className: 'panel detail' }, fieldList([
 		    ['Severity', badge('sev', inc.severity)],
-		    ['Rule', link(hrefRule(String(inc.rule || '')), inc.rule)],
-		    ['Category', link(hrefIncidents({ category: inc.category }),
+		    ['Rule', linkIf(hrefRule(String(inc.rule || '')), inc.rule)],
+		    ['Category', linkIf(hrefIncidents({ category: inc.category }),
 		    inc.category)],
 		    ['Grouped by', inc.group_by], ['Group', groupLink(inc.group)],
 		    ['Source IP', typeof inc.src_ip === 'string' ?
 		    link(hrefSource(inc.src_ip), inc.src_ip) : '—'],
-		    ['Country', link(hrefIncidents({ country: inc.country }),
+		    ['Country', linkIf(hrefIncidents({ country: inc.country }),
 		    inc.country)],
 		    ['Sensor', inc.sensor], ['Detections', fmt(inc.count)],
 		    ['First seen', when(inc.first_seen) + ' UTC'],
