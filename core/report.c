@@ -91,6 +91,58 @@ pipe_clear(struct pipe *p)
 	p->broken = 0;
 }
 
+/* The deadline of the caller's reads (report_deadline), per thread. */
+static _Thread_local struct timespec	 deadline;
+static _Thread_local int		 deadline_cmd_ms;
+
+void
+report_deadline(int total_ms, int cmd_ms)
+{
+	if (total_ms <= 0) {
+		deadline.tv_sec = deadline.tv_nsec = 0;
+		return;
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += total_ms / 1000;
+	deadline.tv_nsec += (long)(total_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	deadline_cmd_ms = cmd_ms;
+}
+
+/*
+ * Before waiting for a reply: the time left to the deadline bounds the
+ * wait. Returns 0, or -1 with the context failed when none is left.
+ */
+static int
+deadline_check(redisContext *c, const char *what)
+{
+	struct timespec	 now;
+	struct timeval	 tv;
+	long long	 left;
+
+	if (deadline.tv_sec == 0)
+		return 0;
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	left = (long long)(deadline.tv_sec - now.tv_sec) * 1000 +
+	    (deadline.tv_nsec - now.tv_nsec) / 1000000;
+	if (left <= 0) {
+		log_warnx("%s: redis: the request's deadline passed", what);
+		c->err = REDIS_ERR_IO;
+		snprintf(c->errstr, sizeof(c->errstr), "deadline passed");
+		return -1;
+	}
+	if (deadline_cmd_ms > 0 && left > deadline_cmd_ms)
+		left = deadline_cmd_ms;
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	if (redisSetTimeout(c, tv) != REDIS_OK)
+		return -1;
+	return 0;
+}
+
 /*
  * Sends the batch and reads every reply, so that the context stays in
  * step even when one of them is an error. Returns 0, or -1 after logging
@@ -103,6 +155,8 @@ pipe_run(struct pipe *p, const char *what)
 	size_t	 i;
 	int	 rc = 0;
 
+	if (p->n > 0 && deadline_check(p->c, what) == -1)
+		return -1;
 	for (i = 0; i < p->n; i++) {
 		if (redisGetReply(p->c, &v) != REDIS_OK) {
 			log_warnx("%s: redis: %s", what,
@@ -1517,6 +1571,8 @@ report_sensors(redisContext *c, const char *prefix)
 		pipe_add(&q, "XINFO GROUPS %sev:{%s}", prefix, s);
 	}
 	/* A stream not there yet answers an error: read them all anyway. */
+	if (q.n > 0 && deadline_check(c, "report sensors") == -1)
+		goto fail;
 	for (i = 0; i < q.n; i++) {
 		void	*v;
 

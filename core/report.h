@@ -64,6 +64,14 @@ json_t	*report_incidents(redisContext *, const char *prefix,
 int	 report_incident(redisContext *, const char *prefix, const char *id,
 	    json_t **out);
 
+/*
+ * Bounds this thread's next reads: from now on, each wait for Redis is
+ * at most cmd_ms and all of them end total_ms from now; past it a
+ * reader fails with the context dead (c->err, "deadline passed").
+ * total_ms 0: no deadline.
+ */
+void	 report_deadline(int total_ms, int cmd_ms);
+
 /* Syntax checks for input from the command line or a URL: 1 if valid. */
 int	 report_status_valid(const char *status);
 int	 report_id_valid(const char *id);

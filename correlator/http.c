@@ -54,6 +54,7 @@
 #define TOKEN_MAX	1024
 #define REDIS_TIMEOUT_MS 250	/* connect, and each command */
 #define REDIS_BACKOFF_MS 1000	/* after a failure, 503 at once that long */
+#define REQUEST_REDIS_MS 1000	/* all of one request's Redis reads */
 #define CONN_MAX	256	/* connections served at once, */
 #define CONN_FD_SHARE	2	/* and at most 1/2 of RLIMIT_NOFILE */
 #define HEADER_COUNT_MAX 64	/* header lines in a request */
@@ -1873,12 +1874,17 @@ httpd_request(struct evhttp_request *req, void *arg)
 			return;
 		}
 	if (strcmp(path, "/healthz") == 0) {
+		report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
 		serve_healthz(h, req);
+		report_deadline(0, 0);
 		return;
 	}
 	if (strcmp(path, "/metrics") == 0) {
-		if (httpd_authorized(h, req))
+		if (httpd_authorized(h, req)) {
+			report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
 			serve_metrics(h, req);
+			report_deadline(0, 0);
+		}
 		return;
 	}
 	if (strcmp(path, "/favicon.ico") == 0) {
@@ -1895,7 +1901,15 @@ httpd_request(struct evhttp_request *req, void *arg)
 	if (!h->no_cache && cache_reply(h, req, uri))
 		return;
 	h->caching = h->no_cache ? NULL : uri;
+	report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
 	httpd_api(h, req, path, &q);
+	report_deadline(0, 0);
+	httpd_redis_check(h);
+	if (h->redis != NULL) {
+		struct timeval tv = { 0, REDIS_TIMEOUT_MS * 1000 };
+
+		(void)redisSetTimeout(h->redis, tv);
+	}
 	h->caching = NULL;
 }
 

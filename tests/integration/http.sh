@@ -6,7 +6,7 @@ set -eu
 
 NAME=http . "$(dirname "$0")/lib.sh"
 
-start_redis --appendonly no
+start_redis --appendonly no --enable-debug-command yes
 port=$(/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(
     Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
 url="http://127.0.0.1:$port"
@@ -109,6 +109,26 @@ printf 'POST /api/v1/incidents/1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Leng
 check "a body past the limit: 413 with nosniff" sh -c \
     "grep -q '^HTTP/1.[01] 413' '$tmp/body.out' && grep -qi '^X-Content-Type-Options: nosniff' '$tmp/body.out'"
 check "still serving" curl -fs "$url/healthz"
+
+echo "# Redis slow (DEBUG SLEEP 0.1, 150 times): 90 days need 90 reads"
+# One client, one command after the other: between two sleeps the
+# server gets about one round trip.
+yes 'DEBUG SLEEP 0.1' | head -n 150 | redis-cli -s "$sock" >/dev/null &
+slow_pid=$!
+pids="$pids $slow_pid"
+sleep 0.3
+s=$(timed curl -s -o "$tmp/slowr.out" --max-time 20 "$url/api/v1/days?n=90")
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$url/api/v1/days?n=90")
+check "a request's reads end at its deadline: $s s" under 2 "$s"
+check "with 503 ($code)" test "$code" = 503
+kill "$slow_pid" 2>/dev/null || true
+wait "$slow_pid" 2>/dev/null || true
+i=0
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/days?n=90")" = 200 ]; do
+	i=$((i + 1)); [ $i -gt 50 ] && break
+	sleep 0.1
+done
+check "and 200 once Redis is quick again" test $i -le 50
 
 echo "# Redis stopped (SIGSTOP)"
 kill -STOP "$redis_pid"
