@@ -235,15 +235,18 @@ json_t *
 report_jstring(const char *s, size_t len)
 {
 	json_t	*j;
-	char	*buf;
+	char	 small[768], *buf = small;
 	size_t	 n;
 
 	/* Each bad byte may become the 3 bytes of U+FFFD. */
-	if (len > (SIZE_MAX - 1) / 3 || (buf = malloc(len * 3 + 1)) == NULL)
+	if (len > (SIZE_MAX - 1) / 3)
+		return NULL;
+	if (len * 3 + 1 > sizeof(small) && (buf = malloc(len * 3 + 1)) == NULL)
 		return NULL;
 	n = text_utf8_clean(s, len, buf, len * 3 + 1);
 	j = json_stringn(buf, n);
-	free(buf);
+	if (buf != small)
+		free(buf);
 	return j;
 }
 
@@ -908,6 +911,43 @@ filter_empty(const struct incident_filter *f)
 	    (f->text == NULL || f->text[0] == '\0');
 }
 
+/* The fields a list shows: HMGET of these costs less than HGETALL. */
+static const char *const list_fields[] = { "rule", "category", "severity",
+    "group", "src_ip", "country", "count", "status", "first_seen",
+    "last_seen", "sensor", "group_by" };
+#define NLIST	(sizeof(list_fields) / sizeof(list_fields[0]))
+
+/*
+ * An HMGET reply of list_fields seen as HGETALL's (name, value, ...):
+ * pairs[] holds the replies, names[] the field names as replies.
+ * Returns 0, or -1 when the incident is not there (every value nil).
+ */
+static int
+hmget_pairs(const redisReply *r, redisReply *names, redisReply **pairs,
+    redisReply *view)
+{
+	size_t	 i;
+	int	 any = 0;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != NLIST)
+		return -1;
+	for (i = 0; i < NLIST; i++) {
+		memset(&names[i], 0, sizeof(names[i]));
+		names[i].type = REDIS_REPLY_STRING;
+		names[i].str = (char *)list_fields[i];
+		names[i].len = strlen(list_fields[i]);
+		pairs[2 * i] = &names[i];
+		pairs[2 * i + 1] = r->element[i];
+		if (r->element[i]->type == REDIS_REPLY_STRING)
+			any = 1;
+	}
+	memset(view, 0, sizeof(*view));
+	view->type = REDIS_REPLY_ARRAY;
+	view->elements = 2 * NLIST;
+	view->element = pairs;
+	return any ? 0 : -1;
+}
+
 /*
  * No filter: the page is a range of the zset, and the total its size,
  * so a page costs its own incidents only.
@@ -919,8 +959,10 @@ incidents_page(redisContext *c, const char *prefix, json_t *arr,
 	struct pipe	 ids, p;
 	json_t		*o;
 	const redisReply *m;
-	const char	*member[INC_CHUNK];
-	size_t		 start = offset, i, nm, want;
+	const char	*member[INC_CHUNK], *argv[2 + NLIST];
+	size_t		 start = offset, i, k, nm, want, argl[2 + NLIST];
+	char		 key[512];
+	redisReply	 names[NLIST], *pairs[2 * NLIST], view;
 
 	pipe_init(&ids, c);
 	pipe_add(&ids, "ZCARD %sincidents", prefix);
@@ -954,17 +996,25 @@ incidents_page(redisContext *c, const char *prefix, json_t *arr,
 			    !report_id_valid(m->str))
 				continue;
 			member[nm++] = m->str;
-			pipe_add(&p, "HGETALL %sinc:%s", prefix, m->str);
+			snprintf(key, sizeof(key), "%sinc:%s", prefix, m->str);
+			argv[0] = "HMGET";
+			argl[0] = 5;
+			argv[1] = key;
+			argl[1] = strlen(key);
+			for (k = 0; k < NLIST; k++) {
+				argv[2 + k] = list_fields[k];
+				argl[2 + k] = strlen(list_fields[k]);
+			}
+			pipe_addargv(&p, (int)(2 + NLIST), argv, argl);
 		}
 		if (pipe_run(&p, "report incidents") == -1)
 			goto fail;
 		for (i = 0; i < nm; i++) {
-			if (p.r[i]->type != REDIS_REPLY_ARRAY ||
-			    p.r[i]->elements == 0)
+			if (hmget_pairs(p.r[i], names, pairs, &view) == -1)
 				continue;	/* expired */
-			if ((o = incident_object(member[i], p.r[i])) == NULL ||
-			    set_str(o, "sensor", hget(p.r[i], "sensor")) ==
-			    -1 || set_str(o, "group_by", hget(p.r[i],
+			if ((o = incident_object(member[i], &view)) == NULL ||
+			    set_str(o, "sensor", hget(&view, "sensor")) ==
+			    -1 || set_str(o, "group_by", hget(&view,
 			    "group_by")) == -1 ||
 			    json_array_append_new(arr, o) == -1) {
 				json_decref(o);
