@@ -42,7 +42,7 @@ TOOLS	= $(B)/tools/genlog
 # Unit tests: one per module, with the objects each one needs.
 UNIT	= conf netaddr text parse_syslog parse_sshd report spool event \
 	  event_json scan detect tally record retention bundle incident \
-	  alert_eve
+	  alert_eve webinfo
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
@@ -65,10 +65,12 @@ UNIT_retention		= core/retention.c core/daytime.c core/redis.c core/log.c
 UNIT_bundle		= correlator/bundle.c correlator/scan.c correlator/geo.c \
 			  core/conf.c core/netaddr.c core/redis.c core/log.c \
 			  core/event.c
+UNIT_webinfo		= correlator/webinfo.c core/text.c $(UNIT_bundle)
 LIBS_scan		= -lyara
 LIBS_detect		= -lyara -lmaxminddb
 LIBS_record		= -lyara -lmaxminddb
 LIBS_bundle		= -lyara -lmaxminddb -lpthread
+LIBS_webinfo		= -lyara -lmaxminddb -lpthread -levent
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
@@ -164,7 +166,7 @@ bench-http: deps all
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	     -D_GNU_SOURCE -Icore -Icollector
-FUZZ	= sshd frame
+FUZZ	= sshd frame ruletext
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
@@ -172,6 +174,11 @@ fuzz:
 	    -o $(B)/fuzz/fuzz_sshd
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator -I/usr/include/hiredis \
+	    tests/fuzz/fuzz_ruletext.c correlator/webinfo.c correlator/bundle.c \
+	    correlator/scan.c correlator/geo.c core/conf.c core/netaddr.c \
+	    core/redis.c core/log.c core/event.c core/text.c -lyara -lmaxminddb -levent \
+	    -lhiredis -linih -ljansson -lpthread -o $(B)/fuzz/fuzz_ruletext
 	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
 	for t in $(FUZZ); do \
 		echo "== fuzz_$$t: $$s s"; \

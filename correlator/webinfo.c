@@ -21,6 +21,7 @@
 #include "bundle.h"
 #include "log.h"
 #include "scan.h"
+#include "text.h"
 #include "webinfo.h"
 
 #define STREAMS_MAX	256	/* sensors counted apart; the rest as one */
@@ -103,13 +104,24 @@ file_read(const char *path)
 	return buf;
 }
 
-/*
- * The text of rule `name` in src: from the start of its line (modifiers
- * such as `private` included) to its closing brace, strings and comments
- * skipped while matching braces. Returns a new JSON string or NULL.
- */
+/* s[0..len) made valid UTF-8 (bad bytes become U+FFFD), as JSON. */
 static json_t *
-rule_text(const char *src, const char *name)
+text_json(const char *s, size_t len)
+{
+	json_t	*j;
+	char	*buf;
+	size_t	 n;
+
+	if (len > RULE_FILE_MAX || (buf = malloc(len * 3 + 1)) == NULL)
+		return NULL;
+	n = text_utf8_clean(s, len, buf, len * 3 + 1);
+	j = json_stringn(buf, n);
+	free(buf);
+	return j;
+}
+
+json_t *
+webinfo_rule_text(const char *src, const char *name)
 {
 	const char	*p = src, *q, *start, *r;
 	size_t		 n = strlen(name);
@@ -152,7 +164,7 @@ rule_text(const char *src, const char *name)
 			} else if (*r == '{')
 				depth++;
 			else if (*r == '}' && --depth == 0)
-				return json_stringn(start, (size_t)(r - start + 1));
+				return text_json(start, (size_t)(r - start + 1));
 		}
 		return NULL;
 	}
@@ -240,7 +252,8 @@ rules_build(const struct bundle *b)
 					if (!json_is_null(json_object_get(o,
 					    "source")))
 						continue;
-					text = rule_text(src, json_string_value(
+					text = webinfo_rule_text(src,
+					    json_string_value(
 					    json_object_get(o, "name")));
 					if (text == NULL)
 						continue;

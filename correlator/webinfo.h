@@ -29,6 +29,14 @@ void	 webinfo_set_slot(struct bundle_slot *);
  */
 json_t	*webinfo_rules(void *arg);
 
+/*
+ * The text of rule `name` in src (a rule file): from the start of the
+ * line of `rule name` (modifiers such as `private` included) to its
+ * closing brace, braces inside strings and comments skipped. Returns a
+ * new JSON string, or NULL when it is not there or not closed.
+ */
+json_t	*webinfo_rule_text(const char *src, const char *name);
+
 /* The counters in Prometheus text format, appended to b. */
 void	 webinfo_metrics(struct evbuffer *b, void *arg);
 
