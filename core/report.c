@@ -1,6 +1,7 @@
 /*
- * core/report.c - read a day's counters and the incidents from Redis as JSON.
- * Owns no state; pipelines its reads on the caller's hiredis context.
+ * core/report.c - read the state from Redis as JSON: days, incidents (found
+ * and paged), a source, rules, sensors. Owns no state but a per-thread
+ * deadline; pipelines its reads on the caller's hiredis context.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,6 +1,7 @@
 /*
- * core/report.h - the read side of the state: days and incidents as JSON.
- * One implementation for the vigie CLI and the web API; reads Redis only.
+ * core/report.h - the read side of the state: days, incidents, sources,
+ * rules and sensors as JSON. One implementation for the vigie CLI and the
+ * web API; reads Redis only.
  */
 #ifndef VIGIE_REPORT_H
 #define VIGIE_REPORT_H

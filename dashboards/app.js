@@ -350,12 +350,29 @@
 
 	function renderIncidents(list) {
 		const rows = (Array.isArray(list) ? list : []).map((i) => {
+			/* Links in a row that opens the detail: theirs only. */
+			const inner = (href, text, cls) => {
+				const td = keyCell(str(text), cls);
+				if (typeof text === 'string' && text !== '' && href) {
+					clear(td);
+					const a = el('a', { href: href }, text);
+					a.addEventListener('click', (e) =>
+					    e.stopPropagation());
+					td.append(a);
+				}
+				return td;
+			};
+			const ip = /^[0-9a-fA-F:.]+$/.test(String(i.group || '')) &&
+			    /[.:]/.test(String(i.group || ''));
 			const tr = el('tr', { className: 'clickable', tabIndex: 0 },
 			    el('td', { className: 'num' }, String(num(i.id))),
 			    el('td', null, badge('sev', i.severity)),
-			    keyCell(str(i.rule)),
-			    keyCell(str(i.group), 'group'),
-			    keyCell(str(i.country)),
+			    inner('#/rule/' + encodeURIComponent(String(i.rule || '')),
+			    i.rule),
+			    inner(ip ? '#/source/' + encodeURIComponent(i.group) : null,
+			    i.group, 'group'),
+			    inner('#/incidents?country=' + encodeURIComponent(
+			    String(i.country || '')), i.country),
 			    el('td', { className: 'num' }, fmt(i.count)),
 			    el('td', null, badge('st', i.status)),
 			    el('td', { className: 'mono' }, when(i.first_seen)),
