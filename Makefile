@@ -1,7 +1,7 @@
 # Vigie: make builds bin/vigie-collector, bin/vigie-correlator, bin/vigie.
 # make check runs every test; make asan the same under ASan and UBSan;
 # make demo brings up the demo; make bench the benchmarks (make bench-peers
-# against fail2ban); make fuzz fuzzes.
+# against fail2ban, make bench-http the web API under wrk); make fuzz fuzzes.
 
 CC	?= cc
 OPT	?= -O2 -g
@@ -30,8 +30,8 @@ CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
 	  correlator/fargs.c correlator/alerts.c correlator/alert_eve.c \
-	  correlator/scan.c correlator/geo.c correlator/http.c $(CORE) $(READ) \
-	  $(WRITE)
+	  correlator/scan.c correlator/geo.c correlator/http.c \
+	  correlator/webinfo.c $(CORE) $(READ) $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
 	  cli/config.c \
 	  cli/rules_test.c cli/rulesrc.c core/backup.c correlator/detect.c \
@@ -53,7 +53,7 @@ TOOLS	= $(B)/tools/genlog $(B)/tools/mkpcap $(B)/tools/syslogsend
 UNIT	= conf netaddr text parse_syslog parse_sshd parse_host parse_web \
 	  parse_hostile report spool event \
 	  event_json scan detect tally record retention bundle incident \
-	  alert_eve backup decode flow appmeta syslog_frame
+	  alert_eve backup decode flow appmeta syslog_frame webinfo
 UNIT_syslog_frame	= collector/syslog_frame.c $(PARSERS) core/event.c
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
@@ -86,10 +86,12 @@ UNIT_retention		= core/retention.c core/daytime.c core/redis.c core/log.c
 UNIT_bundle		= correlator/bundle.c correlator/scan.c correlator/geo.c \
 			  core/conf.c core/netaddr.c core/redis.c core/log.c \
 			  core/event.c
+UNIT_webinfo		= correlator/webinfo.c core/text.c $(UNIT_bundle)
 LIBS_scan		= -lyara
 LIBS_detect		= -lyara -lmaxminddb
 LIBS_record		= -lyara -lmaxminddb
 LIBS_bundle		= -lyara -lmaxminddb -lpthread
+LIBS_webinfo		= -lyara -lmaxminddb -lpthread -levent
 UNIT_BINS = $(patsubst %,$(B)/tests/%_test,$(UNIT))
 
 all: $(PROGS) $(TOOLS)
@@ -172,13 +174,16 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/install.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/privs.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/config.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/http.sh
 
-e2e: $(PROGS) $(TOOLS)
+e2e: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
+	@BIN=$(BIN) B=$(B) sh tests/e2e/live.sh
 	@BIN=$(BIN) sh tests/e2e/demo.sh
 
-screenshot: all
+screenshot: all $(B)/tests/put_frame
 	@UPDATE_SCREENSHOT=1 BIN=$(BIN) sh tests/e2e/demo.sh
+	@UPDATE_SCREENSHOT=1 BIN=$(BIN) B=$(B) sh tests/e2e/live.sh
 
 check: deps
 	@$(MAKE) --no-print-directory all unit corpora integration fuzz-check e2e
@@ -222,6 +227,10 @@ bench-peers: deps all
 	@VIGIE_PEERS=1 sh scripts/deps.sh
 	@BIN=$(BIN) sh bench/peers.sh
 
+bench-http: deps all
+	@VIGIE_BENCH_HTTP=1 sh scripts/deps.sh
+	@BIN=$(BIN) sh bench/http.sh
+
 # make fuzz: each target (FUZZ) in turn, FUZZ_SECONDS shared equally
 # between them (default 600: 300 s each). New inputs go to
 # $(B)/fuzz/corpus/<target>; the seeds are tests/fuzz/corpus/<target>.
@@ -231,7 +240,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 # One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
 FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-format nginx-error \
 	     apache apache-error generic
-FUZZ	= sshd frame decode syslog_frame conf backup spool rules $(patsubst %,p_%,$(FUZZ_PARSERS))
+FUZZ	= sshd frame decode syslog_frame conf backup spool rules ruletext $(patsubst %,p_%,$(FUZZ_PARSERS))
 fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
@@ -259,6 +268,11 @@ fuzz-build:
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator tests/fuzz/fuzz_rules.c \
 	    correlator/scan.c core/event.c core/log.c -lyara \
 	    -o $(B)/fuzz/fuzz_rules
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator -I/usr/include/hiredis \
+	    tests/fuzz/fuzz_ruletext.c correlator/webinfo.c correlator/bundle.c \
+	    correlator/scan.c correlator/geo.c core/conf.c core/netaddr.c \
+	    core/redis.c core/log.c core/event.c core/text.c -lyara -lmaxminddb -levent \
+	    -lhiredis -linih -ljansson -lpthread -o $(B)/fuzz/fuzz_ruletext
 # make fuzz-check (part of make check): each target FUZZ_CHECK_SECONDS
 # (15) from its seeds, then every input of tests/fuzz/regress/<target>
 # (the crashes found once, kept) replayed.
@@ -370,6 +384,6 @@ clean:
 
 .PHONY: all deps install uninstall unit corpora integration e2e screenshot \
 	check asan demo demo-stop bench bench-backup bench-capture bench-parse \
-	bench-syslog bench-peers fuzz fuzz-build fuzz-check container container-test clean
+	bench-syslog bench-http bench-peers fuzz fuzz-build fuzz-check container container-test clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

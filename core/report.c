@@ -1,6 +1,7 @@
 /*
- * core/report.c - read a day's counters and the incidents from Redis as JSON.
- * Owns no state; pipelines its reads on the caller's hiredis context.
+ * core/report.c - read the state from Redis as JSON: days, incidents (found
+ * and paged), a source, rules, sensors. Owns no state but a per-thread
+ * deadline; pipelines its reads on the caller's hiredis context.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -91,6 +92,58 @@ pipe_clear(struct pipe *p)
 	p->broken = 0;
 }
 
+/* The deadline of the caller's reads (report_deadline), per thread. */
+static _Thread_local struct timespec	 deadline;
+static _Thread_local int		 deadline_cmd_ms;
+
+void
+report_deadline(int total_ms, int cmd_ms)
+{
+	if (total_ms <= 0) {
+		deadline.tv_sec = deadline.tv_nsec = 0;
+		return;
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += total_ms / 1000;
+	deadline.tv_nsec += (long)(total_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	deadline_cmd_ms = cmd_ms;
+}
+
+/*
+ * Before waiting for a reply: the time left to the deadline bounds the
+ * wait. Returns 0, or -1 with the context failed when none is left.
+ */
+static int
+deadline_check(redisContext *c, const char *what)
+{
+	struct timespec	 now;
+	struct timeval	 tv;
+	long long	 left;
+
+	if (deadline.tv_sec == 0)
+		return 0;
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	left = (long long)(deadline.tv_sec - now.tv_sec) * 1000 +
+	    (deadline.tv_nsec - now.tv_nsec) / 1000000;
+	if (left <= 0) {
+		log_warnx("%s: redis: the request's deadline passed", what);
+		c->err = REDIS_ERR_IO;
+		snprintf(c->errstr, sizeof(c->errstr), "deadline passed");
+		return -1;
+	}
+	if (deadline_cmd_ms > 0 && left > deadline_cmd_ms)
+		left = deadline_cmd_ms;
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	if (redisSetTimeout(c, tv) != REDIS_OK)
+		return -1;
+	return 0;
+}
+
 /*
  * Sends the batch and reads every reply, so that the context stays in
  * step even when one of them is an error. Returns 0, or -1 after logging
@@ -103,6 +156,8 @@ pipe_run(struct pipe *p, const char *what)
 	size_t	 i;
 	int	 rc = 0;
 
+	if (p->n > 0 && deadline_check(p->c, what) == -1)
+		return -1;
 	for (i = 0; i < p->n; i++) {
 		if (redisGetReply(p->c, &v) != REDIS_OK) {
 			log_warnx("%s: redis: %s", what,
@@ -181,15 +236,18 @@ json_t *
 report_jstring(const char *s, size_t len)
 {
 	json_t	*j;
-	char	*buf;
+	char	 small[768], *buf = small;
 	size_t	 n;
 
 	/* Each bad byte may become the 3 bytes of U+FFFD. */
-	if (len > (SIZE_MAX - 1) / 3 || (buf = malloc(len * 3 + 1)) == NULL)
+	if (len > (SIZE_MAX - 1) / 3)
+		return NULL;
+	if (len * 3 + 1 > sizeof(small) && (buf = malloc(len * 3 + 1)) == NULL)
 		return NULL;
 	n = text_utf8_clean(s, len, buf, len * 3 + 1);
 	j = json_stringn(buf, n);
-	free(buf);
+	if (buf != small)
+		free(buf);
 	return j;
 }
 
@@ -789,4 +847,939 @@ report_incident(redisContext *c, const char *prefix, const char *id,
 	json_decref(o);
 	pipe_clear(&p);
 	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The pages beyond the day: incidents found, a source, rules, sensors. */
+
+static int
+contains_ci(const char *hay, const char *needle)
+{
+	size_t	 n = strlen(needle), i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; hay[i] != '\0'; i++)
+		if (strncasecmp(hay + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+field_is(const redisReply *h, const char *name, const char *want)
+{
+	const redisReply	*v;
+
+	if (want == NULL)
+		return 1;
+	v = hget(h, name);
+	return v != NULL && v->type == REDIS_REPLY_STRING &&
+	    strcmp(v->str, want) == 0;
+}
+
+static int
+filter_match(const redisReply *h, const struct incident_filter *f)
+{
+	static const char *const text_fields[] = { "rule", "category",
+	    "severity", "group", "src_ip", "country", "sensor", "status" };
+	const redisReply	*v;
+	size_t			 i;
+
+	if (!field_is(h, "status", f->status) ||
+	    !field_is(h, "severity", f->severity) ||
+	    !field_is(h, "rule", f->rule) ||
+	    !field_is(h, "category", f->category) ||
+	    !field_is(h, "country", f->country))
+		return 0;
+	if (f->src != NULL && !field_is(h, "src_ip", f->src) &&
+	    !field_is(h, "group", f->src))
+		return 0;
+	if (f->text == NULL || f->text[0] == '\0')
+		return 1;
+	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
+		if ((v = hget(h, text_fields[i])) != NULL &&
+		    v->type == REDIS_REPLY_STRING && contains_ci(v->str,
+		    f->text))
+			return 1;
+	return 0;
+}
+
+static int
+filter_empty(const struct incident_filter *f)
+{
+	return f->status == NULL && f->severity == NULL && f->rule == NULL &&
+	    f->category == NULL && f->country == NULL && f->src == NULL &&
+	    (f->text == NULL || f->text[0] == '\0');
+}
+
+/* The fields a list shows: HMGET of these costs less than HGETALL. */
+static const char *const list_fields[] = { "rule", "category", "severity",
+    "group", "src_ip", "country", "count", "status", "first_seen",
+    "last_seen", "sensor", "group_by" };
+#define NLIST	(sizeof(list_fields) / sizeof(list_fields[0]))
+
+/*
+ * An HMGET reply of list_fields seen as HGETALL's (name, value, ...):
+ * pairs[] holds the replies, names[] the field names as replies.
+ * Returns 0, or -1 when the incident is not there (every value nil).
+ */
+static int
+hmget_pairs(const redisReply *r, redisReply *names, redisReply **pairs,
+    redisReply *view)
+{
+	size_t	 i;
+	int	 any = 0;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != NLIST)
+		return -1;
+	for (i = 0; i < NLIST; i++) {
+		memset(&names[i], 0, sizeof(names[i]));
+		names[i].type = REDIS_REPLY_STRING;
+		names[i].str = (char *)list_fields[i];
+		names[i].len = strlen(list_fields[i]);
+		pairs[2 * i] = &names[i];
+		pairs[2 * i + 1] = r->element[i];
+		if (r->element[i]->type == REDIS_REPLY_STRING)
+			any = 1;
+	}
+	memset(view, 0, sizeof(*view));
+	view->type = REDIS_REPLY_ARRAY;
+	view->elements = 2 * NLIST;
+	view->element = pairs;
+	return any ? 0 : -1;
+}
+
+/*
+ * No filter: the page is a range of the zset, and the total its size,
+ * so a page costs its own incidents only.
+ */
+static json_t *
+incidents_page(redisContext *c, const char *prefix, json_t *arr,
+    size_t offset, size_t limit, size_t *total)
+{
+	struct pipe	 ids, p;
+	json_t		*o;
+	const redisReply *m;
+	const char	*member[INC_CHUNK], *argv[2 + NLIST];
+	size_t		 start = offset, i, k, nm, want, argl[2 + NLIST];
+	char		 key[512];
+	redisReply	 names[NLIST], *pairs[2 * NLIST], view;
+
+	pipe_init(&ids, c);
+	pipe_add(&ids, "ZCARD %sincidents", prefix);
+	if (pipe_run(&ids, "report incidents") == -1 ||
+	    ids.r[0]->type != REDIS_REPLY_INTEGER) {
+		pipe_clear(&ids);
+		json_decref(arr);
+		return NULL;
+	}
+	*total = (size_t)ids.r[0]->integer;
+	pipe_clear(&ids);
+	while (start < *total && (limit == 0 || json_array_size(arr) < limit)) {
+		want = limit == 0 || limit - json_array_size(arr) > INC_CHUNK ?
+		    INC_CHUNK : limit - json_array_size(arr);
+		pipe_init(&ids, c);
+		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
+		    (unsigned long long)start,
+		    (unsigned long long)(start + want - 1));
+		if (pipe_run(&ids, "report incidents") == -1 ||
+		    ids.r[0]->type != REDIS_REPLY_ARRAY)
+			goto fail_ids;
+		if (ids.r[0]->elements == 0) {
+			pipe_clear(&ids);
+			break;
+		}
+		start += want;
+		pipe_init(&p, c);
+		for (i = 0, nm = 0; i < ids.r[0]->elements; i++) {
+			m = ids.r[0]->element[i];
+			if (m->type != REDIS_REPLY_STRING ||
+			    !report_id_valid(m->str))
+				continue;
+			member[nm++] = m->str;
+			snprintf(key, sizeof(key), "%sinc:%s", prefix, m->str);
+			argv[0] = "HMGET";
+			argl[0] = 5;
+			argv[1] = key;
+			argl[1] = strlen(key);
+			for (k = 0; k < NLIST; k++) {
+				argv[2 + k] = list_fields[k];
+				argl[2 + k] = strlen(list_fields[k]);
+			}
+			pipe_addargv(&p, (int)(2 + NLIST), argv, argl);
+		}
+		if (pipe_run(&p, "report incidents") == -1)
+			goto fail;
+		for (i = 0; i < nm; i++) {
+			if (hmget_pairs(p.r[i], names, pairs, &view) == -1)
+				continue;	/* expired */
+			if ((o = incident_object(member[i], &view)) == NULL ||
+			    set_str(o, "sensor", hget(&view, "sensor")) ==
+			    -1 || set_str(o, "group_by", hget(&view,
+			    "group_by")) == -1 ||
+			    json_array_append_new(arr, o) == -1) {
+				json_decref(o);
+				log_warnx("%s: out of memory", __func__);
+				goto fail;
+			}
+		}
+		pipe_clear(&p);
+		pipe_clear(&ids);
+	}
+	return arr;
+ fail:
+	pipe_clear(&p);
+ fail_ids:
+	pipe_clear(&ids);
+	json_decref(arr);
+	return NULL;
+}
+
+json_t *
+report_incidents_find(redisContext *c, const char *prefix,
+    const struct incident_filter *f, size_t offset, size_t limit,
+    size_t *total)
+{
+	struct pipe	 ids, p;
+	json_t		*arr, *o;
+	const redisReply *m;
+	const char	*member[INC_CHUNK];
+	size_t		 start = 0, i, nm, matched = 0;
+	int		 more = 1;
+
+	*total = 0;
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	if (filter_empty(f))
+		return incidents_page(c, prefix, arr, offset, limit, total);
+	while (more && start < REPORT_SCAN_MAX) {
+		pipe_init(&ids, c);
+		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
+		    (unsigned long long)start,
+		    (unsigned long long)(start + INC_CHUNK - 1));
+		if (pipe_run(&ids, "report incidents") == -1)
+			goto fail_ids;
+		if (ids.r[0]->type != REDIS_REPLY_ARRAY) {
+			log_warnx("report incidents: unexpected reply type %d",
+			    ids.r[0]->type);
+			goto fail_ids;
+		}
+		more = ids.r[0]->elements == INC_CHUNK;
+		start += INC_CHUNK;
+		pipe_init(&p, c);
+		for (i = 0, nm = 0; i < ids.r[0]->elements; i++) {
+			m = ids.r[0]->element[i];
+			if (m->type != REDIS_REPLY_STRING ||
+			    !report_id_valid(m->str))
+				continue;
+			member[nm++] = m->str;
+			pipe_add(&p, "HGETALL %sinc:%s", prefix, m->str);
+		}
+		if (pipe_run(&p, "report incidents") == -1)
+			goto fail;
+		for (i = 0; i < nm; i++) {
+			if (p.r[i]->type != REDIS_REPLY_ARRAY ||
+			    p.r[i]->elements == 0 || !filter_match(p.r[i], f))
+				continue;
+			if (matched++ < offset ||
+			    (limit > 0 && json_array_size(arr) >= limit))
+				continue;
+			if ((o = incident_object(member[i], p.r[i])) == NULL ||
+			    set_str(o, "sensor", hget(p.r[i], "sensor")) ==
+			    -1 || set_str(o, "group_by", hget(p.r[i],
+			    "group_by")) == -1 ||
+			    json_array_append_new(arr, o) == -1) {
+				json_decref(o);
+				log_warnx("%s: out of memory", __func__);
+				goto fail;
+			}
+		}
+		pipe_clear(&p);
+		pipe_clear(&ids);
+	}
+	*total = matched;
+	return arr;
+ fail:
+	pipe_clear(&p);
+ fail_ids:
+	pipe_clear(&ids);
+	json_decref(arr);
+	return NULL;
+}
+
+/* The detections of det:<d> entries (JSON arrays), newest entry first. */
+typedef int (*det_visit)(const json_t *det, const char *frame, void *arg);
+
+/*
+ * Walks the detections of the n days ending with `last`, newest day
+ * first, at most REPORT_DET_ENTRIES entries a day. Returns 0 or -1.
+ */
+static int
+det_walk(redisContext *c, const char *prefix, const char *last, int n,
+    det_visit visit, void *arg)
+{
+	struct pipe	 p;
+	const redisReply *e, *fv;
+	json_t		*arr, *d;
+	const char	*frame;
+	char		 day[11];
+	size_t		 i, k, j;
+	int		 di, stop = 0;
+
+	pipe_init(&p, c);
+	for (di = 0; di < n; di++) {
+		daytime_day_add(last, -di, day);
+		pipe_add(&p, "XREVRANGE %sdet:%s + - COUNT %d", prefix, day,
+		    REPORT_DET_ENTRIES);
+	}
+	if (pipe_run(&p, "report detections") == -1) {
+		pipe_clear(&p);
+		return -1;
+	}
+	for (di = 0; di < n && !stop; di++) {
+		if (p.r[di]->type != REDIS_REPLY_ARRAY)
+			continue;
+		for (i = 0; i < p.r[di]->elements && !stop; i++) {
+			e = p.r[di]->element[i];
+			if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+			    e->element[1]->type != REDIS_REPLY_ARRAY)
+				continue;
+			fv = e->element[1];
+			frame = "";
+			arr = NULL;
+			for (k = 0; k + 1 < fv->elements; k += 2) {
+				if (fv->element[k]->type != REDIS_REPLY_STRING ||
+				    fv->element[k + 1]->type !=
+				    REDIS_REPLY_STRING)
+					continue;
+				if (strcmp(fv->element[k]->str, "frame") == 0)
+					frame = fv->element[k + 1]->str;
+				else if (strcmp(fv->element[k]->str,
+				    "detections") == 0 && arr == NULL)
+					arr = json_loadb(fv->element[k + 1]->str,
+					    fv->element[k + 1]->len, 0, NULL);
+			}
+			for (j = 0; json_is_array(arr) &&
+			    j < json_array_size(arr) && !stop; j++) {
+				d = json_array_get(arr, j);
+				if (json_is_object(d) && visit(d, frame, arg))
+					stop = 1;
+			}
+			json_decref(arr);
+		}
+	}
+	pipe_clear(&p);
+	return 0;
+}
+
+/* One detection as the pages show it: the stored fields, "event", "time". */
+static json_t *
+det_object(const json_t *d, const char *frame)
+{
+	json_t		*o, *ts, *idx;
+	char		 buf[REPORT_TIME_LEN], ev[96];
+
+	if ((o = json_deep_copy(d)) == NULL)
+		return NULL;
+	idx = json_object_get(d, "index");
+	if (json_is_integer(idx)) {
+		snprintf(ev, sizeof(ev), "%.64s/%lld", frame,
+		    (long long)json_integer_value(idx));
+		if (set_new(o, "event", report_jstring(ev, strlen(ev))) == -1)
+			goto oom;
+	}
+	ts = json_object_get(d, "ts");
+	if (json_is_integer(ts) && set_new(o, "time", json_string(
+	    report_time(json_integer_value(ts), buf))) == -1)
+		goto oom;
+	return o;
+ oom:
+	json_decref(o);
+	return NULL;
+}
+
+struct det_pick {
+	const char	*key;		/* "rule" or "src_ip" */
+	const char	*want;
+	json_t		*list;		/* the latest ones */
+	size_t		 max;
+	json_t		*rules;		/* rule -> count, or NULL */
+	int		 failed;
+};
+
+static int
+det_pick(const json_t *d, const char *frame, void *arg)
+{
+	struct det_pick	*k = arg;
+	const json_t	*v = json_object_get(d, k->key), *rule;
+	json_t		*o;
+	long long	 n;
+
+	if (!json_is_string(v) || strcmp(json_string_value(v), k->want) != 0)
+		return 0;
+	if (k->rules != NULL &&
+	    json_is_string(rule = json_object_get(d, "rule"))) {
+		n = json_integer_value(json_object_get(k->rules,
+		    json_string_value(rule)));
+		if (json_object_set_new(k->rules, json_string_value(rule),
+		    json_integer(n + 1)) == -1)
+			k->failed = 1;
+	}
+	if (json_array_size(k->list) < k->max) {
+		if ((o = det_object(d, frame)) == NULL ||
+		    json_array_append_new(k->list, o) == -1)
+			k->failed = 1;
+	} else if (k->rules == NULL)
+		return 1;
+	return k->failed;
+}
+
+int
+report_source(redisContext *c, const char *prefix, const char *ip,
+    const char *last, int ndays, json_t **out)
+{
+	struct pipe		 p;
+	struct incident_filter	 f;
+	struct det_pick		 k;
+	json_t			*o = NULL, *days = NULL, *incs = NULL, *ev;
+	json_t			*d, *e, *inc;
+	const char		*country = NULL, *first = NULL, *lastd = NULL;
+	char			 day[11], firstbuf[11], lastbuf[11];
+	size_t			 total, i, j;
+	long long		 det, sum = 0;
+	int			 di;
+
+	*out = NULL;
+	if (ndays < 1 || ndays > 100)
+		return 1;
+	memset(&k, 0, sizeof(k));
+	pipe_init(&p, c);
+	for (di = ndays - 1; di >= 0; di--) {
+		daytime_day_add(last, -di, day);
+		pipe_add(&p, "ZSCORE %sday:%s:sources %s", prefix, day, ip);
+		pipe_add(&p, "HGET %sday:%s:source_country %s", prefix, day,
+		    ip);
+	}
+	if (pipe_run(&p, "report source") == -1) {
+		pipe_clear(&p);
+		return -1;
+	}
+	if ((o = json_object()) == NULL || (days = json_array()) == NULL)
+		goto oom;
+	for (di = ndays - 1, i = 0; di >= 0; di--, i += 2) {
+		daytime_day_add(last, -di, day);
+		det = score(p.r[i]);
+		if (p.r[i + 1]->type == REDIS_REPLY_STRING)
+			country = p.r[i + 1]->str;
+		if (det > 0) {
+			if (first == NULL) {
+				memcpy(firstbuf, day, sizeof(firstbuf));
+				first = firstbuf;
+			}
+			memcpy(lastbuf, day, sizeof(lastbuf));
+			lastd = lastbuf;
+		}
+		sum += det;
+		if ((d = json_object()) == NULL ||
+		    json_array_append_new(days, d) == -1 ||
+		    set_new(d, "day", json_string(day)) == -1 ||
+		    set_new(d, "detections", json_integer(det)) == -1)
+			goto oom;
+	}
+	if (set_new(o, "ip", report_jstring(ip, strlen(ip))) == -1 ||
+	    set_new(o, "country", country != NULL ?
+	    report_jstring(country, strlen(country)) : json_null()) == -1 ||
+	    set_new(o, "first_day", first ? json_string(first) : json_null())
+	    == -1 || set_new(o, "last_day", lastd ? json_string(lastd) :
+	    json_null()) == -1 ||
+	    set_new(o, "detections", json_integer(sum)) == -1)
+		goto oom;
+	json_object_set_new(o, "days", days);
+	days = NULL;
+	pipe_clear(&p);
+
+	memset(&f, 0, sizeof(f));
+	f.src = ip;
+	if ((incs = report_incidents_find(c, prefix, &f, 0, 100, &total)) ==
+	    NULL)
+		goto fail;
+	if (set_new(o, "incidents", incs) == -1)
+		goto oom;
+	/* First and last seen: the incidents' span, when wider. */
+	for (i = 0; i < json_array_size(incs); i++) {
+		inc = json_array_get(incs, i);
+		if (json_is_string(json_object_get(inc, "first_seen")) &&
+		    (!json_is_string(json_object_get(o, "first_seen")) ||
+		    strcmp(json_string_value(json_object_get(inc,
+		    "first_seen")), json_string_value(json_object_get(o,
+		    "first_seen"))) < 0) &&
+		    json_object_set(o, "first_seen",
+		    json_object_get(inc, "first_seen")) == -1)
+			goto fail;
+		if (json_is_string(json_object_get(inc, "last_seen")) &&
+		    (!json_is_string(json_object_get(o, "last_seen")) ||
+		    strcmp(json_string_value(json_object_get(inc, "last_seen")),
+		    json_string_value(json_object_get(o, "last_seen"))) > 0) &&
+		    json_object_set(o, "last_seen",
+		    json_object_get(inc, "last_seen")) == -1)
+			goto fail;
+	}
+	if (json_object_get(o, "first_seen") == NULL &&
+	    set_new(o, "first_seen", json_null()) == -1)
+		goto oom;
+	if (json_object_get(o, "last_seen") == NULL &&
+	    set_new(o, "last_seen", json_null()) == -1)
+		goto oom;
+
+	/* Rules hit and latest detections, from the days' det: streams. */
+	k.key = "src_ip";
+	k.want = ip;
+	k.max = 50;
+	if ((k.list = json_array()) == NULL ||
+	    (k.rules = json_object()) == NULL)
+		goto oom;
+	if (det_walk(c, prefix, last, ndays < 7 ? ndays : 7, det_pick, &k) ==
+	    -1)
+		goto fail;
+	if (k.failed)
+		goto oom;
+	json_object_set_new(o, "rules", k.rules);
+	json_object_set_new(o, "detections_latest", k.list);
+	k.rules = k.list = NULL;
+
+	/* Evidence: the stored events of its incidents, newest first. */
+	if ((ev = json_array()) == NULL || set_new(o, "evidence", ev) == -1)
+		goto oom;
+	for (i = 0; i < json_array_size(incs) && i < 5 &&
+	    json_array_size(ev) < 50; i++) {
+		char	 id[24];
+
+		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
+		    json_object_get(json_array_get(incs, i), "id")));
+		pipe_init(&p, c);
+		pipe_add(&p, "LRANGE %sinc:%s:ev 0 19", prefix, id);
+		if (pipe_run(&p, "report source") == -1) {
+			pipe_clear(&p);
+			goto fail;
+		}
+		for (j = 0; p.r[0]->type == REDIS_REPLY_ARRAY &&
+		    j < p.r[0]->elements; j++) {
+			if (p.r[0]->element[j]->type != REDIS_REPLY_STRING)
+				continue;
+			if ((e = stored_object(p.r[0]->element[j])) == NULL ||
+			    set_new(e, "incident", json_integer(
+			    json_integer_value(json_object_get(
+			    json_array_get(incs, i), "id")))) == -1 ||
+			    json_array_append_new(ev, e) == -1) {
+				pipe_clear(&p);
+				goto oom;
+			}
+		}
+		pipe_clear(&p);
+	}
+	*out = o;
+	return 0;
+ oom:
+	log_warnx("%s: out of memory", __func__);
+ fail:
+	pipe_clear(&p);
+	json_decref(k.list);
+	json_decref(k.rules);
+	json_decref(days);
+	json_decref(o);
+	return -1;
+}
+
+json_t *
+report_rules(redisContext *c, const char *prefix, const char *const *names,
+    size_t n, const char *last, int ndays)
+{
+	struct pipe	 p, ids, q;
+	json_t		*arr, *o, *days, *opened;
+	const redisReply *st, *h, *rr;
+	const char	*argv[2 + REPORT_RULES_MAX];
+	size_t		 argvlen[2 + REPORT_RULES_MAX];
+	char		 key[512], field[256], day[11];
+	size_t		 i, start = 0;
+	int		 di, more = 1, kl;
+	long long	 v;
+
+	if (n > REPORT_RULES_MAX || ndays < 1 || ndays > 100)
+		return NULL;
+	if ((arr = json_array()) == NULL || (opened = json_object()) == NULL) {
+		json_decref(arr);
+		return NULL;
+	}
+	/* Incidents per rule, over the most recent ones. */
+	while (more && start < REPORT_SCAN_MAX) {
+		pipe_init(&ids, c);
+		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
+		    (unsigned long long)start,
+		    (unsigned long long)(start + INC_CHUNK - 1));
+		if (pipe_run(&ids, "report rules") == -1 ||
+		    ids.r[0]->type != REDIS_REPLY_ARRAY) {
+			pipe_clear(&ids);
+			goto fail;
+		}
+		more = ids.r[0]->elements == INC_CHUNK;
+		start += INC_CHUNK;
+		pipe_init(&q, c);
+		for (i = 0; i < ids.r[0]->elements; i++)
+			if (ids.r[0]->element[i]->type == REDIS_REPLY_STRING)
+				pipe_add(&q, "HMGET %sinc:%s rule status",
+				    prefix, ids.r[0]->element[i]->str);
+		if (pipe_run(&q, "report rules") == -1) {
+			pipe_clear(&q);
+			pipe_clear(&ids);
+			goto fail;
+		}
+		for (i = 0; i < q.n; i++) {
+			rr = q.r[i];
+			if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2 ||
+			    rr->element[0]->type != REDIS_REPLY_STRING)
+				continue;
+			snprintf(field, sizeof(field), "%s", rr->element[0]->str);
+			v = json_integer_value(json_object_get(opened, field));
+			json_object_set_new(opened, field, json_integer(v + 1));
+			if (rr->element[1]->type == REDIS_REPLY_STRING &&
+			    (strcmp(rr->element[1]->str, "open") == 0 ||
+			    strcmp(rr->element[1]->str, "acknowledged") == 0)) {
+				snprintf(field, sizeof(field), "%s\n", rr->
+				    element[0]->str);
+				v = json_integer_value(json_object_get(opened,
+				    field));
+				json_object_set_new(opened, field,
+				    json_integer(v + 1));
+			}
+		}
+		pipe_clear(&q);
+		pipe_clear(&ids);
+	}
+
+	pipe_init(&p, c);
+	pipe_add(&p, "HGETALL %srules:stats", prefix);
+	for (di = ndays - 1; di >= 0 && n > 0; di--) {
+		daytime_day_add(last, -di, day);
+		kl = snprintf(key, sizeof(key), "%sday:%s:rule", prefix, day);
+		argv[0] = "HMGET";
+		argvlen[0] = 5;
+		argv[1] = key;
+		argvlen[1] = (size_t)kl;
+		for (i = 0; i < n; i++) {
+			argv[2 + i] = names[i];
+			argvlen[2 + i] = strlen(names[i]);
+		}
+		pipe_addargv(&p, (int)(2 + n), argv, argvlen);
+	}
+	if (pipe_run(&p, "report rules") == -1) {
+		pipe_clear(&p);
+		goto fail;
+	}
+	st = p.r[0];
+	for (i = 0; i < n; i++) {
+		char	 buf[REPORT_TIME_LEN];
+
+		if ((o = json_object()) == NULL ||
+		    json_array_append_new(arr, o) == -1 ||
+		    set_new(o, "name", json_string(names[i])) == -1)
+			goto oom;
+		snprintf(field, sizeof(field), "%s:hits", names[i]);
+		if (set_new(o, "hits", json_integer(counter(hget(st, field))))
+		    == -1)
+			goto oom;
+		snprintf(field, sizeof(field), "%s:no_group", names[i]);
+		if (set_new(o, "no_group", json_integer(counter(hget(st,
+		    field)))) == -1)
+			goto oom;
+		snprintf(field, sizeof(field), "%s:last_hit", names[i]);
+		h = hget(st, field);
+		if (h != NULL && h->type == REDIS_REPLY_STRING &&
+		    parse_ll(h->str, &v) == 0) {
+			if (set_new(o, "last_hit", json_string(report_time(v,
+			    buf))) == -1)
+				goto oom;
+		} else if (set_new(o, "last_hit", json_null()) == -1)
+			goto oom;
+		if (set_new(o, "incidents", json_integer(json_integer_value(
+		    json_object_get(opened, names[i])))) == -1)
+			goto oom;
+		snprintf(field, sizeof(field), "%s\n", names[i]);
+		if (set_new(o, "incidents_active", json_integer(
+		    json_integer_value(json_object_get(opened, field)))) == -1)
+			goto oom;
+		if ((days = json_array()) == NULL ||
+		    set_new(o, "days", days) == -1)
+			goto oom;
+		for (di = ndays - 1; di >= 0; di--) {
+			json_t	*d;
+
+			rr = p.r[1 + (ndays - 1 - di)];
+			daytime_day_add(last, -di, day);
+			if ((d = json_object()) == NULL ||
+			    json_array_append_new(days, d) == -1 ||
+			    set_new(d, "day", json_string(day)) == -1 ||
+			    set_new(d, "detections", json_integer(
+			    rr->type == REDIS_REPLY_ARRAY && i < rr->elements ?
+			    counter(rr->element[i]) : 0)) == -1)
+				goto oom;
+		}
+	}
+	pipe_clear(&p);
+	json_decref(opened);
+	return arr;
+ oom:
+	log_warnx("%s: out of memory", __func__);
+	pipe_clear(&p);
+ fail:
+	json_decref(opened);
+	json_decref(arr);
+	return NULL;
+}
+
+json_t *
+report_rule_detections(redisContext *c, const char *prefix,
+    const char *rule, const char *last, int ndays, size_t max)
+{
+	struct det_pick	 k;
+
+	memset(&k, 0, sizeof(k));
+	k.key = "rule";
+	k.want = rule;
+	k.max = max;
+	if ((k.list = json_array()) == NULL)
+		return NULL;
+	if (det_walk(c, prefix, last, ndays, det_pick, &k) == -1 || k.failed) {
+		json_decref(k.list);
+		return NULL;
+	}
+	return k.list;
+}
+
+/* A flat RESP2 map (XINFO) into obj: integers and strings as they come. */
+static int
+flat_map(json_t *obj, const redisReply *r)
+{
+	size_t	 i;
+	json_t	*v;
+
+	if (r->type != REDIS_REPLY_ARRAY)
+		return 0;
+	for (i = 0; i + 1 < r->elements; i += 2) {
+		const redisReply *k = r->element[i], *x = r->element[i + 1];
+
+		if (k->type != REDIS_REPLY_STRING)
+			continue;
+		if (x->type == REDIS_REPLY_INTEGER)
+			v = json_integer(x->integer);
+		else if (x->type == REDIS_REPLY_STRING ||
+		    x->type == REDIS_REPLY_STATUS)
+			v = report_jstring(x->str, x->len);
+		else
+			continue;	/* entries, nested: not needed */
+		if (set_new(obj, k->str, v) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The ms part of a stream id "<ms>-<seq>", or -1. */
+static long long
+id_ms(const json_t *id)
+{
+	const char	*s = json_string_value(id);
+
+	return s != NULL ? strtoll(s, NULL, 10) : -1;
+}
+
+json_t *
+report_sensors(redisContext *c, const char *prefix)
+{
+	struct pipe	 p, q;
+	json_t		*arr, *o, *health, *stream, *group, *g;
+	const redisReply *names, *gr;
+	size_t		 i, j, n;
+	long long	 ld, lg;
+
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	pipe_init(&p, c);
+	pipe_add(&p, "SMEMBERS %ssensors", prefix);
+	if (pipe_run(&p, "report sensors") == -1 ||
+	    p.r[0]->type != REDIS_REPLY_ARRAY) {
+		pipe_clear(&p);
+		json_decref(arr);
+		return NULL;
+	}
+	names = p.r[0];
+	n = names->elements < PIPE_MAX / 3 ? names->elements : PIPE_MAX / 3;
+	pipe_init(&q, c);
+	for (i = 0; i < n; i++) {
+		const char *s = names->element[i]->type == REDIS_REPLY_STRING ?
+		    names->element[i]->str : "";
+
+		pipe_add(&q, "HGETALL %ssensor:%s", prefix, s);
+		pipe_add(&q, "XINFO STREAM %sev:{%s}", prefix, s);
+		pipe_add(&q, "XINFO GROUPS %sev:{%s}", prefix, s);
+	}
+	/* A stream not there yet answers an error: read them all anyway. */
+	if (q.n > 0 && deadline_check(c, "report sensors") == -1)
+		goto fail;
+	for (i = 0; i < q.n; i++) {
+		void	*v;
+
+		if (redisGetReply(c, &v) != REDIS_OK) {
+			log_warnx("report sensors: redis: %s", c->errstr);
+			goto fail;
+		}
+		q.r[i] = v;
+	}
+	for (i = 0; i < n; i++) {
+		const char *s = names->element[i]->type == REDIS_REPLY_STRING ?
+		    names->element[i]->str : "";
+
+		if ((o = json_object()) == NULL ||
+		    json_array_append_new(arr, o) == -1 ||
+		    set_new(o, "sensor", report_jstring(s, strlen(s))) == -1 ||
+		    (health = json_object()) == NULL ||
+		    set_new(o, "health", health) == -1 ||
+		    flat_map(health, q.r[3 * i]) == -1 ||
+		    (stream = json_object()) == NULL ||
+		    set_new(o, "stream", stream) == -1 ||
+		    flat_map(stream, q.r[3 * i + 1]) == -1)
+			goto oom;
+		group = NULL;
+		gr = q.r[3 * i + 2];
+		for (j = 0; gr->type == REDIS_REPLY_ARRAY &&
+		    j < gr->elements; j++) {
+			if ((g = json_object()) == NULL ||
+			    flat_map(g, gr->element[j]) == -1) {
+				json_decref(g);
+				goto oom;
+			}
+			if (json_is_string(json_object_get(g, "name")) &&
+			    strcmp(json_string_value(json_object_get(g,
+			    "name")), "correlators") == 0) {
+				group = g;
+				break;
+			}
+			json_decref(g);
+		}
+		if (group == NULL && (group = json_object()) == NULL)
+			goto oom;
+		if (set_new(o, "group", group) == -1)
+			goto oom;
+		/* How far behind the group is, in time. */
+		ld = id_ms(json_object_get(stream, "last-generated-id"));
+		lg = id_ms(json_object_get(group, "last-delivered-id"));
+		if (set_new(o, "lag_seconds", ld >= 0 && lg >= 0 ?
+		    json_real(ld > lg ? (double)(ld - lg) / 1000.0 : 0) :
+		    json_null()) == -1)
+			goto oom;
+	}
+	pipe_clear(&q);
+	pipe_clear(&p);
+	return arr;
+ oom:
+	log_warnx("%s: out of memory", __func__);
+ fail:
+	pipe_clear(&q);
+	pipe_clear(&p);
+	json_decref(arr);
+	return NULL;
+}
+
+json_t *
+report_open_by_severity(redisContext *c, const char *prefix)
+{
+	struct pipe	 p, q;
+	json_t		*o;
+	size_t		 i, start = 0;
+	int		 more = 1;
+	long long	 v;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	while (more && start < REPORT_SCAN_MAX) {
+		pipe_init(&p, c);
+		pipe_add(&p, "ZRANGE %sincidents:open %llu %llu", prefix,
+		    (unsigned long long)start,
+		    (unsigned long long)(start + INC_CHUNK - 1));
+		if (pipe_run(&p, "report open") == -1 ||
+		    p.r[0]->type != REDIS_REPLY_ARRAY) {
+			pipe_clear(&p);
+			json_decref(o);
+			return NULL;
+		}
+		more = p.r[0]->elements == INC_CHUNK;
+		start += INC_CHUNK;
+		pipe_init(&q, c);
+		for (i = 0; i < p.r[0]->elements; i++)
+			if (p.r[0]->element[i]->type == REDIS_REPLY_STRING)
+				pipe_add(&q, "HMGET %sinc:%s severity status",
+				    prefix, p.r[0]->element[i]->str);
+		if (pipe_run(&q, "report open") == -1) {
+			pipe_clear(&q);
+			pipe_clear(&p);
+			json_decref(o);
+			return NULL;
+		}
+		for (i = 0; i < q.n; i++) {
+			const redisReply *r = q.r[i];
+			char	 sev[64];
+
+			if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+			    r->element[1]->type != REDIS_REPLY_STRING ||
+			    (strcmp(r->element[1]->str, "open") != 0 &&
+			    strcmp(r->element[1]->str, "acknowledged") != 0))
+				continue;
+			snprintf(sev, sizeof(sev), "%s",
+			    r->element[0]->type == REDIS_REPLY_STRING ?
+			    r->element[0]->str : "");
+			v = json_integer_value(json_object_get(o, sev));
+			json_object_set_new(o, sev, json_integer(v + 1));
+		}
+		pipe_clear(&q);
+		pipe_clear(&p);
+	}
+	return o;
+}
+
+json_t *
+report_hash(redisContext *c, const char *prefix, const char *name)
+{
+	struct pipe	 p;
+	json_t		*o;
+	size_t		 i;
+
+	pipe_init(&p, c);
+	pipe_add(&p, "HGETALL %s%s", prefix, name);
+	if (pipe_run(&p, "report hash") == -1 ||
+	    p.r[0]->type != REDIS_REPLY_ARRAY) {
+		pipe_clear(&p);
+		return NULL;
+	}
+	if ((o = json_object()) == NULL) {
+		pipe_clear(&p);
+		return NULL;
+	}
+	for (i = 0; i + 1 < p.r[0]->elements; i += 2) {
+		const redisReply *k = p.r[0]->element[i],
+		    *v = p.r[0]->element[i + 1];
+		json_t	*key;
+
+		if (k->type != REDIS_REPLY_STRING ||
+		    v->type != REDIS_REPLY_STRING)
+			continue;
+		if ((key = report_jstring(k->str, k->len)) == NULL ||
+		    set_new(o, json_string_value(key),
+		    report_jstring(v->str, v->len)) == -1) {
+			json_decref(key);
+			json_decref(o);
+			pipe_clear(&p);
+			return NULL;
+		}
+		json_decref(key);
+	}
+	pipe_clear(&p);
+	return o;
 }

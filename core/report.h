@@ -1,6 +1,7 @@
 /*
- * core/report.h - the read side of the state: days and incidents as JSON.
- * One implementation for the vigie CLI and the web API; reads Redis only.
+ * core/report.h - the read side of the state: days, incidents, sources,
+ * rules and sensors as JSON. One implementation for the vigie CLI and the
+ * web API; reads Redis only.
  */
 #ifndef VIGIE_REPORT_H
 #define VIGIE_REPORT_H
@@ -64,6 +65,14 @@ json_t	*report_incidents(redisContext *, const char *prefix,
 int	 report_incident(redisContext *, const char *prefix, const char *id,
 	    json_t **out);
 
+/*
+ * Bounds this thread's next reads: from now on, each wait for Redis is
+ * at most cmd_ms and all of them end total_ms from now; past it a
+ * reader fails with the context dead (c->err, "deadline passed").
+ * total_ms 0: no deadline.
+ */
+void	 report_deadline(int total_ms, int cmd_ms);
+
 /* Syntax checks for input from the command line or a URL: 1 if valid. */
 int	 report_status_valid(const char *status);
 int	 report_id_valid(const char *id);
@@ -93,5 +102,62 @@ int	 incident_print_text(FILE *, const json_t *incident);
 
 /* Writes s with the escaping above into buf (always NUL-terminated). */
 void	 report_text_escape(const char *s, char *buf, size_t len);
+
+/* The pages beyond the day (core/report.c too). */
+#define REPORT_SCAN_MAX		20000	/* incidents looked at, newest first */
+#define REPORT_DET_ENTRIES	1000	/* det:<d> entries read a day */
+#define REPORT_RULES_MAX	512
+
+/* What an incident list keeps; NULL members match anything. */
+struct incident_filter {
+	const char	*status, *severity, *rule, *category, *country;
+	const char	*src;		/* src_ip or group equal to it */
+	const char	*text;		/* in any text field, case ignored */
+};
+
+/*
+ * The incidents matching f, by last activity, most recent first, from
+ * `offset`, at most `limit` (0: all), each as in report_incidents() plus
+ * "sensor" and "group_by"; *total is the count of all that match
+ * (among the REPORT_SCAN_MAX most recent; with no filter, the size of
+ * the incidents zset, and only the page is read).
+ */
+json_t	*report_incidents_find(redisContext *, const char *prefix,
+	    const struct incident_filter *f, size_t offset, size_t limit,
+	    size_t *total);
+
+/*
+ * Everything one address did over the ndays (1..100) ending with `last`:
+ * {ip, country, first_day, last_day, first_seen, last_seen, detections,
+ * days [{day, detections}], incidents, rules {name: detections},
+ * detections_latest, evidence}. The address is the caller's to check.
+ * Returns 0 and sets *out, 1 for a bad ndays, -1 after logging.
+ */
+int	 report_source(redisContext *, const char *prefix, const char *ip,
+	    const char *last, int ndays, json_t **out);
+
+/*
+ * Per rule (names: the rules loaded): {name, hits, no_group, last_hit,
+ * incidents, incidents_active, days [{day, detections}]} where days are
+ * the external detections of day:<d>:rule.
+ */
+json_t	*report_rules(redisContext *, const char *prefix,
+	    const char *const *names, size_t n, const char *last, int ndays);
+
+/* The latest detections of a rule (det:<d>), newest first, at most max. */
+json_t	*report_rule_detections(redisContext *, const char *prefix,
+	    const char *rule, const char *last, int ndays, size_t max);
+
+/*
+ * Every sensor: {sensor, health (the collector's hash), stream (XINFO
+ * STREAM, flat), group (XINFO GROUPS' "correlators"), lag_seconds}.
+ */
+json_t	*report_sensors(redisContext *, const char *prefix);
+
+/* HGETALL <prefix><name> as an object of strings (made valid UTF-8). */
+json_t	*report_hash(redisContext *, const char *prefix, const char *name);
+
+/* Open and acknowledged incidents by severity: {severity: count}. */
+json_t	*report_open_by_severity(redisContext *, const char *prefix);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "correlator.h"
+#include "webinfo.h"
 #include "log.h"
 #include "redis.h"
 
@@ -282,10 +283,18 @@ worker_read_results(struct worker *w)
 			w->events += (uint64_t)r->element[0]->integer;
 			w->skipped += (uint64_t)r->element[1]->integer;
 			w->dead += (uint64_t)r->element[2]->integer;
+			webinfo_count(fa->argv[3],
+			    (uint64_t)r->element[0]->integer,
+			    (uint64_t)r->element[1]->integer,
+			    (uint64_t)r->element[2]->integer,
+			    w->rec.detections - w->shown_dets);
+			w->shown_dets = w->rec.detections;
 		}
 		freeReplyObject(r);
 	}
 	w->nready = 0;
+	webinfo_judge_us(w->rec.judge_us - w->shown_us);
+	w->shown_us = w->rec.judge_us;
 	return rc;
 }
 

@@ -61,6 +61,8 @@ struct worker {
 	uint64_t		 events;	/* counted by this worker */
 	uint64_t		 skipped;	/* already acknowledged elsewhere */
 	uint64_t		 dead;		/* frames dead-lettered */
+	uint64_t		 shown_dets;	/* told to webinfo so far */
+	uint64_t		 shown_us;
 };
 
 /*

@@ -6,6 +6,7 @@
  */
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -24,9 +25,11 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <event2/util.h>
 #include <hiredis/hiredis.h>
 #include <jansson.h>
@@ -36,6 +39,7 @@
 #include "http.h"
 #include "incident.h"
 #include "log.h"
+#include "netaddr.h"
 #include "redis.h"
 #include "report.h"
 
@@ -43,25 +47,59 @@
 #define HEADERS_MAX	8192	/* request line and headers */
 #define BODY_MAX	32768	/* a change's JSON: a 4 KiB note, escaped */
 #define BODY_LIMIT	(4 * BODY_MAX)	/* past it, evhttp's own 413 */
-#define PARAM_MAX	8	/* query parameters */
+#define PARAM_MAX	12	/* query parameters */
 #define PARAM_LEN	64	/* bytes of one decoded name or value */
 #define STATIC_MAX	(4 * 1024 * 1024)
 #define TOKEN_MIN	16
 #define TOKEN_MAX	1024
-#define REDIS_TIMEOUT_MS 2000
+#define REDIS_TIMEOUT_MS 250	/* connect, and each command */
+#define REDIS_BACKOFF_MS 1000	/* after a failure, 503 at once that long */
+#define REQUEST_REDIS_MS 1000	/* all of one request's Redis reads */
+#define CONN_MAX	256	/* connections served at once, */
+#define CONN_FD_SHARE	2	/* and at most 1/2 of RLIMIT_NOFILE */
+#define HEADER_COUNT_MAX 64	/* header lines in a request */
+#define HEADER_S	10	/* a request header must be complete by then */
+#define IO_TIMEOUT_S	15	/* evhttp's per-read and per-write timeout */
+#define ACCEPT_PAUSE_MS	200	/* accepting paused after accept() fails */
 #define LIST_DEFAULT	500
 #define LIST_MAX	5000
 #define DAYS_DEFAULT	30
+#define LAG_LIMIT_S	300	/* /healthz: a stream further behind fails */
+#define CODES_MAX	32	/* distinct status codes counted */
+#define RATES_MAX	64	/* sensors whose event rate is followed */
+#define CACHE_MAX	32	/* API replies kept */
+#define CACHE_MS	1000	/* for so long; a change empties the cache */
 
 #define CSP_PAGE	"default-src 'self'; base-uri 'none'; " \
 			"form-action 'none'; frame-ancestors 'none'; " \
 			"object-src 'none'"
 #define CSP_API		"default-src 'none'; frame-ancestors 'none'"
 
+/*
+ * A connection the server holds: the bufferevent it made for evhttp (with
+ * a reference of ours, so that the pointer stays valid after evhttp freed
+ * the connection) and the time by which its next request header must be
+ * complete.
+ */
+struct conn {
+	struct bufferevent	*bev;
+	struct timespec		 deadline;
+};
+
 struct httpd {
 	struct event_base	*base;
 	struct evhttp		*http;
+	struct evconnlistener	*listener;
 	struct event		*wake;
+	struct event		*tick;		/* every second: deadlines */
+	struct event		*resume;	/* accepting again */
+	struct conn		 conns[CONN_MAX];
+	size_t			 nconns;
+	size_t			 conn_cap;	/* <= CONN_MAX */
+	unsigned long		 evicted;	/* closed at the cap */
+	unsigned long		 expired;	/* header deadline passed */
+	unsigned long		 accept_errors;
+	int			 accept_logged;
 	int			 wakefd[2];	/* httpd_stop() wakes the loop */
 	pthread_t		 thread;
 	int			 running;
@@ -75,6 +113,37 @@ struct httpd {
 
 	redisContext		*redis;		/* NULL: to reconnect */
 	struct timespec		 redis_next;	/* not before */
+	unsigned long		 redis_errors;	/* requests answered 503 */
+
+	pthread_mutex_t		 src_lock;
+	struct httpd_source	 src;
+
+	struct {
+		int		 code;
+		unsigned long	 n;
+	}			 codes[CODES_MAX];	/* replies by code */
+	struct rate {
+		char		 sensor[64];
+		long long	 t[2], ev[2];	/* two samples: older, newer */
+	}			 rates[RATES_MAX];
+	size_t			 nrates;
+
+	/*
+	 * Replies of GET /api/v1 kept CACHE_MS per target: pages poll, and
+	 * a burst of requests costs Redis once a second per target.
+	 */
+	struct cached {
+		char		*target;	/* NULL: free slot */
+		char		*body;
+		size_t		 len;
+		char		 total[24];	/* X-Total-Count, "" none */
+		struct timespec	 at;
+	}			 cache[CACHE_MAX];
+	const char		*caching;	/* the target being answered */
+	int			 replying;	/* inside our evhttp_send_reply */
+	int			 injecting;
+	int			 no_cache;	/* VIGIE_HTTP_NO_CACHE: benches */
+	unsigned long		 cache_hits;
 };
 
 struct param {
@@ -100,6 +169,13 @@ static const struct {
 };
 
 static void	 httpd_free(struct httpd *);
+static void	 httpd_count_code(int);
+static void	 httpd_api(struct httpd *, struct evhttp_request *,
+		    const char *, const struct query *);
+static void	 cache_store(struct evhttp_request *, const char *);
+
+/* The one server of the process (the counters of replies). */
+static struct httpd *the_httpd;
 
 static int
 hexval(int c)
@@ -215,6 +291,22 @@ headers_common(struct evhttp_request *req, const char *type, int api)
 }
 
 static void
+httpd_count_code(int code)
+{
+	struct httpd	*h = the_httpd;
+	size_t		 i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < CODES_MAX; i++)
+		if (h->codes[i].code == code || h->codes[i].code == 0) {
+			h->codes[i].code = code;
+			h->codes[i].n++;
+			return;
+		}
+}
+
+static void
 reply_buf(struct evhttp_request *req, int code, const char *reason,
     struct evbuffer *body)
 {
@@ -227,7 +319,12 @@ reply_buf(struct evhttp_request *req, int code, const char *reason,
 		    "Content-Length", len);
 		evbuffer_drain(body, evbuffer_get_length(body));
 	}
+	httpd_count_code(code);
+	if (the_httpd != NULL)
+		the_httpd->replying = 1;
 	evhttp_send_reply(req, code, reason, body);
+	if (the_httpd != NULL)
+		the_httpd->replying = 0;
 }
 
 static void
@@ -246,6 +343,97 @@ reply_text(struct evhttp_request *req, int code, const char *reason,
 	}
 	reply_buf(req, code, reason, b);
 	evbuffer_free(b);
+}
+
+static long long
+ms_since(const struct timespec *t)
+{
+	struct timespec	 now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void
+cache_clear(struct httpd *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < CACHE_MAX; i++) {
+		free(h->cache[i].target);
+		free(h->cache[i].body);
+		h->cache[i].target = h->cache[i].body = NULL;
+	}
+}
+
+/* The body of a 200 reply to the target being answered, if cached. */
+static void
+cache_store(struct evhttp_request *req, const char *body)
+{
+	struct httpd	*h = the_httpd;
+	struct cached	*c = NULL;
+	const char	*total;
+	size_t		 i;
+
+	if (h == NULL || h->caching == NULL)
+		return;
+	for (i = 0; i < CACHE_MAX && c == NULL; i++)
+		if (h->cache[i].target == NULL ||
+		    strcmp(h->cache[i].target, h->caching) == 0)
+			c = &h->cache[i];
+	for (i = 0; i < CACHE_MAX && c == NULL; i++)
+		if (ms_since(&h->cache[i].at) >= CACHE_MS)
+			c = &h->cache[i];
+	if (c == NULL)
+		return;		/* full of fresh ones */
+	free(c->target);
+	free(c->body);
+	c->target = strdup(h->caching);
+	c->len = strlen(body);
+	c->body = strdup(body);
+	if (c->target == NULL || c->body == NULL) {
+		free(c->target);
+		free(c->body);
+		c->target = c->body = NULL;
+		return;
+	}
+	total = evhttp_find_header(evhttp_request_get_output_headers(req),
+	    "X-Total-Count");
+	snprintf(c->total, sizeof(c->total), "%s", total != NULL ? total : "");
+	(void)clock_gettime(CLOCK_MONOTONIC, &c->at);
+}
+
+/* Answers from the cache; 1 when it did. */
+static int
+cache_reply(struct httpd *h, struct evhttp_request *req, const char *target)
+{
+	struct evbuffer	*b;
+	size_t		 i;
+
+	for (i = 0; i < CACHE_MAX; i++) {
+		struct cached *c = &h->cache[i];
+
+		if (c->target == NULL || strcmp(c->target, target) != 0 ||
+		    ms_since(&c->at) >= CACHE_MS)
+			continue;
+		if ((b = evbuffer_new()) == NULL ||
+		    evbuffer_add(b, c->body, c->len) == -1 ||
+		    evbuffer_add(b, "\n", 1) == -1) {
+			if (b != NULL)
+				evbuffer_free(b);
+			return 0;
+		}
+		if (c->total[0] != '\0')
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "X-Total-Count", c->total);
+		headers_common(req, "application/json; charset=utf-8", 1);
+		h->cache_hits++;
+		reply_buf(req, 200, "OK", b);
+		evbuffer_free(b);
+		return 1;
+	}
+	return 0;
 }
 
 /* Steals `j`. */
@@ -272,6 +460,8 @@ reply_json(struct evhttp_request *req, int code, const char *reason,
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
 	}
+	if (code == 200)
+		cache_store(req, s);
 	free(s);
 	reply_buf(req, code, reason, b);
 	evbuffer_free(b);
@@ -342,7 +532,7 @@ header_count(struct evhttp_request *req, const char *name)
 	int			 n = 0;
 
 	TAILQ_FOREACH(kv, in, next)
-		if (strcasecmp(kv->key, name) == 0)
+		if (name == NULL || strcasecmp(kv->key, name) == 0)
 			n++;
 	return n;
 }
@@ -389,6 +579,32 @@ httpd_authorized(struct httpd *h, struct evhttp_request *req)
 }
 
 /*
+ * A browser names where a request comes from: Origin must be this
+ * server ("http://" and the Host given), Sec-Fetch-Site "same-origin"
+ * (or "none": typed by the user). Clients that send neither (curl, the
+ * CLI) pass: the bearer token is what they prove.
+ */
+static int
+same_origin(struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	const char		*origin, *site, *host;
+
+	if (header_count(req, "Origin") > 1 ||
+	    header_count(req, "Sec-Fetch-Site") > 1)
+		return 0;
+	site = evhttp_find_header(in, "Sec-Fetch-Site");
+	if (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return 0;
+	if ((origin = evhttp_find_header(in, "Origin")) == NULL)
+		return 1;
+	host = evhttp_find_header(in, "Host");
+	return host != NULL && strncmp(origin, "http://", 7) == 0 &&
+	    strcasecmp(origin + 7, host) == 0;
+}
+
+/*
  * Writes need the bearer token wherever the server listens, and one must
  * be configured; on loopback the Host check of reads applies first.
  * Returns 1, or 0 after replying.
@@ -408,6 +624,11 @@ httpd_write_authorized(struct httpd *h, struct evhttp_request *req)
 		reply_error(req, 403, "Forbidden", "writes need a bearer token "
 		    "and none is configured: set http-token-file in "
 		    "[correlator]");
+		return 0;
+	}
+	if (!same_origin(req)) {
+		reply_error(req, 403, "Forbidden", "cross-origin change refused "
+		    "(Origin or Sec-Fetch-Site is not this server)");
 		return 0;
 	}
 	auth = evhttp_find_header(in, "Authorization");
@@ -440,7 +661,7 @@ httpd_redis(struct httpd *h)
 	    now.tv_nsec < h->redis_next.tv_nsec))
 		return NULL;
 	h->redis_next = now;
-	h->redis_next.tv_sec += 1;
+	h->redis_next.tv_sec += REDIS_BACKOFF_MS / 1000;
 	h->redis = redis_open(h->redis_addr, REDIS_TIMEOUT_MS);
 	return h->redis;
 }
@@ -452,6 +673,14 @@ httpd_redis_check(struct httpd *h)
 	if (h->redis != NULL && h->redis->err != 0) {
 		redisFree(h->redis);
 		h->redis = NULL;
+		/* A Redis that does not answer costs one request a second. */
+		if (clock_gettime(CLOCK_MONOTONIC, &h->redis_next) == 0) {
+			h->redis_next.tv_nsec += REDIS_BACKOFF_MS % 1000 *
+			    1000000L;
+			h->redis_next.tv_sec += REDIS_BACKOFF_MS / 1000 +
+			    h->redis_next.tv_nsec / 1000000000L;
+			h->redis_next.tv_nsec %= 1000000000L;
+		}
 	}
 }
 
@@ -505,13 +734,26 @@ serve_static(struct httpd *h, struct evhttp_request *req, const char *file,
 	evbuffer_free(b);
 }
 
+/*
+ * 200 "ok", or 503 with one line per problem: Redis unreachable, no
+ * rules loaded, a sensor's stream further behind than LAG_LIMIT_S.
+ */
 static void
 serve_healthz(struct httpd *h, struct evhttp_request *req)
 {
+	struct evbuffer	*b;
 	redisContext	*c;
 	redisReply	*r = NULL;
+	json_t		*rules = NULL, *sensors = NULL, *o;
+	struct httpd_source src;
+	size_t		 i;
+	double		 lag;
 	int		 ok = 0;
 
+	if ((b = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
 	if ((c = httpd_redis(h)) != NULL &&
 	    (r = redisCommand(c, "PING")) != NULL)
 		ok = r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
@@ -519,16 +761,261 @@ serve_healthz(struct httpd *h, struct evhttp_request *req)
 		freeReplyObject(r);
 	else if (c != NULL)
 		log_warnx("http: healthz: redis: %s", c->errstr);
+	if (!ok)
+		evbuffer_add_printf(b, "redis unreachable (%s)\n",
+		    h->redis_addr);
 	httpd_redis_check(h);
-	if (ok)
-		reply_text(req, 200, "OK", "ok");
-	else
-		reply_text(req, 503, "Service Unavailable", "redis unavailable");
+
+	(void)pthread_mutex_lock(&h->src_lock);
+	src = h->src;
+	(void)pthread_mutex_unlock(&h->src_lock);
+	if (src.rules != NULL && ((rules = src.rules(src.arg)) == NULL ||
+	    json_array_size(rules) == 0))
+		evbuffer_add_printf(b, "rules not loaded\n");
+	json_decref(rules);
+
+	if (ok && (c = httpd_redis(h)) != NULL) {
+		if ((sensors = report_sensors(c, h->prefix)) == NULL) {
+			httpd_redis_check(h);
+			evbuffer_add_printf(b, "redis: cannot read the "
+			    "sensors\n");
+		}
+		for (i = 0; i < json_array_size(sensors); i++) {
+			o = json_array_get(sensors, i);
+			lag = json_number_value(json_object_get(o,
+			    "lag_seconds"));
+			if (lag > LAG_LIMIT_S) {
+				evbuffer_add_printf(b, "sensor ");
+				/* a name from the collector: printable only */
+				{
+					const char *n = json_string_value(
+					    json_object_get(o, "sensor"));
+
+					for (; n != NULL && *n != '\0'; n++)
+						evbuffer_add_printf(b, "%c",
+						    (unsigned char)*n >= 0x20 &&
+						    (unsigned char)*n < 0x7f ?
+						    *n : '?');
+				}
+				evbuffer_add_printf(b, ": the correlators are "
+				    "%.0f s behind its stream (limit %d s)\n",
+				    lag, LAG_LIMIT_S);
+			}
+		}
+		json_decref(sensors);
+	}
+	headers_common(req, "text/plain; charset=utf-8", 1);
+	if (evbuffer_get_length(b) == 0) {
+		evbuffer_add_printf(b, "ok\n");
+		reply_buf(req, 200, "OK", b);
+	} else
+		reply_buf(req, 503, "Service Unavailable", b);
+	evbuffer_free(b);
+}
+
+static void
+metric_head(struct evbuffer *b, const char *name, const char *type,
+    const char *help)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help,
+	    name, type);
+}
+
+/* A label value: \\, \" and \n escaped; other bytes as they are. */
+static void
+metric_label(struct evbuffer *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			evbuffer_add_printf(b, "\\%c", *s);
+		else if (*s == '\n')
+			evbuffer_add(b, "\\n", 2);
+		else
+			evbuffer_add(b, s, 1);
+	}
+}
+
+/* One sample per sensor of field `field` of object `part` ("health"...). */
+static void
+metric_sensors(struct evbuffer *b, json_t *sensors, const char *name,
+    const char *type, const char *help, const char *part, const char *field)
+{
+	json_t		*o, *v;
+	size_t		 i;
+	double		 x;
+
+	metric_head(b, name, type, help);
+	for (i = 0; i < json_array_size(sensors); i++) {
+		o = json_array_get(sensors, i);
+		v = part != NULL ? json_object_get(json_object_get(o, part),
+		    field) : json_object_get(o, field);
+		if (json_is_string(v))
+			x = strtod(json_string_value(v), NULL);
+		else if (json_is_number(v))
+			x = json_number_value(v);
+		else
+			continue;
+		evbuffer_add_printf(b, "%s{sensor=\"", name);
+		metric_label(b, json_string_value(json_object_get(o,
+		    "sensor")));
+		evbuffer_add_printf(b, "\"} %.17g\n", x);
+	}
+}
+
+static void
+serve_metrics(struct httpd *h, struct evhttp_request *req)
+{
+	struct httpd_source src;
+	struct evbuffer	*b;
+	redisContext	*c;
+	json_t		*sensors = NULL, *stats = NULL, *open = NULL, *o, *v;
+	const char	*k, *colon;
+	char		 rule[256];
+	size_t		 i;
+	void		*it;
+	int		 up;
+
+	if ((b = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	up = (c = httpd_redis(h)) != NULL &&
+	    (sensors = report_sensors(c, h->prefix)) != NULL &&
+	    (stats = report_hash(c, h->prefix, "rules:stats")) != NULL &&
+	    (open = report_open_by_severity(c, h->prefix)) != NULL;
+	if (!up)
+		httpd_redis_check(h);
+	metric_head(b, "vigie_redis_up", "gauge",
+	    "1 when the server read Redis for this scrape.");
+	evbuffer_add_printf(b, "vigie_redis_up %d\n", up);
+
+	metric_sensors(b, sensors, "vigie_events_received_total", "counter",
+	    "Events the sensor's collector stored in Redis.", "health",
+	    "stored");
+	metric_sensors(b, sensors, "vigie_events_emitted_total", "counter",
+	    "Events the sensor's collector made from its inputs.", "health",
+	    "events");
+	metric_sensors(b, sensors, "vigie_lines_total", "counter",
+	    "Lines the sensor's collector read.", "health", "lines");
+	metric_sensors(b, sensors, "vigie_sensor_drops_total", "counter",
+	    "Events the sensor's inputs dropped.", "health", "drops");
+	metric_sensors(b, sensors, "vigie_spool_bytes", "gauge",
+	    "Bytes in the sensor's spool.", "health", "spool_bytes");
+	metric_sensors(b, sensors, "vigie_spool_events", "gauge",
+	    "Events in the sensor's spool not yet in Redis.", "health",
+	    "spool_events");
+	metric_sensors(b, sensors, "vigie_sensor_last_event_timestamp_seconds",
+	    "gauge", "When the sensor's collector last emitted an event.",
+	    "health", "last_event");
+	metric_sensors(b, sensors, "vigie_stream_length", "gauge",
+	    "Frames in the sensor's stream.", "stream", "length");
+	metric_sensors(b, sensors, "vigie_stream_lag", "gauge",
+	    "Frames of the sensor's stream the correlators have not read.",
+	    "group", "lag");
+	metric_sensors(b, sensors, "vigie_stream_pending", "gauge",
+	    "Frames read by a correlator and not yet acknowledged.", "group",
+	    "pending");
+	metric_sensors(b, sensors, "vigie_stream_lag_seconds", "gauge",
+	    "How far the correlators are behind the sensor's stream.", NULL,
+	    "lag_seconds");
+
+	/* Parse errors: the collector's parse_errors:<parser> fields. */
+	metric_head(b, "vigie_parse_errors_total", "counter",
+	    "Lines a parser could not read, per sensor and parser (the "
+	    "collector's no_header:<parser> and parse_errors:<parser>).");
+	for (i = 0; i < json_array_size(sensors); i++) {
+		o = json_array_get(sensors, i);
+		json_object_foreach(json_object_get(o, "health"), k, v) {
+			const char *parser;
+
+			if (strncmp(k, "parse_errors:", 13) == 0)
+				parser = k + 13;
+			else if (strncmp(k, "no_header:", 10) == 0)
+				parser = k + 10;
+			else
+				continue;
+			evbuffer_add_printf(b, "vigie_parse_errors_total"
+			    "{sensor=\"");
+			metric_label(b, json_string_value(json_object_get(o,
+			    "sensor")));
+			evbuffer_add_printf(b, "\",parser=\"");
+			metric_label(b, parser);
+			evbuffer_add_printf(b, "\"} %.17g\n",
+			    strtod(json_string_value(v), NULL));
+		}
+	}
+
+	metric_head(b, "vigie_rule_detections_total", "counter",
+	    "Detections per rule, all correlators (rules:stats).");
+	for (it = json_object_iter(stats); it != NULL;
+	    it = json_object_iter_next(stats, it)) {
+		k = json_object_iter_key(it);
+		if ((colon = strrchr(k, ':')) == NULL ||
+		    strcmp(colon, ":hits") != 0)
+			continue;
+		snprintf(rule, sizeof(rule), "%.*s", (int)(colon - k), k);
+		evbuffer_add_printf(b, "vigie_rule_detections_total{rule=\"");
+		metric_label(b, rule);
+		evbuffer_add_printf(b, "\"} %.17g\n", strtod(json_string_value(
+		    json_object_iter_value(it)), NULL));
+	}
+	metric_head(b, "vigie_incidents_open", "gauge",
+	    "Open and acknowledged incidents, per severity.");
+	json_object_foreach(open, k, v) {
+		evbuffer_add_printf(b, "vigie_incidents_open{severity=\"");
+		metric_label(b, k);
+		evbuffer_add_printf(b, "\"} %lld\n",
+		    (long long)json_integer_value(v));
+	}
+	json_decref(sensors);
+	json_decref(stats);
+	json_decref(open);
+
+	(void)pthread_mutex_lock(&h->src_lock);
+	src = h->src;
+	(void)pthread_mutex_unlock(&h->src_lock);
+	if (src.metrics != NULL)
+		src.metrics(b, src.arg);
+
+	/* This reply is counted in the next scrape. */
+	metric_head(b, "vigie_http_requests_total", "counter",
+	    "HTTP replies by status code (evhttp's own errors included).");
+	for (i = 0; i < CODES_MAX && h->codes[i].code != 0; i++)
+		evbuffer_add_printf(b, "vigie_http_requests_total"
+		    "{code=\"%d\"} %lu\n", h->codes[i].code, h->codes[i].n);
+	metric_head(b, "vigie_http_connections", "gauge",
+	    "Connections the server holds.");
+	evbuffer_add_printf(b, "vigie_http_connections %zu\n", h->nconns);
+	metric_head(b, "vigie_http_connections_evicted_total", "counter",
+	    "Connections closed at the cap to make room.");
+	evbuffer_add_printf(b, "vigie_http_connections_evicted_total %lu\n",
+	    h->evicted);
+	metric_head(b, "vigie_http_header_timeouts_total", "counter",
+	    "Connections closed because their request header was late.");
+	evbuffer_add_printf(b, "vigie_http_header_timeouts_total %lu\n",
+	    h->expired);
+	metric_head(b, "vigie_http_accept_errors_total", "counter",
+	    "accept() failures (descriptors exhausted).");
+	evbuffer_add_printf(b, "vigie_http_accept_errors_total %lu\n",
+	    h->accept_errors);
+	metric_head(b, "vigie_http_cache_hits_total", "counter",
+	    "API replies served from the one-second cache.");
+	evbuffer_add_printf(b, "vigie_http_cache_hits_total %lu\n",
+	    h->cache_hits);
+	metric_head(b, "vigie_http_redis_unavailable_total", "counter",
+	    "Requests answered 503 because Redis did not answer.");
+	evbuffer_add_printf(b, "vigie_http_redis_unavailable_total %lu\n",
+	    h->redis_errors);
+
+	headers_common(req, "text/plain; version=0.0.4; charset=utf-8", 1);
+	reply_buf(req, 200, "OK", b);
+	evbuffer_free(b);
 }
 
 static void
 reply_unavailable(struct httpd *h, struct evhttp_request *req)
 {
+	h->redis_errors++;
 	httpd_redis_check(h);
 	reply_error(req, 503, "Service Unavailable", "redis unavailable");
 }
@@ -606,31 +1093,288 @@ api_days(struct httpd *h, struct evhttp_request *req, const struct query *q)
 	reply_json(req, 200, "OK", j);
 }
 
+/* A text parameter: at most PARAM_LEN - 1 bytes, UTF-8 checked by query. */
 static void
 api_incidents(struct httpd *h, struct evhttp_request *req,
     const struct query *q)
 {
-	redisContext	*c;
-	const char	*status, *ls;
-	json_t		*j;
-	long		 limit = LIST_DEFAULT;
-	int		 dup = 0;
+	struct incident_filter	 f;
+	redisContext		*c;
+	const char		*ls, *os;
+	json_t			*j;
+	char			 total[32];
+	size_t			 n;
+	long			 limit = LIST_DEFAULT, offset = 0;
+	int			 dup = 0;
 
-	status = query_get(q, "status", &dup);
+	memset(&f, 0, sizeof(f));
+	f.status = query_get(q, "status", &dup);
+	f.severity = query_get(q, "severity", &dup);
+	f.rule = query_get(q, "rule", &dup);
+	f.category = query_get(q, "category", &dup);
+	f.country = query_get(q, "country", &dup);
+	f.text = query_get(q, "text", &dup);
+	f.src = query_get(q, "source", &dup);
 	ls = query_get(q, "limit", &dup);
-	if (dup || (status != NULL && !report_status_valid(status)) ||
-	    (ls != NULL && param_int(ls, 1, LIST_MAX, &limit) == -1)) {
+	os = query_get(q, "offset", &dup);
+	if (dup || (f.status != NULL && !report_status_valid(f.status) &&
+	    strcmp(f.status, "merged") != 0) ||
+	    (ls != NULL && param_int(ls, 1, LIST_MAX, &limit) == -1) ||
+	    (os != NULL && param_int(os, 0, REPORT_SCAN_MAX, &offset) == -1)) {
 		reply_error(req, 400, "Bad Request",
-		    "status must be open, acknowledged or closed; "
-		    "limit from 1 to 5000");
+		    "status must be open, acknowledged, closed or merged; "
+		    "limit from 1 to 5000, offset from 0 to 20000; each "
+		    "parameter once");
 		return;
 	}
+	for (n = 0; n < q->n; n++)
+		if (strcmp(q->p[n].name, "status") != 0 &&
+		    strcmp(q->p[n].name, "severity") != 0 &&
+		    strcmp(q->p[n].name, "rule") != 0 &&
+		    strcmp(q->p[n].name, "category") != 0 &&
+		    strcmp(q->p[n].name, "country") != 0 &&
+		    strcmp(q->p[n].name, "text") != 0 &&
+		    strcmp(q->p[n].name, "source") != 0 &&
+		    strcmp(q->p[n].name, "limit") != 0 &&
+		    strcmp(q->p[n].name, "offset") != 0) {
+			reply_error(req, 400, "Bad Request", "unknown "
+			    "parameter (status, severity, rule, category, "
+			    "country, text, source, limit, offset)");
+			return;
+		}
 	if ((c = httpd_redis(h)) == NULL ||
-	    (j = report_incidents(c, h->prefix, status, (size_t)limit)) ==
-	    NULL) {
+	    (j = report_incidents_find(c, h->prefix, &f, (size_t)offset,
+	    (size_t)limit, &n)) == NULL) {
 		reply_unavailable(h, req);
 		return;
 	}
+	snprintf(total, sizeof(total), "%zu", n);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "X-Total-Count", total);
+	reply_json(req, 200, "OK", j);
+}
+
+/* The `days` parameter (1..max, default def) into *out; -1 if bad. */
+static int
+param_days(const struct query *q, long def, long max, long *out)
+{
+	const char	*d;
+	int		 dup = 0;
+
+	*out = def;
+	d = query_get(q, "days", &dup);
+	if (dup || (d != NULL && param_int(d, 1, max, out) == -1))
+		return -1;
+	return 0;
+}
+
+static void
+api_source(struct httpd *h, struct evhttp_request *req, const char *addr,
+    const struct query *q)
+{
+	struct netaddr	 na;
+	redisContext	*c;
+	json_t		*j;
+	char		 ip[64], today[11];
+	long		 days;
+
+	if (strlen(addr) >= sizeof(ip) || netaddr_parse(addr, &na) == -1) {
+		reply_error(req, 400, "Bad Request",
+		    "not an IPv4 or IPv6 address");
+		return;
+	}
+	if (param_days(q, DAYS_DEFAULT, 90, &days) == -1) {
+		reply_error(req, 400, "Bad Request", "days from 1 to 90");
+		return;
+	}
+	netaddr_format(&na, ip, sizeof(ip));
+	daytime_day(time(NULL), today, NULL);
+	if ((c = httpd_redis(h)) == NULL ||
+	    report_source(c, h->prefix, ip, today, (int)days, &j) != 0) {
+		reply_unavailable(h, req);
+		return;
+	}
+	reply_json(req, 200, "OK", j);
+}
+
+static json_t *
+httpd_rules(struct httpd *h)
+{
+	struct httpd_source	 src;
+
+	(void)pthread_mutex_lock(&h->src_lock);
+	src = h->src;
+	(void)pthread_mutex_unlock(&h->src_lock);
+	return src.rules != NULL ? src.rules(src.arg) : NULL;
+}
+
+/*
+ * The rules in force merged with their counts: meta from the process,
+ * counts from Redis. NULL after replying.
+ */
+static json_t *
+rules_merged(struct httpd *h, struct evhttp_request *req, long days,
+    const char *only)
+{
+	redisContext	*c;
+	json_t		*meta, *stats, *o, *m;
+	const char	*names[REPORT_RULES_MAX];
+	char		 today[11];
+	size_t		 i, n = 0;
+	const char	*k;
+	json_t		*v;
+
+	if ((meta = httpd_rules(h)) == NULL && (meta = json_array()) == NULL) {
+		reply_unavailable(h, req);
+		return NULL;
+	}
+	for (i = 0; i < json_array_size(meta) && n < REPORT_RULES_MAX; i++) {
+		k = json_string_value(json_object_get(json_array_get(meta, i),
+		    "name"));
+		if (k != NULL && (only == NULL || strcmp(k, only) == 0))
+			names[n++] = k;
+	}
+	if (only != NULL && n == 0) {
+		json_decref(meta);
+		reply_error(req, 404, "Not Found", "no such rule in force");
+		return NULL;
+	}
+	daytime_day(time(NULL), today, NULL);
+	if ((c = httpd_redis(h)) == NULL || (stats = report_rules(c,
+	    h->prefix, names, n, today, (int)days)) == NULL) {
+		json_decref(meta);
+		reply_unavailable(h, req);
+		return NULL;
+	}
+	for (i = 0; i < json_array_size(stats); i++) {
+		o = json_array_get(stats, i);
+		for (n = 0; n < json_array_size(meta); n++) {
+			m = json_array_get(meta, n);
+			if (strcmp(json_string_value(json_object_get(m, "name")),
+			    json_string_value(json_object_get(o, "name"))) != 0)
+				continue;
+			json_object_foreach(m, k, v)
+				if (json_object_get(o, k) == NULL &&
+				    (only != NULL || strcmp(k, "source") != 0))
+					json_object_set(o, k, v);
+			break;
+		}
+	}
+	json_decref(meta);
+	return stats;
+}
+
+static void
+api_rules(struct httpd *h, struct evhttp_request *req, const struct query *q)
+{
+	json_t	*j;
+	long	 days;
+
+	if (param_days(q, 7, 90, &days) == -1) {
+		reply_error(req, 400, "Bad Request", "days from 1 to 90");
+		return;
+	}
+	if ((j = rules_merged(h, req, days, NULL)) != NULL)
+		reply_json(req, 200, "OK", j);
+}
+
+static void
+api_rule(struct httpd *h, struct evhttp_request *req, const char *name,
+    const struct query *q)
+{
+	redisContext	*c;
+	json_t		*j, *o, *dets;
+	char		 today[11];
+	size_t		 i;
+	long		 days;
+
+	for (i = 0; name[i] != '\0'; i++)
+		if (!(name[i] == '_' || (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9')) || i >= 128) {
+			reply_error(req, 400, "Bad Request",
+			    "a rule name is letters, digits and _");
+			return;
+		}
+	if (param_days(q, 7, 90, &days) == -1) {
+		reply_error(req, 400, "Bad Request", "days from 1 to 90");
+		return;
+	}
+	if ((j = rules_merged(h, req, days, name)) == NULL)
+		return;
+	o = json_incref(json_array_get(j, 0));
+	json_decref(j);
+	daytime_day(time(NULL), today, NULL);
+	if ((c = httpd_redis(h)) == NULL || (dets = report_rule_detections(c,
+	    h->prefix, name, today, (int)days, 100)) == NULL) {
+		json_decref(o);
+		reply_unavailable(h, req);
+		return;
+	}
+	json_object_set_new(o, "detections_latest", dets);
+	reply_json(req, 200, "OK", o);
+}
+
+/* Follows each sensor's event count to give a rate per minute. */
+static void
+sensor_rates(struct httpd *h, json_t *arr)
+{
+	struct rate	*r;
+	json_t		*o, *hl;
+	const char	*name;
+	long long	 t, ev;
+	size_t		 i, k;
+
+	for (i = 0; i < json_array_size(arr); i++) {
+		o = json_array_get(arr, i);
+		name = json_string_value(json_object_get(o, "sensor"));
+		hl = json_object_get(o, "health");
+		t = strtoll(json_string_value(json_object_get(hl, "updated")) ?
+		    json_string_value(json_object_get(hl, "updated")) : "0",
+		    NULL, 10);
+		ev = strtoll(json_string_value(json_object_get(hl, "events")) ?
+		    json_string_value(json_object_get(hl, "events")) : "0",
+		    NULL, 10);
+		for (k = 0; k < h->nrates; k++)
+			if (strcmp(h->rates[k].sensor, name) == 0)
+				break;
+		if (k == h->nrates) {
+			if (h->nrates == RATES_MAX || strlen(name) >=
+			    sizeof(h->rates[0].sensor)) {
+				json_object_set_new(o, "events_per_minute",
+				    json_null());
+				continue;
+			}
+			r = &h->rates[h->nrates++];
+			snprintf(r->sensor, sizeof(r->sensor), "%s", name);
+			r->t[0] = r->t[1] = t;
+			r->ev[0] = r->ev[1] = ev;
+		}
+		r = &h->rates[k];
+		if (t > r->t[1]) {
+			r->t[0] = r->t[1];
+			r->ev[0] = r->ev[1];
+			r->t[1] = t;
+			r->ev[1] = ev;
+		}
+		json_object_set_new(o, "events_per_minute", r->t[1] > r->t[0] ?
+		    json_real((double)(r->ev[1] - r->ev[0]) * 60.0 /
+		    (double)(r->t[1] - r->t[0])) : json_null());
+	}
+}
+
+static void
+api_sensors(struct httpd *h, struct evhttp_request *req)
+{
+	redisContext	*c;
+	json_t		*j;
+
+	if ((c = httpd_redis(h)) == NULL ||
+	    (j = report_sensors(c, h->prefix)) == NULL) {
+		reply_unavailable(h, req);
+		return;
+	}
+	sensor_rates(h, j);
 	reply_json(req, 200, "OK", j);
 }
 
@@ -758,6 +1502,7 @@ api_incident_change(struct httpd *h, struct evhttp_request *req,
 	rc = incident_change(c, h->prefix, id, op, by, note, &res);
 	switch (rc) {
 	case INCIDENT_OK:
+		cache_clear(h);
 		log_info("http: incident %s %s by %s (alert %s)", id,
 		    res.status, by, res.alert_id);
 		reply_json(req, 200, "OK", json_pack("{s:I,s:s,s:s}", "id",
@@ -801,6 +1546,256 @@ change_route(const char *path, char *id, size_t idlen, enum incident_op *op)
 	return 1;
 }
 
+/* The connections: a cap, a deadline for each request header. */
+
+static int
+ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static void
+conn_drop(struct httpd *h, size_t i)
+{
+	bufferevent_decref(h->conns[i].bev);
+	h->conns[i] = h->conns[--h->nconns];
+}
+
+/*
+ * evhttp closes a connection's socket and clears its callbacks when it
+ * is done with it: then only our reference keeps the bufferevent.
+ */
+static int
+conn_gone(struct bufferevent *bev)
+{
+	bufferevent_event_cb	 ecb;
+
+	bufferevent_getcb(bev, NULL, NULL, &ecb, NULL);
+	return ecb == NULL || bufferevent_getfd(bev) == -1;
+}
+
+/* Ends a connection: evhttp sees the end of its input and frees it. */
+static void
+conn_close(struct conn *c)
+{
+	evutil_socket_t	 fd = bufferevent_getfd(c->bev);
+
+	if (fd != -1)
+		(void)shutdown(fd, SHUT_RDWR);
+	c->deadline.tv_sec = 0;
+	c->deadline.tv_nsec = 0;
+}
+
+/* Drops the connections evhttp freed; closes the ones past deadline. */
+static void
+conn_sweep(struct httpd *h, const struct timespec *now)
+{
+	size_t	 i = 0;
+
+	while (i < h->nconns) {
+		if (conn_gone(h->conns[i].bev)) {
+			conn_drop(h, i);
+			continue;
+		}
+		if (h->conns[i].deadline.tv_sec != 0 &&
+		    ts_before(&h->conns[i].deadline, now)) {
+			h->expired++;
+			conn_close(&h->conns[i]);
+		}
+		i++;
+	}
+}
+
+static void
+conn_deadline(struct timespec *t, const struct timespec *now)
+{
+	*t = *now;
+	t->tv_sec += HEADER_S;
+}
+
+/*
+ * The replies evhttp makes itself (400 for a request it cannot parse,
+ * 413 past the header or body limit, 408) carry no header of ours: the
+ * status line of such a reply, as it goes into a connection's output,
+ * is followed at once by the headers every reply has.
+ */
+#define ERROR_HEADERS	"X-Content-Type-Options: nosniff\r\n" \
+			"Referrer-Policy: no-referrer\r\n" \
+			"X-Frame-Options: DENY\r\n" \
+			"Cross-Origin-Resource-Policy: same-origin\r\n" \
+			"Content-Security-Policy: " CSP_API "\r\n" \
+			"Cache-Control: no-store\r\n"
+
+static void
+conn_output(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct httpd		*h = arg;
+	struct evbuffer_ptr	 pos;
+	char			 line[13];
+	size_t			 len = evbuffer_get_length(buf);
+
+	if (h->replying || h->injecting || info->n_added < sizeof(line) ||
+	    info->n_added > len ||
+	    evbuffer_ptr_set(buf, &pos, len - info->n_added,
+	    EVBUFFER_PTR_SET) == -1 ||
+	    evbuffer_copyout_from(buf, &pos, line, sizeof(line)) !=
+	    (ssize_t)sizeof(line))
+		return;
+	if (memcmp(line, "HTTP/1.", 7) != 0 || line[8] != ' ' ||
+	    line[9] < '4' || line[9] > '5')
+		return;
+	h->injecting = 1;
+	httpd_count_code(atoi(line + 9));
+	(void)evbuffer_add(buf, ERROR_HEADERS, sizeof(ERROR_HEADERS) - 1);
+	h->injecting = 0;
+}
+
+/*
+ * evhttp's bufferevent for a new connection. At the cap, the connection
+ * whose header has been coming for the longest is closed to make room:
+ * half-open connections cannot keep the server from answering.
+ */
+static struct bufferevent *
+conn_new(struct event_base *base, void *arg)
+{
+	struct httpd	*h = arg;
+	struct timespec	 now;
+	struct bufferevent *bev;
+	size_t		 i, old;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if (h->nconns >= h->conn_cap)
+		conn_sweep(h, &now);
+	if (h->nconns >= h->conn_cap) {
+		old = CONN_MAX;
+		for (i = 0; i < h->nconns; i++)
+			if (h->conns[i].deadline.tv_sec != 0 && (old ==
+			    CONN_MAX || ts_before(&h->conns[i].deadline,
+			    &h->conns[old].deadline)))
+				old = i;
+		if (old == CONN_MAX)
+			old = 0;	/* all busy: the first */
+		if (h->evicted++ == 0)
+			log_warnx("http: %zu connections: closing the slowest "
+			    "to make room (said once; counted in /metrics)",
+			    h->conn_cap);
+		conn_close(&h->conns[old]);
+		bufferevent_decref(h->conns[old].bev);
+		h->conns[old] = h->conns[--h->nconns];
+	}
+	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ==
+	    NULL)
+		return NULL;	/* evhttp tries its own, untracked */
+	if (evbuffer_add_cb(bufferevent_get_output(bev), conn_output, h) ==
+	    NULL) {
+		bufferevent_free(bev);
+		return NULL;
+	}
+	bufferevent_incref(bev);
+	h->conns[h->nconns].bev = bev;
+	conn_deadline(&h->conns[h->nconns].deadline, &now);
+	h->nconns++;
+	return bev;
+}
+
+static struct conn *
+conn_find(struct httpd *h, struct bufferevent *bev)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->nconns; i++)
+		if (h->conns[i].bev == bev)
+			return &h->conns[i];
+	return NULL;
+}
+
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct httpd	*h = arg;
+	struct conn	*c;
+
+	if ((c = conn_find(h, evhttp_connection_get_bufferevent(evcon))) !=
+	    NULL)
+		conn_drop(h, (size_t)(c - h->conns));
+}
+
+/*
+ * A request header is complete: the next one has HEADER_S seconds from
+ * now (keep-alive), and the connection is dropped from the table as soon
+ * as evhttp frees it.
+ */
+static void
+conn_request(struct httpd *h, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct timespec		 now;
+	struct conn		*c;
+
+	if (evcon == NULL ||
+	    (c = conn_find(h, evhttp_connection_get_bufferevent(evcon))) ==
+	    NULL)
+		return;
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	conn_deadline(&c->deadline, &now);
+	evhttp_connection_set_closecb(evcon, conn_closed, h);
+}
+
+static void
+httpd_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd	*h = arg;
+	struct timespec	 now;
+
+	(void)fd;
+	(void)what;
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	conn_sweep(h, &now);
+}
+
+static void
+httpd_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd	*h = arg;
+
+	(void)fd;
+	(void)what;
+	if (evconnlistener_enable(h->listener) == -1)
+		log_warnx("http: cannot accept again");
+}
+
+/*
+ * accept() failed (out of descriptors, most often): pause accepting for
+ * a moment instead of trying again at once, and say so once. The
+ * listener's argument is evhttp's, hence the static owner.
+ */
+
+static void
+httpd_accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct httpd	*h = the_httpd;
+	struct timeval	 tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+	struct timespec	 now;
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	if (h == NULL)
+		return;
+	h->accept_errors++;
+	if (!h->accept_logged) {
+		h->accept_logged = 1;
+		log_warnx("http: accept: %s: pausing %d ms each time (said "
+		    "once; counted in /metrics)",
+		    evutil_socket_error_to_string(err), ACCEPT_PAUSE_MS);
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	conn_sweep(h, &now);
+	(void)evconnlistener_disable(lev);
+	(void)evtimer_add(h->resume, &tv);
+}
+
 static const char *
 method_name(enum evhttp_cmd_type cmd)
 {
@@ -818,12 +1813,13 @@ httpd_request(struct evhttp_request *req, void *arg)
 	struct httpd		*h = arg;
 	struct query		 q;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
-	const char		*uri = evhttp_request_get_uri(req), *qs, *p;
+	const char		*uri = evhttp_request_get_uri(req), *qs;
 	char			 path[URI_MAX + 1], id[32];
 	enum incident_op	 op;
 	size_t			 i, len;
 	int			 change;
 
+	conn_request(h, req);
 	/* The raw target: bounded, printable ASCII, origin-form. */
 	len = uri != NULL ? strlen(uri) : 0;
 	if (len == 0 || len > URI_MAX || uri[0] != '/') {
@@ -844,8 +1840,14 @@ httpd_request(struct evhttp_request *req, void *arg)
 		reply_error(req, 400, "Bad Request", "bad request target");
 		return;
 	}
-	if (header_count(req, "Host") > 1) {
-		reply_error(req, 400, "Bad Request", "more than one Host");
+	if (header_count(req, NULL) > HEADER_COUNT_MAX) {
+		reply_error(req, 431, "Request Header Fields Too Large",
+		    "too many header lines");
+		return;
+	}
+	if (header_count(req, "Host") != 1) {
+		reply_error(req, 400, "Bad Request", "one Host header is "
+		    "required");
 		return;
 	}
 	/* Changes take POST only; everything else GET and HEAD. */
@@ -872,12 +1874,22 @@ httpd_request(struct evhttp_request *req, void *arg)
 			return;
 		}
 	if (strcmp(path, "/healthz") == 0) {
+		report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
 		serve_healthz(h, req);
+		report_deadline(0, 0);
+		return;
+	}
+	if (strcmp(path, "/metrics") == 0) {
+		if (httpd_authorized(h, req)) {
+			report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
+			serve_metrics(h, req);
+			report_deadline(0, 0);
+		}
 		return;
 	}
 	if (strcmp(path, "/favicon.ico") == 0) {
 		headers_common(req, "image/x-icon", 0);
-		evhttp_send_reply(req, 204, "No Content", NULL);
+		reply_buf(req, 204, "No Content", NULL);
 		return;
 	}
 	if (strncmp(path, "/api/", 5) != 0) {
@@ -886,15 +1898,47 @@ httpd_request(struct evhttp_request *req, void *arg)
 	}
 	if (!httpd_authorized(h, req))
 		return;
+	if (!h->no_cache && cache_reply(h, req, uri))
+		return;
+	h->caching = h->no_cache ? NULL : uri;
+	report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
+	httpd_api(h, req, path, &q);
+	report_deadline(0, 0);
+	httpd_redis_check(h);
+	if (h->redis != NULL) {
+		struct timeval tv = { 0, REDIS_TIMEOUT_MS * 1000 };
+
+		(void)redisSetTimeout(h->redis, tv);
+	}
+	h->caching = NULL;
+}
+
+/* GET /api/v1/...: one of the readers. */
+static void
+httpd_api(struct httpd *h, struct evhttp_request *req, const char *path,
+    const struct query *q)
+{
+	const char	*p;
+
 	if (strcmp(path, "/api/v1/report") == 0)
-		api_report(h, req, &q);
+		api_report(h, req, q);
 	else if (strcmp(path, "/api/v1/days") == 0)
-		api_days(h, req, &q);
+		api_days(h, req, q);
 	else if (strcmp(path, "/api/v1/incidents") == 0)
-		api_incidents(h, req, &q);
+		api_incidents(h, req, q);
 	else if (strncmp(path, "/api/v1/incidents/", 18) == 0 &&
 	    *(p = path + 18) != '\0' && strchr(p, '/') == NULL)
 		api_incident(h, req, p);
+	else if (strncmp(path, "/api/v1/source/", 15) == 0 &&
+	    *(p = path + 15) != '\0' && strchr(p, '/') == NULL)
+		api_source(h, req, p, q);
+	else if (strcmp(path, "/api/v1/rules") == 0)
+		api_rules(h, req, q);
+	else if (strncmp(path, "/api/v1/rules/", 14) == 0 &&
+	    *(p = path + 14) != '\0' && strchr(p, '/') == NULL)
+		api_rule(h, req, p, q);
+	else if (strcmp(path, "/api/v1/sensors") == 0)
+		api_sensors(h, req);
 	else
 		reply_error(req, 404, "Not Found", "no such endpoint");
 }
@@ -1038,9 +2082,13 @@ token_load(const char *file)
 		close(fd);
 		return NULL;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		log_warnx("http: token file %s is readable by others "
-		    "(chmod 600)", file);
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		log_warnx("http: token file %s is open to others (mode %03o): "
+		    "refused; chmod 600 it", file,
+		    (unsigned)(st.st_mode & 0777));
+		close(fd);
+		return NULL;
+	}
 	for (n = 0; n < sizeof(buf) - 1; n += (size_t)r) {
 		if ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) == -1) {
 			if (errno == EINTR) {
@@ -1089,6 +2137,9 @@ struct httpd *
 httpd_start(const struct conf *conf)
 {
 	struct httpd	*h;
+	struct evhttp_bound_socket *bound;
+	struct timeval	 second = { 1, 0 };
+	struct rlimit	 nofile;
 	sigset_t	 all, old;
 	int		 fd = -1, fail = 0, rc;
 
@@ -1101,6 +2152,10 @@ httpd_start(const struct conf *conf)
 		return NULL;
 	}
 	h->wakefd[0] = h->wakefd[1] = -1;
+	if (pthread_mutex_init(&h->src_lock, NULL) != 0) {
+		free(h);
+		return NULL;
+	}
 	h->redis_addr = dup_or_null(conf->redis_address, &fail);
 	h->prefix = dup_or_null(conf->redis_prefix != NULL ?
 	    conf->redis_prefix : "vigie:", &fail);
@@ -1131,6 +2186,13 @@ httpd_start(const struct conf *conf)
 		goto fail;
 	}
 
+	h->no_cache = getenv("VIGIE_HTTP_NO_CACHE") != NULL;
+	h->conn_cap = CONN_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+	    nofile.rlim_cur != RLIM_INFINITY &&
+	    nofile.rlim_cur / CONN_FD_SHARE < h->conn_cap)
+		h->conn_cap = nofile.rlim_cur / CONN_FD_SHARE > 4 ?
+		    nofile.rlim_cur / CONN_FD_SHARE : 4;
 	if ((h->base = event_base_new()) == NULL ||
 	    (h->http = evhttp_new(h->base)) == NULL) {
 		log_warnx("http: cannot create the event loop");
@@ -1138,16 +2200,26 @@ httpd_start(const struct conf *conf)
 	}
 	evhttp_set_max_headers_size(h->http, HEADERS_MAX);
 	evhttp_set_max_body_size(h->http, BODY_LIMIT);
-	evhttp_set_timeout(h->http, 15);
+	evhttp_set_timeout(h->http, IO_TIMEOUT_S);
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(h->http, httpd_request, h);
-	if (evhttp_accept_socket_with_handle(h->http, fd) == NULL) {
+	evhttp_set_bevcb(h->http, conn_new, h);
+	if ((bound = evhttp_accept_socket_with_handle(h->http, fd)) == NULL) {
 		log_warnx("http: %s: cannot accept", conf->http);
 		goto fail;
 	}
 	fd = -1;	/* the evhttp owns it */
+	h->listener = evhttp_bound_socket_get_listener(bound);
+	the_httpd = h;
+	evconnlistener_set_error_cb(h->listener, httpd_accept_error);
+	if ((h->resume = evtimer_new(h->base, httpd_resume, h)) == NULL ||
+	    (h->tick = event_new(h->base, -1, EV_PERSIST, httpd_tick, h)) ==
+	    NULL || event_add(h->tick, &second) == -1) {
+		log_warnx("http: cannot add the timers");
+		goto fail;
+	}
 
 	if (pipe2(h->wakefd, O_NONBLOCK | O_CLOEXEC) == -1) {
 		log_warn("http: pipe");
@@ -1174,7 +2246,8 @@ httpd_start(const struct conf *conf)
 		goto fail;
 	}
 	h->running = 1;
-	log_info("http: listening on %s (port %d)%s", conf->http, h->port,
+	log_info("http: listening on %s (port %d, at most %zu connections)%s",
+	    conf->http, h->port, h->conn_cap,
 	    h->loopback ? "" : ", bearer token required");
 	return h;
  fail:
@@ -1182,6 +2255,14 @@ httpd_start(const struct conf *conf)
 		close(fd);
 	httpd_free(h);
 	return NULL;
+}
+
+void
+httpd_set_source(struct httpd *h, const struct httpd_source *src)
+{
+	(void)pthread_mutex_lock(&h->src_lock);
+	h->src = *src;
+	(void)pthread_mutex_unlock(&h->src_lock);
 }
 
 int
@@ -1195,8 +2276,17 @@ httpd_free(struct httpd *h)
 {
 	if (h->wake != NULL)
 		event_free(h->wake);
+	if (h->tick != NULL)
+		event_free(h->tick);
+	if (h->resume != NULL)
+		event_free(h->resume);
 	if (h->http != NULL)
 		evhttp_free(h->http);
+	while (h->nconns > 0)
+		conn_drop(h, h->nconns - 1);
+	cache_clear(h);
+	if (the_httpd == h)
+		the_httpd = NULL;
 	if (h->base != NULL)
 		event_base_free(h->base);
 	if (h->wakefd[0] != -1)
@@ -1212,6 +2302,7 @@ httpd_free(struct httpd *h)
 	free(h->redis_addr);
 	free(h->prefix);
 	free(h->web_root);
+	(void)pthread_mutex_destroy(&h->src_lock);
 	free(h);
 }
 

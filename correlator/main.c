@@ -20,6 +20,7 @@
 #include "correlator.h"
 #include "daytime.h"
 #include "http.h"
+#include "webinfo.h"
 #include "log.h"
 #include "redis.h"
 #include "retention.h"
@@ -221,6 +222,13 @@ main(int argc, char *argv[])
 	memset(&cor, 0, sizeof(cor));
 	if (bundle_slot_init(&cor.slot, b) == -1)
 		fatalx("cannot initialise a mutex");
+	webinfo_set_slot(&cor.slot);
+	if (httpd != NULL) {
+		struct httpd_source src = { webinfo_rules, webinfo_metrics,
+		    NULL };
+
+		httpd_set_source(httpd, &src);
+	}
 	cor.main = pthread_self();
 	if (getenv("VIGIE_TEST_CRASH_BEFORE") != NULL)
 		cor.crash_before = atoi(getenv("VIGIE_TEST_CRASH_BEFORE"));

@@ -16,6 +16,8 @@ libsystemd-dev systemd-journal-remote rsyslog bsdutils clang"
 # cgroups) from a Debian 12 base that debootstrap makes when no registry
 # answers; make container-test runs the compose stack.
 [ "${VIGIE_CONTAINER:-}" = 1 ] && PKGS="$PKGS podman runc debootstrap podman-compose uidmap slirp4netns fuse-overlayfs"
+# make bench-http loads the web API with wrk.
+[ "${VIGIE_BENCH_HTTP:-}" = 1 ] && PKGS="$PKGS wrk"
 
 missing=""
 for p in $PKGS; do

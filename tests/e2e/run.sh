@@ -80,7 +80,8 @@ harness)
 	    -I"$root/correlator" -o "$tmp/httpd_main" "$here/httpd_main.c" \
 	    "$root/correlator/http.c" "$root/core/report.c" \
 	    "$root/core/incident.c" "$root/core/log.c" "$root/core/redis.c" \
-	    "$root/core/daytime.c" "$root/core/text.c" -lhiredis -levent \
+	    "$root/core/daytime.c" "$root/core/text.c" "$root/core/netaddr.c" \
+	    -lhiredis -levent \
 	    -ljansson -lpthread) ||
 	    die "cannot build the harness"
 	"$tmp/httpd_main" --redis "unix:$tmp/redis.sock" \

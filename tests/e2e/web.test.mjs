@@ -201,7 +201,7 @@ test('page: totals, tables and incidents show the seeded state', async () => {
 });
 
 test('page: hostile strings stay text, nothing runs', async () => {
-	await page.click('#incidents tbody tr[data-id="4"]');
+	await page.click('#incidents tbody tr[data-id="4"] td:first-child');
 	await page.waitForFunction(() =>
 	    !document.getElementById('detail').hidden &&
 	    document.querySelectorAll('#evidence tbody tr').length === 3);

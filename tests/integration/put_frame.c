@@ -9,6 +9,9 @@
  *   put_frame check < JSONL
  *	each line is an event of the set, and every event of the set is there;
  *	it fails (exit 1) naming each line that is not, or a field that differs
+ *   put_frame json ADDR PREFIX SENSOR MS-SEQ < JSONL
+ *	one frame of the events given, one a line in `vigie events` JSON
+ *	(events whose fields no parser sets yet: the web view's tests)
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -342,6 +345,54 @@ check(void)
 	return bad_lines == 0 && nseen == total ? 0 : -1;
 }
 
+/* put_frame json: the events of stdin as one frame. */
+static int
+put_json(redisContext *c, const char *prefix, const char *sensor,
+    const char *id)
+{
+	struct frame_enc fe;
+	struct event	 ev;
+	json_t		*j;
+	json_error_t	 je;
+	char		 line[65536], err[256], *store;
+	const void	*data;
+	size_t		 len;
+	int		 n = 0, rc = 0;
+
+	frame_enc_init(&fe, 256, 1 << 20);
+	if (frame_begin(&fe, sensor) == -1) {
+		frame_enc_free(&fe);
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), stdin) != NULL) {
+		n++;
+		if ((j = json_loads(line, 0, &je)) == NULL) {
+			fprintf(stderr, "put_frame: line %d: %s\n", n, je.text);
+			rc = -1;
+			break;
+		}
+		event_clear(&ev);
+		if (event_json_decode(j, &ev, &store, err, sizeof(err)) == -1) {
+			fprintf(stderr, "put_frame: line %d: %s\n", n, err);
+			rc = -1;
+		} else {
+			if (frame_add(&fe, &ev) != 0) {
+				fprintf(stderr, "put_frame: line %d: frame full\n",
+				    n);
+				rc = -1;
+			}
+			free(store);
+		}
+		json_decref(j);
+	}
+	if (rc == 0) {
+		data = frame_data(&fe, &len);
+		rc = xadd(c, prefix, sensor, id, data, len);
+	}
+	frame_enc_free(&fe);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -351,10 +402,18 @@ main(int argc, char *argv[])
 	log_init("put_frame", 0);
 	if (argc == 2 && strcmp(argv[1], "check") == 0)
 		return check() == 0 ? 0 : 1;
+	if (argc == 6 && strcmp(argv[1], "json") == 0) {
+		if ((c = redis_open(argv[2], 10000)) == NULL)
+			return 1;
+		rc = put_json(c, argv[3], argv[4], argv[5]);
+		redisFree(c);
+		return rc == 0 ? 0 : 1;
+	}
 	if (argc < 4 || strcmp(argv[1], "put") != 0) {
 		fprintf(stderr, "usage: put_frame put ADDR PREFIX "
 		    "[SENSOR:MS-SEQ]...\n"
-		    "       put_frame check < JSONL\n");
+		    "       put_frame check < JSONL\n"
+		    "       put_frame json ADDR PREFIX SENSOR MS-SEQ < JSONL\n");
 		return 2;
 	}
 	if ((c = redis_open(argv[2], 10000)) == NULL)

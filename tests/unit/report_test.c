@@ -456,6 +456,170 @@ test_wrong_type_is_an_error(void **state)
 	json_decref(d);
 }
 
+static void
+test_incidents_find(void **state)
+{
+	struct incident_filter	 f;
+	redisContext		*c = srv(state);
+	json_t			*l;
+	size_t			 total;
+	int			 i;
+
+	srv_cmd0(c, "FLUSHALL");
+	for (i = 1; i <= 250; i++)
+		incident(c, i, i % 3 == 0 ? "closed" : "open",
+		    1795397662000000LL + (long long)i * 1000000);
+	srv_cmd0(c, "HSET " P "inc:7 severity low country <b>x</b>");
+
+	/* No filter: a range of the zset, the total its size. */
+	memset(&f, 0, sizeof(f));
+	l = report_incidents_find(c, P, &f, 10, 5, &total);
+	assert_non_null(l);
+	assert_int_equal(total, 250);
+	assert_int_equal(json_array_size(l), 5);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(l, 0), "id")), 240);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(l, 0), "sensor")), "s");
+	json_decref(l);
+
+	f.status = "closed";
+	l = report_incidents_find(c, P, &f, 80, 10, &total);
+	assert_int_equal(total, 83);
+	assert_int_equal(json_array_size(l), 3);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(l, 2), "id")), 3);
+	json_decref(l);
+
+	memset(&f, 0, sizeof(f));
+	f.severity = "low";
+	l = report_incidents_find(c, P, &f, 0, 0, &total);
+	assert_int_equal(total, 1);
+	json_decref(l);
+	memset(&f, 0, sizeof(f));
+	f.text = "<B>X";		/* case ignored, any text field */
+	l = report_incidents_find(c, P, &f, 0, 0, &total);
+	assert_int_equal(total, 1);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(l, 0), "id")), 7);
+	json_decref(l);
+	memset(&f, 0, sizeof(f));
+	f.src = "192.0.2.42";
+	f.rule = "r42";
+	l = report_incidents_find(c, P, &f, 0, 0, &total);
+	assert_int_equal(total, 1);
+	json_decref(l);
+	f.rule = "r43";
+	l = report_incidents_find(c, P, &f, 0, 0, &total);
+	assert_int_equal(total, 0);
+	assert_int_equal(json_array_size(l), 0);
+	json_decref(l);
+}
+
+static void
+test_source_rules_sensors(void **state)
+{
+	redisContext	*c = srv(state);
+	json_t		*o, *l, *r;
+	const char	*names[] = { "r42", "other" };
+	char		 today[11];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	srv_cmd0(c, "FLUSHALL");
+	incident(c, 42, "open", 1795397662000000LL);
+	srv_cmd0(c, "ZADD " P "day:%s:sources 7 192.0.2.42", today);
+	srv_cmd0(c, "HSET " P "day:%s:source_country 192.0.2.42 CN", today);
+	srv_cmd0(c, "HSET " P "day:%s:rule r42 7", today);
+	srv_cmd0(c, "HSET " P "rules:stats r42:hits 9 r42:last_hit "
+	    "1795397662000000 r42:no_group 1");
+	srv_cmd0(c, "XADD " P "det:%s * frame 1-0 detections %s", today,
+	    "[{\"index\":2,\"rule\":\"r42\",\"src_ip\":\"192.0.2.42\","
+	    "\"ts\":1795397662000000},{\"index\":3,\"rule\":\"other\","
+	    "\"src_ip\":\"192.0.2.1\"}]");
+	srv_cmd0(c, "XADD " P "det:%s * frame 2-0 detections %s", today,
+	    "not json");
+	srv_cmd0(c, "RPUSH " P "inc:42:ev {\"ts\":1795397662000000,"
+	    "\"line\":\"l\"}");
+
+	assert_int_equal(report_source(c, P, "192.0.2.42", today, 3, &o), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "country")),
+	    "CN");
+	assert_int_equal(json_integer_value(json_object_get(o, "detections")),
+	    7);
+	assert_string_equal(json_string_value(json_object_get(o, "last_day")),
+	    today);
+	assert_int_equal(json_array_size(json_object_get(o, "days")), 3);
+	assert_int_equal(json_array_size(json_object_get(o, "incidents")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o,
+	    "rules"), "r42")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(o, "detections_latest"), 0), "event")), "1-0/2");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(o, "detections_latest"), 0), "time")),
+	    "2026-11-23T01:34:22Z");
+	assert_int_equal(json_array_size(json_object_get(o, "evidence")), 1);
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "first_seen")), "2026-11-23T01:34:22Z");
+	json_decref(o);
+	assert_int_equal(report_source(c, P, "192.0.2.42", today, 0, &o), 1);
+
+	l = report_rules(c, P, names, 2, today, 7);
+	assert_non_null(l);
+	r = json_array_get(l, 0);
+	assert_int_equal(json_integer_value(json_object_get(r, "hits")), 9);
+	assert_int_equal(json_integer_value(json_object_get(r, "no_group")), 1);
+	assert_int_equal(json_integer_value(json_object_get(r, "incidents")),
+	    1);
+	assert_int_equal(json_integer_value(json_object_get(r,
+	    "incidents_active")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    json_object_get(r, "days"), 6), "detections")), 7);
+	assert_true(json_is_null(json_object_get(json_array_get(l, 1),
+	    "last_hit")));
+	json_decref(l);
+	l = report_rule_detections(c, P, "other", today, 2, 10);
+	assert_int_equal(json_array_size(l), 1);
+	json_decref(l);
+
+	srv_cmd0(c, "SADD " P "sensors web1 ghost");
+	srv_cmd0(c, "HSET " P "sensor:web1 events 10 no_header:sshd 2");
+	srv_cmd0(c, "XADD " P "ev:{web1} 5000-0 frame x");
+	srv_cmd0(c, "XADD " P "ev:{web1} 9000-0 frame y");
+	srv_cmd0(c, "XGROUP CREATE " P "ev:{web1} correlators 0");
+	srv_cmd0(c, "XREADGROUP GROUP correlators w COUNT 1 STREAMS "
+	    P "ev:{web1} >");
+	l = report_sensors(c, P);
+	assert_non_null(l);
+	assert_int_equal(json_array_size(l), 2);
+	for (size_t i = 0; i < 2; i++) {
+		r = json_array_get(l, i);
+		if (strcmp(json_string_value(json_object_get(r, "sensor")),
+		    "web1") != 0) {
+			/* no stream, no hash: empty, not an error */
+			assert_true(json_is_null(json_object_get(r,
+			    "lag_seconds")));
+			continue;
+		}
+		assert_string_equal(json_string_value(json_object_get(
+		    json_object_get(r, "health"), "no_header:sshd")), "2");
+		assert_int_equal(json_integer_value(json_object_get(
+		    json_object_get(r, "group"), "pending")), 1);
+		assert_true(json_real_value(json_object_get(r,
+		    "lag_seconds")) == 4.0);
+	}
+	json_decref(l);
+	o = report_open_by_severity(c, P);
+	assert_int_equal(json_integer_value(json_object_get(o, "high")), 0);
+	json_decref(o);
+	srv_cmd0(c, "ZADD " P "incidents:open 1 42");
+	o = report_open_by_severity(c, P);
+	assert_int_equal(json_integer_value(json_object_get(o, "high")), 1);
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -472,6 +636,8 @@ main(void)
 		cmocka_unit_test(test_day_top_sources_ties),
 		cmocka_unit_test(test_incidents),
 		cmocka_unit_test(test_incident_detail),
+		cmocka_unit_test(test_incidents_find),
+		cmocka_unit_test(test_source_rules_sensors),
 		cmocka_unit_test(test_wrong_type_is_an_error),
 	};
 
