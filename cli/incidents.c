@@ -28,9 +28,12 @@ incidents_usage(FILE *fp)
 {
 	fprintf(fp, "usage: vigie incidents list [--status open|acknowledged|"
 	    "closed] [--limit N] [--format text|json]\n"
+	    "                            [--severity S] [--rule R] "
+	    "[--category C] [--country CC]\n"
+	    "                            [--source ADDR] [--text TEXT]\n"
 	    "       vigie incidents show ID [--format text|json]\n"
-	    "       vigie incidents ack ID [--note TEXT] [--by NAME]\n"
-	    "       vigie incidents close ID [--note TEXT] [--by NAME]\n");
+	    "       vigie incidents ack ID [--note TEXT] [--by|--as NAME]\n"
+	    "       vigie incidents close ID [--note TEXT] [--by|--as NAME]\n");
 }
 
 /*
@@ -112,6 +115,8 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 {
 	redisContext	*c;
 	const char	*status = NULL, *fmtopt = "text", *limitopt = NULL;
+	struct incident_filter flt;
+	size_t		 total;
 	const char	*id = NULL, *v, *sub, *note = NULL, *by = NULL;
 	const char	*twice = NULL;
 	json_t		*res = NULL;
@@ -119,6 +124,8 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 	enum sub	 kind;
 	char		*end, msg[INCIDENT_MSG_LEN], byname[256];
 	long		 limit = 0;
+
+	memset(&flt, 0, sizeof(flt));
 	int		 i, json, missing = 0, rc;
 
 	if (argc < 2) {
@@ -150,6 +157,24 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 		    (v = cli_opt_value(argc, argv, &i, "--status", &missing)) != NULL)
 			status = v;
 		else if (kind == SUB_LIST && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--severity", &missing)) != NULL)
+			flt.severity = v;
+		else if (kind == SUB_LIST && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--rule", &missing)) != NULL)
+			flt.rule = v;
+		else if (kind == SUB_LIST && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--category", &missing)) != NULL)
+			flt.category = v;
+		else if (kind == SUB_LIST && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--country", &missing)) != NULL)
+			flt.country = v;
+		else if (kind == SUB_LIST && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--source", &missing)) != NULL)
+			flt.src = v;
+		else if (kind == SUB_LIST && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--text", &missing)) != NULL)
+			flt.text = v;
+		else if (kind == SUB_LIST && !missing &&
 		    (v = cli_opt_value(argc, argv, &i, "--limit", &missing)) != NULL)
 			limitopt = v;
 		else if (kind != SUB_CHANGE && !missing &&
@@ -161,9 +186,11 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 				twice = "--note";
 			note = v;
 		} else if (kind == SUB_CHANGE && !missing &&
-		    (v = cli_opt_value(argc, argv, &i, "--by", &missing)) != NULL) {
+		    ((v = cli_opt_value(argc, argv, &i, "--by", &missing)) !=
+		    NULL || (!missing && (v = cli_opt_value(argc, argv, &i,
+		    "--as", &missing)) != NULL))) {
 			if (by != NULL)
-				twice = "--by";
+				twice = "--by/--as";
 			by = v;
 		}
 		else if (!missing && kind != SUB_LIST && id == NULL &&
@@ -242,8 +269,15 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 	} else {
 		if ((c = cli_connect(conf)) == NULL)
 			return 1;
-		res = report_incidents(c, conf->redis_prefix, status,
-		    (size_t)limit);
+		if (flt.severity || flt.rule || flt.category || flt.country ||
+		    flt.src || flt.text) {
+			/* The same filter as the web view's list. */
+			flt.status = status;
+			res = report_incidents_find(c, conf->redis_prefix, &flt,
+			    0, (size_t)limit, &total);
+		} else
+			res = report_incidents(c, conf->redis_prefix, status,
+			    (size_t)limit);
 		redisFree(c);
 		if (res == NULL)
 			return 1;

@@ -106,6 +106,10 @@ echo "# the pipeline opens the fixture's incidents"
 check "collector --once" "$BIN/vigie-collector" -c "$tmp/vigie.conf" --once
 check "correlator --drain, exporting" sh -c "'$BIN/vigie-correlator' --allow-root -c '$tmp/vigie.conf' --drain 2>'$tmp/drain.err'"
 check "three incidents" test "$(V incidents list --format json | jq length)" = 3
+check "list --rule: the same filter as the web view" test "$(V incidents list --rule ssh_password_guessing --format json | jq length)" = 3
+check "list --country CN" test "$(V incidents list --country CN --format json | jq -c '[.[].country] | unique')" = '["CN"]'
+check "list --text finds a source" test "$(V incidents list --text 141.98.11 --format json | jq length)" = 1
+check "list --severity critical: none" test "$(V incidents list --severity critical --format json | jq length)" = 0
 check "incident 1 closed by the quiet period" test "$(rcli HGET vigie:inc:1 closed_by)" = "quiet period"
 check "incidents 2 and 3 open" test "$(V incidents list --status open --format json | jq -c '[.[].id] | sort')" = "[2,3]"
 check "the exporters group consumed the stream" test \
