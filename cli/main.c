@@ -18,9 +18,9 @@
 
 
 static void __attribute__((noreturn))
-usage(void)
+usage_to(FILE *fp, int status)
 {
-	fprintf(stderr,
+	fprintf(fp,
 	    "usage: vigie [-v] [-c FILE] [--redis ADDR] COMMAND ...\n"
 	    "       vigie config check FILE\n"
 	    "       vigie config diff OLD NEW\n"
@@ -37,7 +37,13 @@ usage(void)
 	    "[--format text|json]\n"
 	    "       vigie backup FILE | --dir DIR [--keep N]\n"
 	    "       vigie restore [--dry-run] [--force] FILE\n");
-	exit(2);
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	usage_to(stderr, 2);
 }
 
 static int
@@ -46,6 +52,9 @@ cmd_rules(int argc, char **argv)
 	struct ruleset	 rs;
 	size_t		 i;
 
+	if (argc >= 2 && (!strcmp(argv[argc - 1], "--help") ||
+	    !strcmp(argv[argc - 1], "-h")))
+		usage_to(stdout, 0);
 	if (argc < 3 || strcmp(argv[1], "check") != 0)
 		usage();
 	if (yr_initialize() != ERROR_SUCCESS) {
@@ -125,6 +134,7 @@ main(int argc, char *argv[])
 		case 'c': conf_path = optarg; break;
 		case 'r': redis = optarg; break;
 		case 'v': verbose++; break;
+		case 'h': usage_to(stdout, 0);
 		default: usage();
 		}
 	}
