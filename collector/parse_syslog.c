@@ -598,7 +598,9 @@ addr_parse(const char *a, size_t n, char *ip, size_t ipsz, char *zone,
 				    pct[1 + k] == '%')
 					return -1;
 		}
-		if (IN6_IS_ADDR_V4MAPPED(&v6) && pct == NULL) {
+		if (IN6_IS_ADDR_V4MAPPED(&v6) && pct != NULL)
+			r = NULL;	/* a zone on an IPv4 address: no address */
+		else if (IN6_IS_ADDR_V4MAPPED(&v6)) {
 			memcpy(&v4, &v6.s6_addr[12], sizeof(v4));
 			r = inet_ntop(AF_INET, &v4, ip, (socklen_t)ipsz);
 		} else

@@ -146,7 +146,8 @@ test_addresses(void **state)
 {
 	static const char *const bad[] = { "999.1.1.1", "0x7f.1", "1.2.3.4.5",
 	    "[2001:db8::1]", "010.1.1.1", "host.example", "1.2.3", "::ffff:"
-	    "1.2.3.4%", "fe80::1%", "1.2.3.4%eth0" };
+	    "1.2.3.4%", "fe80::1%", "1.2.3.4%eth0", "::ffff:152:1%eth0",
+	    "::ffff:1.2.3.4%2" };
 	struct event	 ev;
 	char		 line[256];
 	size_t		 i;
