@@ -33,6 +33,7 @@ rule web_path_traversal {
     $d1 = "../../"
     $d2 = "..\\..\\"
     $d3 = /(\.\.|%2e%2e|%252e%252e|\.%2e|%2e\.)(%2f|%5c|%252f|%c0%af)/ nocase
+    $d4 = /(%2e%2e|\.%2e|%2e\.)(\/|\\)/ nocase
     $f1 = "/etc/passwd"
     $f2 = "/etc/shadow"
     $f3 = "win.ini" nocase
@@ -44,20 +45,15 @@ rule web_path_traversal {
 
 rule web_remote_file_inclusion {
   meta:
-    description = "A parameter that names a remote script (=http://...txt?, ...?), or a PHP stream wrapper (php://, data://, expect://)"
+    description = "A request parameter that names a remote script (=http://...txt, ...?), or a PHP stream wrapper (php://, data://, expect://)"
     category = "webattack" severity = "high" mitre = "T1190"
     threshold = 1 window = 60 group_by = "src_ip"
     false_positives = "an image proxy or link checker whose parameter is a URL ending in .txt; a redirect parameter to a plain page does not match"
-  strings:
-    $rfi = /=(https?|ftp)(:|%3a)(\/|%2f){2}[^ &"]{1,200}(\.txt|\.sh|\.pl|\.py|\?|%3f)(&|"| |$)/ nocase
-    $w1 = "=php://" nocase
-    $w2 = "=php%3a%2f%2f" nocase
-    $w3 = "=data://" nocase
-    $w4 = "=expect://" nocase
-    $w5 = "=phar://" nocase
-    $w6 = "=zip://" nocase
   condition:
-    (action == "http_request" or app_proto == "http") and any of them
+    (action == "http_request" or app_proto == "http") and url contains "=" and
+    (url matches /=(https?|ftp)(:|%3a)(\/|%2f){2}[^ &]{1,200}(\.txt|\.sh|\.pl|\.py|\?|%3f)(&|$)/i or
+     url icontains "=php://" or url icontains "=php%3a%2f%2f" or url icontains "=data://" or
+     url icontains "=expect://" or url icontains "=phar://" or url icontains "=zip://")
 }
 
 rule web_command_injection {

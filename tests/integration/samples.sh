@@ -78,12 +78,14 @@ done
 check "at least 30 rules ($nrules)" test "$nrules" -ge 30
 
 echo "# the stock yara tool, every external defined"
-# defs SETTINGS: -d for every external, SETTINGS (name=value ...) overriding.
+# defs SETTINGS: -d for every external the rule file $f reads (yara takes
+# at most 32 -d), SETTINGS (name=value ...) overriding.
 defs() {
 	sed -n 's/^FIELD([A-Z_]*,[^,]*,[^,]*,[[:space:]]*"\([a-z_]*\)",[[:space:]]*\(YX_[A-Z]*\)).*/\1 \2/p' \
 	    core/event_fields.h >"$tmp/ext"
 	printf 'src_country YX_STR\ndest_country YX_STR\nsrc_internal YX_BOOL\nextraterritorial YX_BOOL\nhour YX_INT\ndest_internal YX_BOOL\ndest_extraterritorial YX_BOOL\noutbound_abroad YX_BOOL\n' >>"$tmp/ext"
 	while read -r x t; do
+		grep -qw "$x" "$f" || continue
 		v=
 		for s in "$@"; do [ "${s%%=*}" = "$x" ] && v=${s#*=}; done
 		case $t in
@@ -103,7 +105,7 @@ yara_cli() {
 : >"$tmp/empty"
 if command -v yara >/dev/null; then
 	for f in rules/*.yar; do
-		check "yara compiles $f" sh -c "yara $(defs | tr '\n' ' ') '$f' '$tmp/empty'"
+		check "yara compiles $f" sh -c "yara $(defs | tr '\n' ' ') -n '$f' '$tmp/empty'"
 	done
 	printf 'Failed password for root from 61.177.172.5 port 40001 ssh2' >"$tmp/ssh.line"
 	check "yara: bruteforce (ssh_password_guessing)" yara_cli rules/ssh.yar ssh_password_guessing "$tmp/ssh.line" \
