@@ -164,6 +164,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/backup.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/rules.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/samples.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/capture.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/parsers.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/rotation.sh

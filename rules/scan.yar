@@ -71,7 +71,7 @@ rule ssh_no_identification {
     threshold = 3 window = 600 group_by = "src_ip"
     false_positives = "a TCP health check of port 22 (give the checker's address to the internal ranges)"
   condition:
-    service == "sshd" and (action == "no_ident" or action == "bad_protocol" or action == "ident_error")
+    service == "sshd" and (action == "no_ident" or action == "bad_protocol")
 }
 
 rule tls_banner_grab {
