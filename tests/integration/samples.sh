@@ -119,7 +119,8 @@ if command -v yara >/dev/null; then
 	    event_kind=flow proto=tcp state=rejected dest_port=1000 src_ip=61.177.172.5
 	check "yara: policy (admin_port_from_abroad)" yara_cli rules/policy.yar admin_port_from_abroad "$tmp/empty" \
 	    event_kind=flow proto=tcp state=established dest_port=22 extraterritorial=true src_country=CN
-	check "yara: physical (usb_storage_after_hours)" yara_cli rules/physical.yar usb_storage_after_hours "$tmp/empty" \
+	sed -n 1p rules/samples/usb_storage_after_hours/match/night.syslog.log >"$tmp/kernel.line"
+	check "yara: physical (usb_storage_after_hours)" yara_cli rules/physical.yar usb_storage_after_hours "$tmp/kernel.line" \
 	    event_kind=log service=kernel action=media_attached hour=23
 else
 	not_ok "the yara command is missing (scripts/deps.sh installs it)"
