@@ -49,6 +49,7 @@ sample() {
 	if ! T --format matches --expect "$tmp/exp" "$tmp/rule.yar" -- "$in" >"$tmp/diff" 2>&1; then
 		echo "$f: $kind: differences"
 		grep '^[-+] ' "$tmp/diff" | head -10
+		grep -v '^[-+] ' "$tmp/diff" | tail -3
 		[ "$kind" = match ] && T --why-not "$r" "$tmp/rule.yar" -- "$in" 2>&1 |
 		    grep -A3 'did not match' | head -20
 		return 1
