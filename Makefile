@@ -166,6 +166,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/incidents.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/backup.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/rules.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/samples.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/capture.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/parsers.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/rotation.sh
@@ -216,6 +217,13 @@ $(B)/bench/parse_bench: $(call obj,bench/parse_bench.c $(PARSERS) core/event.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
 # make bench-parse: parse-only lines per second, one core, per parser.
+$(B)/bench/rules_bench: $(call obj,bench/rules_bench.c correlator/scan.c \
+	  $(PARSERS) core/event.c core/log.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lyara
+# make bench-rules: the pack's scan cost per event, and each rule alone
+bench-rules: $(B)/bench/rules_bench
+	@B=$(B) sh bench/rules.sh
 bench-parse: $(B)/bench/parse_bench
 	@uname -srm; grep -m1 'model name' /proc/cpuinfo || true
 	@echo "command: $(B)/bench/parse_bench $${BENCH_SECONDS:-1}  (make bench-parse)"

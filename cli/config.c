@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <pcap/pcap.h>
+#include <yara.h>
 
 #include "cmd.h"
 #include "conf.h"
@@ -148,6 +149,12 @@ check_rules(struct check *k, const struct conf *c)
 	struct stat		 st;
 	size_t			 i;
 
+	/* libyara's limits (strings per rule...) are set here. */
+	if (yr_initialize() != ERROR_SUCCESS) {
+		fprintf(stderr, "vigie: yr_initialize failed\n");
+		k->errors++;
+		return;
+	}
 	for (i = 0; i < c->nentries; i++) {
 		char *one[1];
 
@@ -178,6 +185,7 @@ check_rules(struct check *k, const struct conf *c)
 		    c->path : "?");
 		k->errors++;
 	}
+	yr_finalize();
 }
 
 /* Is HOST of "HOST:PORT" / "[V6]:PORT" a loopback address? */

@@ -231,6 +231,7 @@ check "and gives the days it keeps their longer expiry ($ttl s)" \
     test "$ttl" -gt $((10 * 86400 + 86400)) -a "$ttl" -le $((20 * 86400 + 86400))
 
 echo "# time zone: events around midnight in Europe/Paris, winter and summer"
+# (rules/ssh.yar alone: the hours count its detections, one per attempt)
 {
 	printf '2026-01-15T22:30:00Z web1 sshd[1]: Failed password for root from 61.177.172.5 port 1 ssh2\n'
 	printf '2026-01-15T23:10:00Z web1 sshd[2]: Failed password for root from 61.177.172.5 port 2 ssh2\n'
@@ -243,7 +244,7 @@ printf '[redis]\nprefix = tz:\n' >"$tmp/tz.conf"
 check "collector" "$BIN/vigie-collector" -c "$tmp/tz.conf" --redis "$R" --sensor tz \
     --state-dir "$tmp/state-tz" --log "$tmp/tz.log:sshd" --once
 check "correlator --timezone Europe/Paris" "$BIN/vigie-correlator" --allow-root -c "$tmp/tz.conf" \
-    --redis "$R" --rules rules --timezone Europe/Paris --drain
+    --redis "$R" --rules rules/ssh.yar --timezone Europe/Paris --drain
 # day_is DAY EVENTS HOURS: the day's events and its 24 hours as JSON.
 day_is() {
 	"$BIN/vigie" -c "$tmp/tz.conf" --redis "$R" report --day "$1" --format json |
