@@ -337,6 +337,28 @@ meta_int(const struct compile_ctx *cc, const YR_RULE *r, const YR_META *m,
 	return 0;
 }
 
+/*
+ * The meta keys a rule may have: the correlator's own, then the pack's
+ * documentation. Any other is a typo ("treshold") that would silently
+ * leave the default in force: an error.
+ */
+#define META_KNOWN	"severity, category, description, threshold, " \
+			"window, group_by, mitre, false_positives, " \
+			"reference, author, date, tuning"
+
+static int
+meta_known(const char *id)
+{
+	static const char *const known[] = { "mitre", "false_positives",
+	    "reference", "author", "date", "tuning", NULL };
+	size_t	 i;
+
+	for (i = 0; known[i] != NULL; i++)
+		if (strcmp(id, known[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 read_meta(const struct compile_ctx *cc, const YR_RULE *r, struct rulemeta *rm)
 {
@@ -385,7 +407,13 @@ read_meta(const struct compile_ctx *cc, const YR_RULE *r, struct rulemeta *rm)
 				errors++;
 			}
 		}
-		/* Other meta keys are the author's own: kept by YARA. */
+		else if (!meta_known(m->identifier)) {
+			fprintf(stderr, "%srule %s: unknown meta %s (known: "
+			    "%s)\n", meta_where(cc, r->identifier,
+			    m->identifier, where, sizeof(where)),
+			    r->identifier, m->identifier, META_KNOWN);
+			errors++;
+		}
 	}
 	return errors ? -1 : 0;
 }

@@ -110,4 +110,6 @@ check "it names the input" grep -q "$log:nosuch: unknown parser" "$tmp/u.err"
 check "a missing input: exit 2" test "$(status "$tmp/u.err" T rules -- "$tmp/none.log:sshd")" = 2
 check "a bad rule file: exit 2 with file:line" sh -c "printf 'rule x { condition: nosuch == 1 }\n' >'$tmp/bad.yar'; '$BIN/vigie' rules test '$tmp/bad.yar' -- $log:sshd 2>'$tmp/bad.err'; test \$? = 2 && grep -q '$tmp/bad.yar:1: error' '$tmp/bad.err'"
 
+check "an unknown meta key (a typo): exit 2 with file:line" sh -c "printf 'rule t {\n  meta:\n    treshold = 5\n  condition:\n    false\n}\n' >'$tmp/typo.yar'; '$BIN/vigie' rules check '$tmp/typo.yar' 2>'$tmp/typo.err'; test \$? = 2 && grep -q '$tmp/typo.yar:3: rule t: unknown meta treshold' '$tmp/typo.err'"
+
 done_tests
