@@ -290,7 +290,8 @@ fuzz-check: fuzz-build
 		printf '== fuzz_%s: %s s' $$t $(FUZZ_CHECK_SECONDS); \
 		mkdir -p $(B)/fuzz/corpus/$$t; \
 		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_CHECK_SECONDS) \
-		    -rss_limit_mb=2048 $(B)/fuzz/corpus/$$t \
+		    -rss_limit_mb=2048 -artifact_prefix=$(B)/fuzz/ \
+		    $(B)/fuzz/corpus/$$t \
 		    $$(ls -d tests/fuzz/corpus/$$t 2>/dev/null) \
 		    >$(B)/fuzz/$$t.log 2>&1 || { echo; tail -40 $(B)/fuzz/$$t.log; exit 1; }; \
 		grep -o 'exec/s: [0-9]*' $(B)/fuzz/$$t.log | tail -n 1 | sed 's/^/, /'; \

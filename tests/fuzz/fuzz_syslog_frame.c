@@ -49,19 +49,26 @@ hash(const char *p, size_t n)
 
 static struct smsg	 sm;
 
-/* Every message through the header parser: fields NUL-terminated. */
+/*
+ * Every message through the header parser: each field's len bytes are
+ * readable (ASan says so otherwise); a parser's values may point into
+ * the line, without a NUL, as the emitter copies them by length.
+ */
 static void
 judge(const char *m, size_t len, size_t max)
 {
 	struct event	 ev;
-	size_t		 i;
+	volatile unsigned char	 sum = 0;
+	size_t		 i, k;
 
 	fuzz_assert(len <= max);
 	syslog_msg_event(m, len, 1763899200, "192.0.2.1", &sm, &ev);
 	for (i = 0; i < EV_NFIELDS; i++)
-		if (ev.f[i].v != NULL && i != EV_LINE)
-			fuzz_assert(strlen(ev.f[i].v) >= ev.f[i].len);
-	fuzz_assert(strcmp(ev.f[EV_RELAY_IP].v, "192.0.2.1") == 0);
+		for (k = 0; ev.f[i].v != NULL && k < ev.f[i].len; k++)
+			sum ^= (unsigned char)ev.f[i].v[k];
+	(void)sum;
+	fuzz_assert(ev.f[EV_RELAY_IP].len == 9 &&
+	    memcmp(ev.f[EV_RELAY_IP].v, "192.0.2.1", 9) == 0);
 }
 
 static void
