@@ -111,7 +111,7 @@ collector() {
 	    2>>"$1/collector.log"
 }
 correlator_args() {
-	echo --redis "unix:$sock" --rules rules --geoip "$tmp/geo.mmdb" \
+	echo --redis "unix:$sock" --rules "${RULES:-rules}" --geoip "$tmp/geo.mmdb" \
 	    --home-countries FR --workers "$WORKERS"
 }
 

@@ -12,6 +12,7 @@
 # machine others used meanwhile, and a table for README.md's figures.
 # Fails unless every line was stored and counted exactly once.
 #   LINES=N sh bench/run.sh      WORKERS=N for the correlator
+#   RULES=PATH                   the rules (default rules/: the whole pack)
 #   FSYNC=always                 Redis's appendfsync (default everysec)
 set -eu
 
@@ -57,7 +58,7 @@ row() {
 	}'
 }
 
-echo "command: LINES=$LINES WORKERS=$WORKERS FSYNC=${FSYNC:-everysec} BIN=$BIN sh bench/run.sh  (make bench)"
+echo "command: LINES=$LINES WORKERS=$WORKERS FSYNC=${FSYNC:-everysec} RULES=${RULES:-rules} BIN=$BIN sh bench/run.sh  (make bench)"
 machine
 echo "input:   $n lines of auth.log ($size MiB, 7 days), generated in $gen_s s"
 echo "together (correlator serving --no-http, then collector --once; until every event is counted):"
