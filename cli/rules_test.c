@@ -70,7 +70,9 @@ struct rtest {
 	size_t			 nsm;
 	/* windows */
 	struct grp		*grps;
-	size_t			 ngrps;
+	size_t			 ngrps, capgrps;
+	uint32_t		*gidx;		/* hash of (rule, key): index + 1 */
+	size_t			 gcap;		/* slots, a power of two */
 	/* counts */
 	uint64_t		 events, matches, inputs, recognised;
 	uint64_t		*rule_matches;
@@ -227,27 +229,85 @@ read_cb(void *arg, const char *id, size_t len)
 
 /* ---- windows ---- */
 
+static uint64_t
+grp_hash(uint32_t rule, const char *key, size_t klen)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL ^ rule;
+
+	while (klen--)
+		h = (h ^ (unsigned char)*key++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Rebuilds the hash at twice the size. Returns 0 or -1. */
+static int
+grp_rehash(struct rtest *t)
+{
+	size_t		 cap = t->gcap ? 2 * t->gcap : 256, i, j;
+	uint32_t	*idx;
+
+	if ((idx = calloc(cap, sizeof(*idx))) == NULL)
+		return -1;
+	for (i = 0; i < t->ngrps; i++) {
+		j = grp_hash(t->grps[i].rule, t->grps[i].key,
+		    strlen(t->grps[i].key)) & (cap - 1);
+		while (idx[j] != 0)
+			j = (j + 1) & (cap - 1);
+		idx[j] = (uint32_t)i + 1;
+	}
+	free(t->gidx);
+	t->gidx = idx;
+	t->gcap = cap;
+	return 0;
+}
+
+/* The group of (rule, key), made when new: a hash, not a walk. */
 static struct grp *
 grp_get(struct rtest *t, uint32_t rule, const char *key, size_t klen)
 {
 	struct grp	*g;
-	size_t		 i;
+	size_t		 j;
 
-	for (i = 0; i < t->ngrps; i++)
-		if (t->grps[i].rule == rule &&
-		    strlen(t->grps[i].key) == klen &&
-		    !memcmp(t->grps[i].key, key, klen))
-			return &t->grps[i];
-	if ((g = realloc(t->grps, (t->ngrps + 1) * sizeof(*g))) == NULL)
+	if ((t->ngrps + 1) * 2 > t->gcap && grp_rehash(t) == -1)
 		return NULL;
-	t->grps = g;
+	j = grp_hash(rule, key, klen) & (t->gcap - 1);
+	for (; t->gidx[j] != 0; j = (j + 1) & (t->gcap - 1)) {
+		g = &t->grps[t->gidx[j] - 1];
+		if (g->rule == rule && strlen(g->key) == klen &&
+		    !memcmp(g->key, key, klen))
+			return g;
+	}
+	if (t->ngrps == t->capgrps) {
+		size_t nc = t->capgrps ? 2 * t->capgrps : 64;
+
+		if ((g = realloc(t->grps, nc * sizeof(*g))) == NULL)
+			return NULL;
+		t->grps = g;
+		t->capgrps = nc;
+	}
 	g = &t->grps[t->ngrps];
 	memset(g, 0, sizeof(*g));
 	g->rule = rule;
 	if ((g->key = strndup(key, klen)) == NULL)
 		return NULL;
-	t->ngrps++;
+	t->gidx[j] = (uint32_t)++t->ngrps;
 	return g;
+}
+
+/* The first of ts[0..n) (sorted) at or above v. */
+static size_t
+lower(const int64_t *ts, size_t n, int64_t v)
+{
+	size_t	 lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ts[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 enum inc { INC_NONE, INC_OPENS, INC_JOINS };
@@ -265,15 +325,20 @@ grp_add(struct rtest *t, struct grp *g, int64_t ts, const char *where,
 	if (Q < W)
 		Q = W;
 	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 16;
-		if ((g->ts = realloc(g->ts, g->cap * sizeof(*g->ts))) == NULL)
+		size_t	 nc = g->cap ? 2 * g->cap : 16;
+		int64_t	*nt;
+
+		if ((nt = realloc(g->ts, nc * sizeof(*nt))) == NULL)
 			return INC_NONE;
+		g->ts = nt;
+		g->cap = nc;
 	}
-	g->ts[g->n++] = ts;
-	*hits = 0;
-	for (i = 0; i < g->n; i++)
-		if (g->ts[i] <= ts && g->ts[i] >= ts - W)
-			(*hits)++;
+	/* Kept sorted: inputs come mostly in time order (an append). */
+	i = lower(g->ts, g->n, ts + 1);
+	memmove(g->ts + i + 1, g->ts + i, (g->n - i) * sizeof(*g->ts));
+	g->ts[i] = ts;
+	g->n++;
+	*hits = lower(g->ts, g->n, ts + 1) - lower(g->ts, g->n, ts - W);
 	if (g->open && ts - g->last <= Q) {
 		if (ts > g->last)
 			g->last = ts;
@@ -1084,6 +1149,7 @@ cmd_rules_test(struct conf *conf, int argc, char **argv)
 		free(t.grps[i].opened_at);
 	}
 	free(t.grps);
+	free(t.gidx);
 	for (i = 0; i < t.nseen; i++)
 		free(t.seen[i]);
 	free(t.seen);
