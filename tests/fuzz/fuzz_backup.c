@@ -14,6 +14,14 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+#define fuzz_assert(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
+		    #cond, __FILE__, __LINE__);				\
+		abort();						\
+	}								\
+} while (0)
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,16 +39,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = backup_r_open(&r, in, "fuzz.vbk");
 	if (rc == 0 && backup_w_open(&w, out, r.header) == -1)
 		abort();
+	if (rc == -1)
+		fuzz_assert(strstr(r.why, "fuzz.vbk: byte ") == r.why);
 	while (rc == 0 && (rc = backup_r_next(&r)) == 1)
 		if (backup_w_key(&w, r.name, r.namelen, r.expire_ms,
 		    r.payload, r.len) == -1)
 			abort();
+	if (rc == -1)
+		fuzz_assert(strstr(r.why, "fuzz.vbk: byte ") == r.why);
 	if (rc == 0) {
 		/* Whole: the same keys write the same file. */
 		if (backup_w_close(&w) == -1 || fflush(out) != 0)
 			abort();
-		if (len != size || memcmp(buf, data, size) != 0)
-			abort();
+		fuzz_assert(len == size && memcmp(buf, data, size) == 0);
 	}
 	backup_r_free(&r);
 	fclose(out);

@@ -16,6 +16,14 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+#define fuzz_assert(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
+		    #cond, __FILE__, __LINE__);				\
+		abort();						\
+	}								\
+} while (0)
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -30,8 +38,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (conf_init(&c) == -1)
 		abort();
-	if (conf_load(&c, path) == 0)
+	if (conf_load(&c, path) == 0) {
+		size_t i;
+
+		/* Whole: every key kept has its line, and no error counted. */
+		fuzz_assert(c.load_errors == 0);
+		for (i = 0; i < c.nentries; i++)
+			fuzz_assert(c.entries[i].where != NULL &&
+			    c.entries[i].value != NULL);
 		(void)conf_validate(&c);
+	} else
+		fuzz_assert(c.load_errors > 0);	/* a refusal says why */
 	conf_free(&c);
 	close(fd);
 	return 0;

@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,14 @@
 #include "../../correlator/scan.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define fuzz_assert(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
+		    #cond, __FILE__, __LINE__);				\
+		abort();						\
+	}								\
+} while (0)
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -31,8 +40,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (ruleset_load_text(&rs, text) == 0)
+	if (ruleset_load_text(&rs, text) == 0) {
+		size_t	 i;
+
+		/* Every rule accepted has meta the correlator can use. */
+		for (i = 0; i < rs.n; i++) {
+			fuzz_assert(rs.meta[i].threshold >= 1 &&
+			    rs.meta[i].threshold <= 1000000);
+			fuzz_assert(rs.meta[i].window >= 1 &&
+			    rs.meta[i].window <= 30 * 86400);
+			fuzz_assert(!strcmp(rs.meta[i].severity, "low") ||
+			    !strcmp(rs.meta[i].severity, "medium") ||
+			    !strcmp(rs.meta[i].severity, "high") ||
+			    !strcmp(rs.meta[i].severity, "critical"));
+		}
 		ruleset_free(&rs);
+	}
 	free(text);
 	return 0;
 }

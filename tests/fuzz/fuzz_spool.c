@@ -22,6 +22,14 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+#define fuzz_assert(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
+		    #cond, __FILE__, __LINE__);				\
+		abort();						\
+	}								\
+} while (0)
+
 static char	 dir[64];
 
 static void
@@ -137,7 +145,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (fclose(fp) != 0)
 		abort();
-	if (spool_open(&sp, dir, 1 << 30, 60) == 0)
+	if (spool_open(&sp, dir, 1 << 30, 60) == 0) {
+		size_t	 i;
+
+		/* What was read is an index the publisher can walk. */
+		fuzz_assert(sp.confirmed <= sp.sent && sp.sent <= sp.nframes);
+		for (i = 0; i < sp.nframes; i++)
+			fuzz_assert(sp.frames[i].seg < sp.nsegs);
+		for (i = 1; i < sp.nframes; i++)
+			fuzz_assert(streamid_cmp(sp.frames[i - 1].id,
+			    sp.frames[i].id) < 0);
 		spool_close(&sp);
+	}
 	return 0;
 }
