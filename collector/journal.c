@@ -247,5 +247,6 @@ journal_close(struct journal *jr)
 	free(jr->cur);
 	free(jr->prev);
 	free(jr->line);
+	parse_buf_free(&jr->pb);	/* the sshd carry table */
 	memset(jr, 0, sizeof(*jr));
 }

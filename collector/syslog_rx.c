@@ -460,5 +460,6 @@ syslog_rx_free(struct syslog_rx *rx)
 	free(rx->ls);
 	free(rx->dbuf);
 	free(rx->sm.line);
+	parse_buf_free(&rx->sm.pb);	/* the sshd carry table */
 	memset(rx, 0, sizeof(*rx));
 }
