@@ -923,6 +923,26 @@ static const char *const list_fields[] = { "rule", "category", "severity",
  * pairs[] holds the replies, names[] the field names as replies.
  * Returns 0, or -1 when the incident is not there (every value nil).
  */
+/*
+ * Appends incident id, read from hash h, to a list page, with the
+ * sensor and group_by the lists show. Returns 0 or -1 (logged).
+ */
+static int
+list_append(json_t *arr, const char *id, const redisReply *h)
+{
+	json_t	*o;
+
+	if ((o = incident_object(id, h)) == NULL ||
+	    set_str(o, "sensor", hget(h, "sensor")) == -1 ||
+	    set_str(o, "group_by", hget(h, "group_by")) == -1 ||
+	    json_array_append_new(arr, o) == -1) {
+		json_decref(o);
+		log_warnx("%s: out of memory", __func__);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 hmget_pairs(const redisReply *r, redisReply *names, redisReply **pairs,
     redisReply *view)
@@ -958,7 +978,6 @@ incidents_page(redisContext *c, const char *prefix, json_t *arr,
     size_t offset, size_t limit, size_t *total)
 {
 	struct pipe	 ids, p;
-	json_t		*o;
 	const redisReply *m;
 	const char	*member[INC_CHUNK], *argv[2 + NLIST];
 	size_t		 start = offset, i, k, nm, want, argl[2 + NLIST];
@@ -1013,15 +1032,8 @@ incidents_page(redisContext *c, const char *prefix, json_t *arr,
 		for (i = 0; i < nm; i++) {
 			if (hmget_pairs(p.r[i], names, pairs, &view) == -1)
 				continue;	/* expired */
-			if ((o = incident_object(member[i], &view)) == NULL ||
-			    set_str(o, "sensor", hget(&view, "sensor")) ==
-			    -1 || set_str(o, "group_by", hget(&view,
-			    "group_by")) == -1 ||
-			    json_array_append_new(arr, o) == -1) {
-				json_decref(o);
-				log_warnx("%s: out of memory", __func__);
+			if (list_append(arr, member[i], &view) == -1)
 				goto fail;
-			}
 		}
 		pipe_clear(&p);
 		pipe_clear(&ids);
@@ -1041,7 +1053,7 @@ report_incidents_find(redisContext *c, const char *prefix,
     size_t *total)
 {
 	struct pipe	 ids, p;
-	json_t		*arr, *o;
+	json_t		*arr;
 	const redisReply *m;
 	const char	*member[INC_CHUNK];
 	size_t		 start = 0, i, nm, matched = 0;
@@ -1084,15 +1096,8 @@ report_incidents_find(redisContext *c, const char *prefix,
 			if (matched++ < offset ||
 			    (limit > 0 && json_array_size(arr) >= limit))
 				continue;
-			if ((o = incident_object(member[i], p.r[i])) == NULL ||
-			    set_str(o, "sensor", hget(p.r[i], "sensor")) ==
-			    -1 || set_str(o, "group_by", hget(p.r[i],
-			    "group_by")) == -1 ||
-			    json_array_append_new(arr, o) == -1) {
-				json_decref(o);
-				log_warnx("%s: out of memory", __func__);
+			if (list_append(arr, member[i], p.r[i]) == -1)
 				goto fail;
-			}
 		}
 		pipe_clear(&p);
 		pipe_clear(&ids);
