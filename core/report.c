@@ -760,17 +760,101 @@ report_incidents(redisContext *c, const char *prefix, const char *status,
 	return NULL;
 }
 
+/* A hex number ending at a tab; its end after the tab, or NULL. */
+static const char *
+stored_hex(const char *p, const char *end, uint64_t *v)
+{
+	const char	*q = p;
+	int		 d;
+
+	for (*v = 0; q < end && *q != '\t'; q++) {
+		if (*q >= '0' && *q <= '9')
+			d = *q - '0';
+		else if (*q >= 'a' && *q <= 'f')
+			d = *q - 'a' + 10;
+		else
+			return NULL;
+		if (*v > (UINT64_MAX >> 4))
+			return NULL;
+		*v = *v << 4 | (uint64_t)d;
+	}
+	return q == p || q == end ? NULL : q + 1;
+}
+
 /*
- * One evidence entry or note: the stored JSON object, plus "time" from
- * "ts".
+ * A piece of evidence as the commit stored it (commit.lua): the head
+ * "<rule#>\t<ts>\t<glen>\t<group>", the member
+ * "<day>\t<src>\t<cc>\t<sensor>\t<event>\n", then the event's other
+ * fields in JSON. Gives one object in the event's order: id, kind, ts,
+ * sensor, src_ip, the rest. NULL when s is not that.
+ */
+static json_t *
+stored_evidence(const char *s, size_t len)
+{
+	const char	*p = s, *end = s + len, *m[5], *nl;
+	json_t		*body, *o, *val;
+	const char	*key;
+	uint64_t	 rule, ts, glen;
+	size_t		 mlen[5];
+	int		 i, rc = 0;
+
+	if ((p = stored_hex(p, end, &rule)) == NULL ||
+	    (p = stored_hex(p, end, &ts)) == NULL ||
+	    (p = stored_hex(p, end, &glen)) == NULL ||
+	    glen > (uint64_t)(end - p) || ts > INT64_MAX)
+		return NULL;
+	p += glen;
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		return NULL;
+	for (i = 0; i < 5; i++) {
+		const char *t = i < 4 ? memchr(p, '\t', (size_t)(nl - p)) : nl;
+
+		if (t == NULL)
+			return NULL;
+		m[i] = p;
+		mlen[i] = (size_t)(t - p);
+		p = t + 1;
+	}
+	body = json_loadb(nl + 1, (size_t)(end - nl - 1),
+	    JSON_REJECT_DUPLICATES, NULL);
+	if (body == NULL || !json_is_object(body) ||
+	    (o = json_object()) == NULL) {
+		json_decref(body);
+		return NULL;
+	}
+	rc |= set_new(o, "id", report_jstring(m[4], mlen[4]));
+	if ((val = json_object_get(body, "kind")) != NULL)
+		rc |= json_object_set(o, "kind", val);
+	rc |= set_new(o, "ts", json_integer((json_int_t)ts));
+	rc |= set_new(o, "sensor", report_jstring(m[3], mlen[3]));
+	if (mlen[1] > 0)
+		rc |= set_new(o, "src_ip", report_jstring(m[1], mlen[1]));
+	json_object_foreach(body, key, val)
+		if (json_object_get(o, key) == NULL)
+			rc |= json_object_set(o, key, val);
+	json_decref(body);
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * One evidence entry or note: the stored JSON object (a note, evidence
+ * stored before the commit's one-argument layout) or the evidence read
+ * back whole, plus "time" from "ts".
  */
 static json_t *
 stored_object(const redisReply *r)
 {
-	json_t		*e, *ts;
+	json_t		*e = NULL, *ts;
 	char		 buf[REPORT_TIME_LEN];
 
-	e = json_loadb(r->str, r->len, JSON_REJECT_DUPLICATES, NULL);
+	if (r->len > 0 && r->str[0] != '{')
+		e = stored_evidence(r->str, r->len);
+	if (e == NULL)
+		e = json_loadb(r->str, r->len, JSON_REJECT_DUPLICATES, NULL);
 	if (e == NULL || !json_is_object(e)) {
 		json_decref(e);
 		/* Keep what is there, as text, rather than hide it. */

@@ -10,7 +10,7 @@
 -- Loaded by the correlator with FUNCTION LOAD REPLACE; the function name
 -- carries the version of the argument layout.
 --
--- FCALL vigie_commit_v3 1 <stream> <group> <prefix> <retention_s>
+-- FCALL vigie_commit_v4 1 <stream> <group> <prefix> <retention_s>
 --       <quiet_us> <evidence_keep> <det_maxlen> <dead_maxlen> <nrules>
 --   then nrules rules, numbered from 1 in this call:
 --       name category severity threshold window_s group_by by_source
@@ -20,17 +20,22 @@
 --       <id> F <nevents> <ngroups> <ndet>
 --           then ngroups key groups:  op key n, and n field value pairs
 --                                     (for op P: n members)
---           then ndet detections, three arguments each:
---               "<rule#>\t<ts>\t<group>"  read for every detection
---               "<day>\t<src_ip>\t<country>\t<sensor>\t<event>"
---                                     read when needed (it is also the
---                                     detection's member in win:)
---               evidence
---           (ts: µs since the epoch in hex, which Lua reads without
---           strtod's slow path for 16 digits; event: the event's id in
---           its stream; group "": the event lacks the rule's group_by
---           key. Three arguments, not nine: each costs Redis more than
---           the match that splits them.)
+--           then ndet detections, one argument each:
+--               "<rule#>\t<ts>\t<glen>\t<group>"      read for each
+--               "<day>\t<src_ip>\t<country>\t<sensor>\t<event>\n"
+--                                     read when needed (the detection's
+--                                     member in win: and winev:)
+--               the event's other fields (a JSON object without id,
+--               ts, sensor and src_ip, which the two lines carry)
+--           (rule#, ts and glen in hex, which Lua reads with strtoul,
+--           not strtod; ts: µs since the epoch; glen: the group's length
+--           in bytes, so a group may hold any byte; event: the event's id
+--           in its stream; group "": the event lacks the rule's group_by
+--           key.) The argument is stored whole as the detection's
+--           evidence (winev:, inc:<id>:ev); core/report.c reads it back
+--           into one JSON object. One argument, not three, and nothing
+--           said twice: Lua hashes every byte of every string it is
+--           given, and most detections need only the head.
 --       <id> D <reason> <frame bytes>       (a frame that was not decoded)
 -- Key groups, keys relative to the prefix, one per key and op in a frame:
 --   H  HINCRBY key field delta      (pairs: field delta)
@@ -42,7 +47,7 @@
 --   X  XADD key MAXLEN ~ det_maxlen * field value ...   (pairs)
 -- Keys under day: and det: expire after retention_s.
 -- by_source is 1 when the group is the source address: the incident then
--- records src_ip and country. A detection's evidence is a JSON object.
+-- records src_ip and country.
 -- Incident changes (opened, escalated at ten times the threshold, closed
 -- by the quiet period or merged) go to <prefix>alerts in the same step.
 -- A D frame goes to <prefix>dead (MAXLEN ~ dead_maxlen) with fields
@@ -108,7 +113,7 @@ local function check_groups(args, i, ng)
 		local op, c = args[i], tonumber(args[i + 2])
 		if not c or type(op) ~= 'string' or #op ~= 1 or
 		    not string.find('HZSMPX', op, 1, true) then
-			error('vigie_commit_v3: bad key group at ' .. i)
+			error('vigie_commit_v4: bad key group at ' .. i)
 		end
 		i = i + 3 + (op == 'P' and c or 2 * c)
 	end
@@ -118,25 +123,25 @@ end
 local function commit_check(args, i, nrules)
 	local n = #args
 	local nonce = tonumber(args[i])
-	if not nonce then error('vigie_commit_v3: bad once count at ' .. i) end
+	if not nonce then error('vigie_commit_v4: bad once count at ' .. i) end
 	i = check_groups(args, i + 1, nonce)
 	while i <= n do
 		local kind = args[i + 1]
 		if kind == 'F' then
 			local ng, nd = tonumber(args[i + 3]), tonumber(args[i + 4])
 			if not tonumber(args[i + 2]) or not ng or not nd then
-				error('vigie_commit_v3: bad frame header at ' .. i)
+				error('vigie_commit_v4: bad frame header at ' .. i)
 			end
 			i = check_groups(args, i + 5, ng)
 			-- Detections are read with fallbacks, never an error.
-			i = i + 3 * nd
+			i = i + nd
 		elseif kind == 'D' then
 			i = i + 4
 		else
-			error('vigie_commit_v3: bad frame kind at ' .. i)
+			error('vigie_commit_v4: bad frame kind at ' .. i)
 		end
 	end
-	if i ~= n + 1 then error('vigie_commit_v3: truncated arguments') end
+	if i ~= n + 1 then error('vigie_commit_v4: truncated arguments') end
 end
 
 local function commit(keys, args)
@@ -405,13 +410,17 @@ local function commit(keys, args)
 	end
 
 	-- One detection: the windows and incidents of its rule and group.
-	local function detection(head, tail, evidence)
-		local rn, ts, gval = string.match(head, '^(%d+)\t(%x+)\t(.*)$')
-		local r = rn and rules[tonumber(rn)]
-		if r == nil then
+	local function detection(evidence)
+		local rn, ts, gl, gp = string.match(evidence,
+		    '^(%x+)\t(%x+)\t(%x+)\t()')
+		local r = rn and rules[tonumber(rn, 16)]
+		local ge = r and gp + tonumber(gl, 16)
+		local nl = ge and string.find(evidence, '\n', ge, true)
+		if nl == nil then
 			add(hincr, stats, 'bad_detections', 1)
 			return
 		end
+		local gval = string.sub(evidence, gp, ge - 1)
 		if gval == '' then
 			add(hincr, stats, r.name .. ':no_group', 1)
 			return
@@ -435,7 +444,8 @@ local function commit(keys, args)
 			-- first `threshold` detections (and any that come later
 			-- but lie before them): keep those in the window zset.
 			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
-				redis.call('ZADD', g.zk, num(t), tail)
+				redis.call('ZADD', g.zk, num(t),
+				    string.sub(evidence, ge, nl - 1))
 				g.zadded = true
 				I.zn = I.zn + 1
 				if t > I.zl then I.zl = t end
@@ -457,7 +467,8 @@ local function commit(keys, args)
 				if redis.call('ZCOUNT', g.zk, num(lo), '(' .. num(I.f)) > 0 then
 					local s, m = qualify(g, t, W, I.f)
 					if s then
-						walk(g, new_incident(g, s, m, tail),
+						walk(g, new_incident(g, s, m,
+						    string.sub(evidence, ge, nl - 1)),
 						    s - 1, Q, nil)
 					end
 				else
@@ -469,7 +480,7 @@ local function commit(keys, args)
 		-- The member carries the day (an incident's first day comes from
 		-- it), the sensor and the event's id; the evidence waits in
 		-- winev until an incident takes the detection.
-		local member = tail
+		local member = string.sub(evidence, ge, nl - 1)
 		redis.call('ZADD', g.zk, num(t), member)
 		redis.call('HSET', g.ek, member, evidence)
 		g.zgen = g.zgen + 1
@@ -477,7 +488,7 @@ local function commit(keys, args)
 		local s, m = qualify(g, t, W, math.huge)
 		if s == nil then return end
 		local evs = {}
-		local N = walk(g, new_incident(g, s, m, tail), s - 1, Q, evs)
+		local N = walk(g, new_incident(g, s, m, member), s - 1, Q, evs)
 		if #evs > 0 then
 			local got = redis.call('HMGET', g.ek,
 			    unpack(evs, math.max(1, #evs - evkeep + 1)))
@@ -664,13 +675,13 @@ local function commit(keys, args)
 					local op, n = args[i], tonumber(args[i + 2])
 					i = i + 3 + (op == 'P' and n or 2 * n)
 				end
-				i = i + 3 * nd
+				i = i + nd
 			else
 				counted = counted + nev
 				groups(ng)
 				for _ = 1, nd do
-					detection(args[i], args[i + 1], args[i + 2])
-					i = i + 3
+					detection(args[i])
+					i = i + 1
 				end
 			end
 		end
@@ -728,5 +739,5 @@ local function sweep(keys, args)
 	return #ids
 end
 
-redis.register_function('vigie_commit_v3', commit)
+redis.register_function('vigie_commit_v4', commit)
 redis.register_function('vigie_sweep_v1', sweep)

@@ -166,9 +166,8 @@ evidence_text(json_t *o, const char *key, const char *s, size_t len,
 	return json_object_set_new(o, key, json_string(buf));
 }
 
-char *
-detect_evidence(const struct event *ev, const struct verdict *v,
-    const char *id)
+static char *
+evidence(const struct event *ev, const struct verdict *v, const char *id)
 {
 	enum ev_field	 data = detect_data_field(ev);
 	json_t		*o;
@@ -177,11 +176,15 @@ detect_evidence(const struct event *ev, const struct verdict *v,
 
 	if ((o = json_object()) == NULL)
 		return NULL;
-	rc |= json_object_set_new(o, "id", json_string(id));
+	if (id != NULL)
+		rc |= json_object_set_new(o, "id", json_string(id));
 	for (f = 0; f < EV_NFIELDS && rc == 0; f++) {
 		const struct evval *val = &ev->f[f];
 		const char	*name = ev_fields[f].name;
 
+		if (id == NULL && (f == EV_TS || f == EV_SENSOR ||
+		    f == EV_SRC_IP))
+			continue;
 		if (f == EV_TS)
 			rc |= json_object_set_new(o, name,
 			    json_integer(v->ts));
@@ -208,4 +211,17 @@ detect_evidence(const struct event *ev, const struct verdict *v,
 		s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
+}
+
+char *
+detect_evidence(const struct event *ev, const struct verdict *v,
+    const char *id)
+{
+	return evidence(ev, v, id);
+}
+
+char *
+detect_evidence_bare(const struct event *ev, const struct verdict *v)
+{
+	return evidence(ev, v, NULL);
 }

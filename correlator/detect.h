@@ -74,5 +74,11 @@ enum ev_field detect_data_field(const struct event *ev);
  */
 char	*detect_evidence(const struct event *ev, const struct verdict *v,
 	    const char *id);
+/*
+ * The same without what the commit's detection argument carries apart
+ * (id, ts, sensor, src_ip: record.c, commit.lua); report.c puts them
+ * back, in their places, when it reads the evidence.
+ */
+char	*detect_evidence_bare(const struct event *ev, const struct verdict *v);
 
 #endif

@@ -57,6 +57,27 @@ fargs_add2(struct fargs *a, const char *s, size_t len, const char *s2,
 }
 
 void
+fargs_extend(struct fargs *a, const char *s, size_t len)
+{
+	if (a->n == 0)
+		fatalx("%s: no argument to extend", __func__);
+	if (a->used + len > a->size) {
+		size_t	 nsize = a->size;
+
+		while (a->used + len > nsize)
+			nsize *= 2;
+		if ((a->arena = realloc(a->arena, nsize)) == NULL)
+			fatalx("%s: out of memory", __func__);
+		a->size = nsize;
+	}
+	/* The last argument ends the arena: its NUL moves on. */
+	memcpy(a->arena + a->used - 1, s, len);
+	a->len[a->n - 1] += len;
+	a->used += len;
+	a->arena[a->used - 1] = '\0';
+}
+
+void
 fargs_add(struct fargs *a, const char *s)
 {
 	fargs_addn(a, s ? s : "", s ? strlen(s) : 0);

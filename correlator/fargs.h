@@ -24,6 +24,8 @@ void	fargs_addn(struct fargs *a, const char *s, size_t len);
 /* Appends one argument made of s then s2 (binary-safe). */
 void	fargs_add2(struct fargs *a, const char *s, size_t len, const char *s2,
 	    size_t len2);
+/* Appends len bytes to the last argument (binary-safe). */
+void	fargs_extend(struct fargs *a, const char *s, size_t len);
 /* Appends a string; NULL is the empty string. */
 void	fargs_add(struct fargs *a, const char *s);
 void	fargs_addf(struct fargs *a, const char *fmt, ...)

@@ -248,7 +248,7 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 	d->events++;
 	if (v->nhits == 0)
 		return;
-	if ((evj = detect_evidence(ev, v, evid)) == NULL)
+	if ((evj = detect_evidence_bare(ev, v)) == NULL)
 		fatalx("%s: out of memory", __func__);
 	snprintf(hour, sizeof(hour), "%d", v->hour);
 	for (h = 0; h < v->nhits; h++) {
@@ -282,19 +282,21 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 		g = detect_group(m, ev, v, &glen);
 		frame_det_json(d, m, index, ev, v, g, glen, own_sensor);
 		/*
-		 * Three arguments (commit.lua): "<rule#>\t<ts>\t<group>",
-		 * "<day>\t<src>\t<cc>\t<sensor>\t<event>", the evidence.
+		 * One argument (commit.lua), stored whole as the evidence:
+		 * "<rule#>\t<ts>\t<glen>\t<group>" (hex numbers), then
+		 * "<day>\t<src>\t<cc>\t<sensor>\t<event>\n", then the
+		 * event's other fields in JSON.
 		 */
-		n = snprintf(head, sizeof(head), "%d\t%" PRIx64 "\t",
-		    rule_slot(rec, v->hits[h]),
-		    (uint64_t)(v->ts > 0 ? v->ts : 0));
+		n = snprintf(head, sizeof(head), "%x\t%" PRIx64 "\t%zx\t",
+		    (unsigned int)rule_slot(rec, v->hits[h]),
+		    (uint64_t)(v->ts > 0 ? v->ts : 0), glen);
 		fargs_add2(&rec->dets, head, (size_t)n, g, glen);
-		n = snprintf(tail, sizeof(tail), "%s\t%s\t%s\t%.*s\t%s",
+		n = snprintf(tail, sizeof(tail), "%s\t%s\t%s\t%.*s\t%s\n",
 		    v->day, v->src, v->cc, (int)sensor->len, sensor->v, evid);
 		if (n < 0 || (size_t)n >= sizeof(tail))
 			fatalx("%s: detection too long", __func__);
-		fargs_addn(&rec->dets, tail, (size_t)n);
-		fargs_add(&rec->dets, evj);
+		fargs_extend(&rec->dets, tail, (size_t)n);
+		fargs_extend(&rec->dets, evj, strlen(evj));
 		rec->ndets++;
 	}
 	rec->detections += (uint64_t)v->nhits;

@@ -15,7 +15,7 @@
 #include "fargs.h"
 #include "tally.h"
 
-#define COMMIT_FUNCTION		"vigie_commit_v3"
+#define COMMIT_FUNCTION		"vigie_commit_v4"
 #define COMMIT_DET_MAXLEN	"1000"	/* det:<d>: one entry per frame */
 #define COMMIT_DEAD_MAXLEN	"10000"
 

@@ -83,7 +83,9 @@ stream_ids 'vigie:ev:{web1}' >"$tmp/ids"
 check "explicit frame ids are strictly increasing" sh -c \
     "sort -t- -k1,1n -k2,2n -u -c '$tmp/ids' && test \$(wc -l <'$tmp/ids') = $frames"
 check "evidence of incident 1 holds the lines that fired it" sh -c \
-    "redis-cli -s '$sock' --raw LRANGE vigie:inc:1:ev 0 -1 | jq -r .line | grep -c 'Failed password' | grep -qx 6"
+    "'$BIN/vigie' --redis '$R' incidents show 1 --format json | jq -r '.evidence[].line' | grep -c 'Failed password' | grep -qx 6"
+check "each piece of evidence is whole again: id, ts, sensor, source" sh -c \
+    "'$BIN/vigie' --redis '$R' incidents show 1 --format json | jq -e '[.evidence[] | (.id | test(\"^[0-9]+-[0-9]+/[0-9]+$\")) and .ts > 0 and .sensor == \"web1\" and .src_ip != null and .kind == \"log\" and (keys_unsorted[0:5] == [\"id\",\"kind\",\"ts\",\"sensor\",\"src_ip\"])] | length == 6 and all'"
 
 # Incident 1 went quiet for over 24 h of event time before the Nov 21
 # burst: the commit closed it, and the burst opened a new window (3 of
@@ -111,13 +113,13 @@ check "day 2026-11-22 has 2 events" test "$(rcli HGET vigie:day:2026-11-22:total
 echo "# an acknowledged frame given to the commit function again counts nothing"
 id=$(head -1 "$tmp/ids")
 before=$(rcli HGET vigie:day:2026-11-20:totals events)
-check "commit refuses an acknowledged frame" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
+check "commit refuses an acknowledged frame" test "$(rcli FCALL vigie_commit_v4 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     "$id" F 7 1 0 H day:2026-11-20:totals 1 events 7 | tr '\n' ' ')" = "0 7 0 "
 check "counters unchanged" test "$(rcli HGET vigie:day:2026-11-20:totals events)" = "$before"
-check "nor dead-letters it" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
+check "nor dead-letters it" test "$(rcli FCALL vigie_commit_v4 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     "$id" D "not a frame" xyz | tr '\n' ' ')" = "0 0 0 "
 check "a bad argument layout is refused before any write" sh -c \
-    "redis-cli -s '$sock' FCALL vigie_commit_v3 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
+    "redis-cli -s '$sock' FCALL vigie_commit_v4 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     '$id' F 7 1 0 H day:2026-11-20:totals 2 events 7 | grep -q 'truncated arguments' &&
     test \"\$(redis-cli -s '$sock' HGET vigie:day:2026-11-20:totals events)\" = '$before'"
 
@@ -278,7 +280,7 @@ check "and counted by the worker" grep -q '4 undecodable frames dead-lettered' "
 "$BIN/vigie" --redis "$R" report --day 2026-12-01 --format json >"$tmp/report-2026-12-01.json"
 check "the day's figures are those of the good frames" same_json "report 2026-12-01" \
     "$tmp/report-2026-12-01.json" tests/fixtures/expected/report-2026-12-01.json
-check "a frame given again is dead-lettered once" test "$(rcli FCALL vigie_commit_v3 1 'vigie:ev:{t4}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
+check "a frame given again is dead-lettered once" test "$(rcli FCALL vigie_commit_v4 1 'vigie:ev:{t4}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     "$base-2" D "not a frame" XYZ | tr '\n' ' ')" = "0 0 0 "
 check "vigie:dead unchanged" test "$(rcli XLEN vigie:dead)" = 4
 rc=0; events t4 || rc=$?
