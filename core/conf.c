@@ -129,7 +129,7 @@ conf_init(struct conf *c)
 	c->retention_days = 90;
 	c->confirm_shrink = -1;
 	c->claim_idle_ms = 60000;
-	c->read_count = 16;
+	c->read_count = 64;
 	c->block_ms = 1000;
 	c->stream_keep = 400;		/* frames: about 100,000 events */
 	c->incident_quiet = 86400;

@@ -782,11 +782,10 @@ stored_hex(const char *p, const char *end, uint64_t *v)
 }
 
 /*
- * A piece of evidence as the commit stored it (commit.lua): the head
- * "<rule#>\t<ts>\t<glen>\t<group>", the member
- * "<day>\t<src>\t<cc>\t<sensor>\t<event>\n", then the event's other
- * fields in JSON. Gives one object in the event's order: id, kind, ts,
- * sensor, src_ip, the rest. NULL when s is not that.
+ * A piece of evidence as the commit stored it (commit.lua): the line
+ * "<ts>\t<day>\t<src>\t<cc>\t<sensor>\t<event>\n", then the event's
+ * other fields in JSON. Gives one object in the event's order: id, kind,
+ * ts, sensor, src_ip, the rest. NULL when s is not that.
  */
 static json_t *
 stored_evidence(const char *s, size_t len)
@@ -794,17 +793,12 @@ stored_evidence(const char *s, size_t len)
 	const char	*p = s, *end = s + len, *m[5], *nl;
 	json_t		*body, *o, *val;
 	const char	*key;
-	uint64_t	 rule, ts, glen;
+	uint64_t	 ts;
 	size_t		 mlen[5];
 	int		 i, rc = 0;
 
-	if ((p = stored_hex(p, end, &rule)) == NULL ||
-	    (p = stored_hex(p, end, &ts)) == NULL ||
-	    (p = stored_hex(p, end, &glen)) == NULL ||
-	    glen > (uint64_t)(end - p) || ts > INT64_MAX)
-		return NULL;
-	p += glen;
-	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+	if ((p = stored_hex(p, end, &ts)) == NULL || ts > INT64_MAX ||
+	    (nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 		return NULL;
 	for (i = 0; i < 5; i++) {
 		const char *t = i < 4 ? memchr(p, '\t', (size_t)(nl - p)) : nl;

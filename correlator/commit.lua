@@ -17,25 +17,27 @@
 --   then <nonce> key groups written whatever the frames' XACKs (their
 --   ops are idempotent: S, M, P), summed over the call,
 --   then per frame, one of:
---       <id> F <nevents> <ngroups> <ndet>
+--       <id> F <nevents> <ngroups> <nblocks> <ndet>
 --           then ngroups key groups:  op key n, and n field value pairs
 --                                     (for op P: n members)
---           then ndet detections, one argument each:
---               "<rule#>\t<ts>\t<glen>\t<group>"      read for each
---               "<day>\t<src_ip>\t<country>\t<sensor>\t<event>\n"
---                                     read when needed (the detection's
---                                     member in win: and winev:)
---               the event's other fields (a JSON object without id,
---               ts, sensor and src_ip, which the two lines carry)
---           (rule#, ts and glen in hex, which Lua reads with strtoul,
---           not strtod; ts: µs since the epoch; glen: the group's length
---           in bytes, so a group may hold any byte; event: the event's id
---           in its stream; group "": the event lacks the rule's group_by
---           key.) The argument is stored whole as the detection's
---           evidence (winev:, inc:<id>:ev); core/report.c reads it back
---           into one JSON object. One argument, not three, and nothing
---           said twice: Lua hashes every byte of every string it is
---           given, and most detections need only the head.
+--           then nblocks blocks of detections, one per rule and group:
+--               "<rule#>\t<n>\t<group>"   (hex numbers; the group is
+--                                     the rest, so it may hold any byte)
+--               then n detections, one argument each, in the order
+--               their events came:
+--               "<ts>\t<day>\t<src_ip>\t<country>\t<sensor>\t<event>\n"
+--               then the event's other fields (a JSON object without
+--               id, ts, sensor and src_ip, which the first line carries)
+--           (ts: µs since the epoch in 16 hex digits, read with strtoul,
+--           not strtod; event: the event's id in its stream; group "":
+--           the event lacks the rule's group_by key. ndet: the blocks'
+--           detections in all.) What follows ts up to the newline is the
+--           detection's member in win: and winev:, cut out only where it
+--           is needed; the argument is stored whole as the detection's
+--           evidence (winev:, inc:<id>:ev), and core/report.c reads it
+--           back into one JSON object. A rule and a group are read once
+--           a block, and nothing is said twice: Lua hashes every byte of
+--           every string it is given or makes.
 --       <id> D <reason> <frame bytes>       (a frame that was not decoded)
 -- Key groups, keys relative to the prefix, one per key and op in a frame:
 --   H  HINCRBY key field delta      (pairs: field delta)
@@ -128,13 +130,27 @@ local function commit_check(args, i, nrules)
 	while i <= n do
 		local kind = args[i + 1]
 		if kind == 'F' then
-			local ng, nd = tonumber(args[i + 3]), tonumber(args[i + 4])
-			if not tonumber(args[i + 2]) or not ng or not nd then
+			local ng, nb = tonumber(args[i + 3]), tonumber(args[i + 4])
+			local nd = tonumber(args[i + 5])
+			if not tonumber(args[i + 2]) or not ng or not nb or not nd then
 				error('vigie_commit_v4: bad frame header at ' .. i)
 			end
-			i = check_groups(args, i + 5, ng)
-			-- Detections are read with fallbacks, never an error.
-			i = i + nd
+			i = check_groups(args, i + 6, ng)
+			-- A block's count is layout; its detections are read with
+			-- fallbacks, never an error.
+			for _ = 1, nb do
+				local n = type(args[i]) == 'string' and
+				    string.match(args[i], '^%x+\t(%x+)\t')
+				n = n and tonumber(n, 16)
+				if not n then
+					error('vigie_commit_v4: bad detection block at ' .. i)
+				end
+				nd = nd - n
+				i = i + 1 + n
+			end
+			if nd ~= 0 then
+				error('vigie_commit_v4: detections do not add up at ' .. i)
+			end
 		elseif kind == 'D' then
 			i = i + 4
 		else
@@ -409,23 +425,20 @@ local function commit(keys, args)
 		return nil
 	end
 
-	-- One detection: the windows and incidents of its rule and group.
-	local function detection(evidence)
-		local rn, ts, gl, gp = string.match(evidence,
-		    '^(%x+)\t(%x+)\t(%x+)\t()')
-		local r = rn and rules[tonumber(rn, 16)]
-		local ge = r and gp + tonumber(gl, 16)
-		local nl = ge and string.find(evidence, '\n', ge, true)
-		if nl == nil then
+	-- A detection's member: what follows its time up to the newline.
+	local function member_of(evidence)
+		local nl = string.find(evidence, '\n', 18, true)
+		return string.sub(evidence, 18, (nl or 0) - 1)
+	end
+
+	-- One detection of rule r and group gval: the windows and incidents.
+	local function detection(r, gval, evidence)
+		local t = string.byte(evidence, 17) == 9 and
+		    tonumber(string.sub(evidence, 1, 16), 16)
+		if not t then
 			add(hincr, stats, 'bad_detections', 1)
 			return
 		end
-		local gval = string.sub(evidence, gp, ge - 1)
-		if gval == '' then
-			add(hincr, stats, r.name .. ':no_group', 1)
-			return
-		end
-		local t = tonumber(ts, 16)
 		local W = r.window * 1000000
 		local Q = quiet_us > W and quiet_us or W
 		local g = grp_get(r, gval, t - Q - W)
@@ -444,8 +457,7 @@ local function commit(keys, args)
 			-- first `threshold` detections (and any that come later
 			-- but lie before them): keep those in the window zset.
 			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
-				redis.call('ZADD', g.zk, num(t),
-				    string.sub(evidence, ge, nl - 1))
+				redis.call('ZADD', g.zk, num(t), member_of(evidence))
 				g.zadded = true
 				I.zn = I.zn + 1
 				if t > I.zl then I.zl = t end
@@ -468,7 +480,7 @@ local function commit(keys, args)
 					local s, m = qualify(g, t, W, I.f)
 					if s then
 						walk(g, new_incident(g, s, m,
-						    string.sub(evidence, ge, nl - 1)),
+						    member_of(evidence)),
 						    s - 1, Q, nil)
 					end
 				else
@@ -480,7 +492,7 @@ local function commit(keys, args)
 		-- The member carries the day (an incident's first day comes from
 		-- it), the sensor and the event's id; the evidence waits in
 		-- winev until an incident takes the detection.
-		local member = string.sub(evidence, ge, nl - 1)
+		local member = member_of(evidence)
 		redis.call('ZADD', g.zk, num(t), member)
 		redis.call('HSET', g.ek, member, evidence)
 		g.zgen = g.zgen + 1
@@ -667,21 +679,35 @@ local function commit(keys, args)
 			i = i + 4
 		else
 			local nev, ng = tonumber(args[i + 2]), tonumber(args[i + 3])
-			local nd = tonumber(args[i + 4])
-			i = i + 5
+			local nb, nd = tonumber(args[i + 4]), tonumber(args[i + 5])
+			i = i + 6
 			if not acked then
 				skipped = skipped + nev
 				for _ = 1, ng do
 					local op, n = args[i], tonumber(args[i + 2])
 					i = i + 3 + (op == 'P' and n or 2 * n)
 				end
-				i = i + nd
+				i = i + nb + nd
 			else
 				counted = counted + nev
 				groups(ng)
-				for _ = 1, nd do
-					detection(args[i])
+				for _ = 1, nb do
+					local rn, n, gp = string.match(args[i],
+					    '^(%x+)\t(%x+)\t()')
+					local r = rules[tonumber(rn, 16)]
+					local gval = string.sub(args[i], gp)
+					n = tonumber(n, 16)
 					i = i + 1
+					if r == nil then
+						add(hincr, stats, 'bad_detections', n)
+					elseif gval == '' then
+						add(hincr, stats, r.name .. ':no_group', n)
+					else
+						for k = i, i + n - 1 do
+							detection(r, gval, args[k])
+						end
+					end
+					i = i + n
 				end
 			end
 		end

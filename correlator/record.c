@@ -50,6 +50,9 @@ record_free(struct recorder *rec)
 		free(rec->days[i].dets.s);
 	fargs_free(&rec->body);
 	fargs_free(&rec->dets);
+	fargs_free(&rec->fdet);
+	free(rec->dslot);
+	free(rec->dord);
 	tally_free(&rec->tally);
 	tally_free(&rec->once);
 	free(rec->days);
@@ -240,7 +243,7 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 	struct frameday		*d;
 	const struct evval	*sensor = &ev->f[EV_SENSOR];
 	const char		*g;
-	char			*evj, f[512], hour[4], head[64], tail[512];
+	char			*evj, f[512], hour[4], tail[512];
 	size_t			 glen, srclen = strlen(v->src), cclen = strlen(v->cc);
 	int			 h, n;
 
@@ -282,25 +285,128 @@ frame_event(struct recorder *rec, const char *evid, uint32_t index,
 		g = detect_group(m, ev, v, &glen);
 		frame_det_json(d, m, index, ev, v, g, glen, own_sensor);
 		/*
-		 * One argument (commit.lua), stored whole as the evidence:
-		 * "<rule#>\t<ts>\t<glen>\t<group>" (hex numbers), then
-		 * "<day>\t<src>\t<cc>\t<sensor>\t<event>\n", then the
-		 * event's other fields in JSON.
+		 * Kept apart until the frame ends (frame_blocks): the group,
+		 * then the detection's argument (commit.lua), stored whole as
+		 * its evidence: "<ts>\t<day>\t<src>\t<cc>\t<sensor>\t
+		 * <event>\n" (ts in 16 hex digits) then the event's other
+		 * fields in JSON.
 		 */
-		n = snprintf(head, sizeof(head), "%x\t%" PRIx64 "\t%zx\t",
-		    (unsigned int)rule_slot(rec, v->hits[h]),
-		    (uint64_t)(v->ts > 0 ? v->ts : 0), glen);
-		fargs_add2(&rec->dets, head, (size_t)n, g, glen);
-		n = snprintf(tail, sizeof(tail), "%s\t%s\t%s\t%.*s\t%s\n",
-		    v->day, v->src, v->cc, (int)sensor->len, sensor->v, evid);
+		if (rec->ndets == rec->dcap) {
+			size_t	 ncap = rec->dcap ? rec->dcap * 2 : 256;
+
+			if ((rec->dslot = reallocarray(rec->dslot, ncap,
+			    sizeof(*rec->dslot))) == NULL ||
+			    (rec->dord = reallocarray(rec->dord, ncap,
+			    sizeof(*rec->dord))) == NULL)
+				fatalx("%s: out of memory", __func__);
+			rec->dcap = ncap;
+		}
+		rec->dslot[rec->ndets] = rule_slot(rec, v->hits[h]);
+		fargs_addn(&rec->fdet, g, glen);
+		n = snprintf(tail, sizeof(tail), "%016" PRIx64 "\t%s\t%s\t%s\t"
+		    "%.*s\t%s\n", (uint64_t)(v->ts > 0 ? v->ts : 0), v->day,
+		    v->src, v->cc, (int)sensor->len, sensor->v, evid);
 		if (n < 0 || (size_t)n >= sizeof(tail))
 			fatalx("%s: detection too long", __func__);
-		fargs_extend(&rec->dets, tail, (size_t)n);
-		fargs_extend(&rec->dets, evj, strlen(evj));
+		fargs_add2(&rec->fdet, tail, (size_t)n, evj, strlen(evj));
 		rec->ndets++;
 	}
 	rec->detections += (uint64_t)v->nhits;
 	free(evj);
+}
+
+/* Do detections i and j have the same group? */
+static int
+same_group(const struct recorder *rec, size_t i, size_t j)
+{
+	const char	*gi, *gj;
+	size_t		 li, lj;
+
+	gi = fargs_get(&rec->fdet, 2 * i, &li);
+	gj = fargs_get(&rec->fdet, 2 * j, &lj);
+	return li == lj && memcmp(gi, gj, li) == 0;
+}
+
+/* Orders a frame's detections by rule, group, then as they came. */
+static int
+det_cmp(const void *a, const void *b, void *arg)
+{
+	const struct recorder	*rec = arg;
+	size_t			 i = *(const size_t *)a, j = *(const size_t *)b;
+	size_t			 li, lj;
+	const char		*gi, *gj;
+	int			 c;
+
+	if (rec->dslot[i] != rec->dslot[j])
+		return rec->dslot[i] < rec->dslot[j] ? -1 : 1;
+	gi = fargs_get(&rec->fdet, 2 * i, &li);
+	gj = fargs_get(&rec->fdet, 2 * j, &lj);
+	if ((c = memcmp(gi, gj, li < lj ? li : lj)) != 0)
+		return c;
+	if (li != lj)
+		return li < lj ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/* Blocks in the order of their first detection. */
+static int
+block_cmp(const void *a, const void *b, void *arg)
+{
+	const size_t	*ord = arg;
+	size_t		 i = ord[*(const size_t *)a], j = ord[*(const size_t *)b];
+
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * The frame's detections as blocks (commit.lua): one per rule and group,
+ * "<rule#>\t<n>\t<group>" (hex numbers) then its n detections in the
+ * order they came, so that the commit reads a rule and a group once. The
+ * blocks come in the order of their first detection, so that one worker
+ * reading in order numbers incidents as their events came.
+ */
+static void
+frame_blocks(struct recorder *rec)
+{
+	const char	*g, *d;
+	char		 head[48];
+	size_t		 i, j, k, b, glen, dlen, *start;
+	int		 n;
+
+	rec->nblocks = 0;
+	if (rec->ndets == 0)
+		return;
+	for (i = 0; i < rec->ndets; i++)
+		rec->dord[i] = i;
+	qsort_r(rec->dord, rec->ndets, sizeof(*rec->dord), det_cmp, rec);
+	/* Each block's start in dord, then the blocks in order. */
+	if ((start = reallocarray(NULL, rec->ndets + 1, sizeof(*start))) ==
+	    NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; i < rec->ndets; i = j) {
+		for (j = i + 1; j < rec->ndets &&
+		    rec->dslot[rec->dord[j]] == rec->dslot[rec->dord[i]] &&
+		    same_group(rec, rec->dord[i], rec->dord[j]); j++)
+			;
+		start[rec->nblocks++] = i;
+	}
+	qsort_r(start, rec->nblocks, sizeof(*start), block_cmp, rec->dord);
+	for (b = 0; b < rec->nblocks; b++) {
+		i = start[b];
+		for (j = i + 1; j < rec->ndets &&
+		    rec->dslot[rec->dord[j]] == rec->dslot[rec->dord[i]] &&
+		    same_group(rec, rec->dord[i], rec->dord[j]); j++)
+			;
+		g = fargs_get(&rec->fdet, 2 * rec->dord[i], &glen);
+		n = snprintf(head, sizeof(head), "%x\t%zx\t",
+		    (unsigned int)rec->dslot[rec->dord[i]], j - i);
+		fargs_add2(&rec->dets, head, (size_t)n, g, glen);
+		for (k = i; k < j; k++) {
+			d = fargs_get(&rec->fdet, 2 * rec->dord[k] + 1, &dlen);
+			fargs_addn(&rec->dets, d, dlen);
+		}
+	}
+	free(start);
 }
 
 /* Adds a frame's per-day totals and det:<d> entries to the tally. */
@@ -363,6 +469,7 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 
 	tally_reset(t);
 	fargs_reset(&rec->dets);
+	fargs_reset(&rec->fdet);
 	rec->ndets = 0;
 	rec->ndays = 0;
 	stats_hits = tally_key(t, TALLY_HINCRBY, "rules:stats");
@@ -376,11 +483,13 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 	}
 	rec->judge_us += (uint64_t)(daytime_now_us() - t0);
 	frame_days(rec, id);
+	frame_blocks(rec);
 	ngroups = tally_finish(t);
 	fargs_add(&rec->body, id);
 	fargs_add(&rec->body, "F");
 	fargs_addf(&rec->body, "%" PRIu32, i);
 	fargs_addf(&rec->body, "%zu", ngroups);
+	fargs_addf(&rec->body, "%zu", rec->nblocks);
 	fargs_addf(&rec->body, "%zu", rec->ndets);
 	tally_emit(t, &rec->body);
 	fargs_append(&rec->body, &rec->dets);

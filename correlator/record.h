@@ -37,8 +37,11 @@ struct recorder {
 	size_t			 once_last;	/* rules:stats HMAX key */
 	/* The frame being judged. */
 	struct tally		 tally;
-	struct fargs		 dets;
-	size_t			 ndets;
+	struct fargs		 dets;		/* its blocks, in order */
+	struct fargs		 fdet;		/* group, detection; ... */
+	int			*dslot;		/* each detection's rule */
+	size_t			*dord;		/* detections in block order */
+	size_t			 ndets, dcap, nblocks;
 	struct frameday		*days;
 	size_t			 ndays, capdays;
 

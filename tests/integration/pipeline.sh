@@ -114,13 +114,17 @@ echo "# an acknowledged frame given to the commit function again counts nothing"
 id=$(head -1 "$tmp/ids")
 before=$(rcli HGET vigie:day:2026-11-20:totals events)
 check "commit refuses an acknowledged frame" test "$(rcli FCALL vigie_commit_v4 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
-    "$id" F 7 1 0 H day:2026-11-20:totals 1 events 7 | tr '\n' ' ')" = "0 7 0 "
+    "$id" F 7 1 0 0 H day:2026-11-20:totals 1 events 7 | tr '\n' ' ')" = "0 7 0 "
 check "counters unchanged" test "$(rcli HGET vigie:day:2026-11-20:totals events)" = "$before"
 check "nor dead-letters it" test "$(rcli FCALL vigie_commit_v4 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
     "$id" D "not a frame" xyz | tr '\n' ' ')" = "0 0 0 "
 check "a bad argument layout is refused before any write" sh -c \
     "redis-cli -s '$sock' FCALL vigie_commit_v4 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
-    '$id' F 7 1 0 H day:2026-11-20:totals 2 events 7 | grep -q 'truncated arguments' &&
+    '$id' F 7 1 0 0 H day:2026-11-20:totals 2 events 7 | grep -q 'truncated arguments' &&
+    test \"\$(redis-cli -s '$sock' HGET vigie:day:2026-11-20:totals events)\" = '$before'"
+check "a block of detections that does not add up is refused before any write" sh -c \
+    "redis-cli -s '$sock' FCALL vigie_commit_v4 1 'vigie:ev:{web1}' correlators vigie: 86400 86400000000 20 1000 10000 0 0 \
+    '$id' F 7 1 1 2 H day:2026-11-20:totals 1 events 7 \"\$(printf '1\\t2\\tx')\" one | grep -q 'bad\\|add up\\|truncated' &&
     test \"\$(redis-cli -s '$sock' HGET vigie:day:2026-11-20:totals events)\" = '$before'"
 
 echo "# crashes: a collector killed between spool and Redis, a correlator killed before its commit"

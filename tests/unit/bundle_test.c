@@ -142,7 +142,7 @@ test_reload_keeps_restart_keys_and_says_what_changed(void **state)
 	assert_non_null(b = load(&opt, 1, NULL, NULL, 0, err, sizeof(err)));
 	snprintf(p, sizeof(p), "%s/b.yar", dir);
 	put(p, RULE_B);
-	put_conf_prefix("u:", "retention-days = 30\nbatch = 64\nworkers = 8\n"
+	put_conf_prefix("u:", "retention-days = 30\nbatch = 32\nworkers = 8\n"
 	    "timezone = Europe/Paris\ninternal = 10.0.0.0/8\n");
 	nb = load(&opt, 1, b, changes, sizeof(changes), err, sizeof(err));
 	assert_non_null(nb);
@@ -154,11 +154,11 @@ test_reload_keeps_restart_keys_and_says_what_changed(void **state)
 	assert_int_equal(nb->conf.workers, 3);
 	/* Taken. */
 	assert_int_equal(nb->conf.retention_days, 30);
-	assert_int_equal(nb->conf.read_count, 64);
+	assert_int_equal(nb->conf.read_count, 32);
 	assert_string_equal(changes, "2 rules (+b), internal-networks "
 	    "10.0.0.0/8 (was 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 "
 	    "127.0.0.0/8 169.254.0.0/16 100.64.0.0/10 ::1/128 fc00::/7 "
-	    "fe80::/10), retention-days 30 (was 90), batch 64 (was 16); "
+	    "fe80::/10), retention-days 30 (was 90), batch 32 (was 64); "
 	    "needs a restart, running value kept: redis prefix u: "
 	    "(running t:), timezone Europe/Paris (running UTC)");
 	bundle_free(nb);

@@ -433,7 +433,7 @@ test_correlator_scale_and_retention_keys(void **state)
 	(void)state;
 	assert_int_equal(conf_init(&c), 0);
 	assert_int_equal(c.claim_idle_ms, 60000);
-	assert_int_equal(c.read_count, 16);
+	assert_int_equal(c.read_count, 64);
 	assert_int_equal(c.block_ms, 1000);
 	assert_int_equal(c.confirm_shrink, -1);
 	conf_free(&c);

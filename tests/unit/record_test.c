@@ -190,19 +190,17 @@ test_frame_sums_and_detections(void **state)
 	i = find(&f->call, 26, "det:2026-11-20");
 	assert_string_equal(args(&f->call, i - 1, 3), "X det:2026-11-20 2");
 	/*
-	 * A detection in one argument: rule number, time and the group's
-	 * length (hex), the group; day, source, country, sensor, event id;
-	 * the event's other fields in JSON.
+	 * Detections in blocks, one per rule and group: "<rule#>\t<n>\t
+	 * <group>", then each detection in one argument: its time (16 hex
+	 * digits), day, source, country, sensor, event id; the event's other
+	 * fields in JSON.
 	 */
-	snprintf(want, sizeof(want), "1\t%" PRIx64 "\t5\tadmin"
+	i = find(&f->call, 26, "1\t1\tadmin");
+	snprintf(want, sizeof(want), "%016" PRIx64 "\t"
 	    "2026-11-21\t198.51.100.7\t\tweb1\t1000-5/2\n{",
 	    (uint64_t)strtoull(NOV21_0001, NULL, 10));
-	for (i = 26; i < f->call.n; i++)
-		if (strncmp(fargs_get(&f->call, i, NULL), want,
-		    strlen(want)) == 0)
-			break;
-	assert_true(i < f->call.n);
-	s = fargs_get(&f->call, i, NULL);
+	s = fargs_get(&f->call, i + 1, NULL);
+	assert_int_equal(strncmp(s, want, strlen(want)), 0);
 	assert_null(strstr(s, "\"id\""));
 	assert_null(strstr(s, "\"src_ip\""));
 	assert_non_null(strstr(s, "\"user\":\"admin\""));
