@@ -131,7 +131,13 @@ echo "# Redis slow (DEBUG SLEEP 0.1, 150 times): 90 days need 90 reads"
 yes 'DEBUG SLEEP 0.1' | head -n 150 | redis-cli -s "$sock" >/dev/null &
 slow_pid=$!
 pids="$pids $slow_pid"
-sleep 0.3
+# Under load the sleeps may start late: wait until Redis is seen asleep
+# (a PING takes over 50 ms), 10 s at most.
+i=0
+until ! under 0.05 "$(timed redis-cli -s "$sock" ping)"; do
+	i=$((i + 1)); [ $i -gt 100 ] && break
+	sleep 0.1
+done
 s=$(timed curl -s -o "$tmp/slowr.out" --max-time 20 "$url/api/v1/days?n=90")
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$url/api/v1/days?n=90")
 check "a request's reads end at its deadline: $s s" under 2 "$s"
