@@ -31,13 +31,12 @@
 --           (ts: µs since the epoch in 16 hex digits, read with strtoul,
 --           not strtod; event: the event's id in its stream; group "":
 --           the event lacks the rule's group_by key. ndet: the blocks'
---           detections in all.) What follows ts up to the newline is the
---           detection's member in win: and winev:, cut out only where it
---           is needed; the argument is stored whole as the detection's
---           evidence (winev:, inc:<id>:ev), and core/report.c reads it
---           back into one JSON object. A rule and a group are read once
---           a block, and nothing is said twice: Lua hashes every byte of
---           every string it is given or makes.
+--           detections in all.) The argument is the detection's member
+--           in win: and its evidence in inc:<id>:ev, stored whole (the
+--           event id makes it unique); core/report.c reads it back into
+--           one JSON object. A rule and a group are read once a block,
+--           and nothing is said twice: Lua hashes every byte of every
+--           string it is given or makes.
 --       <id> D <reason> <frame bytes>       (a frame that was not decoded)
 -- Key groups, keys relative to the prefix, one per key and op in a frame:
 --   H  HINCRBY key field delta      (pairs: field delta)
@@ -63,14 +62,15 @@
 -- are at most Q = max(quiet, window), starting at the earliest detection
 -- s such that [s, s + window] holds `threshold` detections; it counts
 -- every detection of the run from s on. Per rule and group:
---   win:<rule>:<group>    zset "<day>\t<src>\t<cc>\t<sensor>\t<event>"
---                         (the detection's second argument) -> ts_us of the
---                         detections in no incident, and of each
---                         incident's first `threshold` (all a late
+--   win:<rule>:<group>    zset, each detection's argument (its evidence)
+--                         -> ts_us, of the detections in no incident, and
+--                         of each incident's first `threshold` (all a late
 --                         detection's windows may need), kept Q + window
 --                         behind the newest
---   winev:<rule>:<group>  hash, the same members -> evidence, for the
---                         detections in no incident yet
+--   winev:<rule>:<group>  written by commits before v4 only (members then
+--                         "<day>\t<src>\t<cc>\t<sensor>\t<event>", their
+--                         evidence here): still read for those members,
+--                         left to expire
 --   incg:<rule>:<group>   zset incident id -> last_seen
 -- A late detection joins the incident whose span covers it, extends one
 -- it follows within Q, opens one if it completes a window, and merges two
@@ -200,6 +200,17 @@ local function commit(keys, args)
 			redis.call(cmd, key, unpack(list, j, math.min(j + 999, #list)))
 		end
 	end
+	-- A window member written by this layout (the detection's argument)
+	-- starts with its time in 16 hex digits; an older one with its day.
+	local function is_ev(m)
+		return string.match(m, '^%x+()\t') == 17
+	end
+	-- "<day>\t<src>\t<cc>\t<sensor>\t<event>" of a member of either kind.
+	local function member_of(m)
+		if not is_ev(m) then return m end
+		local nl = string.find(m, '\n', 18, true)
+		return string.sub(m, 18, (nl or 0) - 1)
+	end
 	local function expiring(k)
 		local head = string.sub(k, 1, 4)
 		return head == 'day:' or head == 'det:'
@@ -239,9 +250,17 @@ local function commit(keys, args)
 			    ek = P .. 'winev:' .. base, ik = P .. 'incg:' .. base,
 			    openk = P .. 'inc:open:' .. base, cands = {},
 			    from = math.huge, maxts = 0, zgen = 0 }
-			local top = redis.call('ZREVRANGE', g.zk, 0, 0, 'WITHSCORES')
+			-- Up to K of its newest window points: all of them, when
+			-- fewer come back, and then the counts a window needs are
+			-- made here, without asking (most groups: a few failures).
+			local K = r.threshold < 32 and r.threshold or 32
+			local top = redis.call('ZREVRANGE', g.zk, 0, K - 1, 'WITHSCORES')
 			g.zmax = tonumber(top[2]) or -math.huge
 			g.zmax0 = g.zmax
+			if #top < 2 * K then
+				g.pts = {}
+				for j = #top, 2, -2 do g.pts[#g.pts + 1] = tonumber(top[j]) end
+			end
 			r.grps[gval] = g
 			grps[#grps + 1] = g
 		end
@@ -381,7 +400,7 @@ local function commit(keys, args)
 		    '^(%S*)\t(%S*)\t(%S*)\t(%S*)\t')
 		local r = g.r
 		local id = tostring(redis.call('INCR', P .. 'inc:seq'))
-		local day = string.match(m, '^(%S+)')
+		local day = string.match(member_of(m), '^(%S+)')
 		local isrc, icc = '', ''
 		if r.bysrc then isrc, icc = src, cc end
 		-- l just before s: the walk from s - 1 counts s itself.
@@ -397,12 +416,30 @@ local function commit(keys, args)
 		return c
 	end
 
+	-- Points of a group known whole (g.pts) in [lo, hi]; or in [lo, hi)
+	-- when open.
+	local function count_pts(g, lo, hi, open)
+		local c = 0
+		for _, x in ipairs(g.pts) do
+			if x >= lo and (x < hi or (not open and x == hi)) then c = c + 1 end
+		end
+		return c
+	end
+	-- Adds a point to the window zset (and to g.pts when known whole).
+	local function zadd(g, t, m)
+		redis.call('ZADD', g.zk, num(t), m)
+		if g.pts then g.pts[#g.pts + 1] = t end
+		if t > g.zmax then g.zmax = t end
+	end
+
 	-- The earliest s in [t - window, t], outside every incident, such that
 	-- [s, s + window] holds threshold detections; or nil.
 	local function qualify(g, t, W, upto)
 		local th = g.r.threshold
 		-- Fewer than threshold around t: no window can hold enough.
-		if redis.call('ZCOUNT', g.zk, num(t - W), num(t + W)) < th then
+		if g.pts then
+			if count_pts(g, t - W, t + W) < th then return nil end
+		elseif redis.call('ZCOUNT', g.zk, num(t - W), num(t + W)) < th then
 			return nil
 		end
 		local raw = redis.call('ZRANGEBYSCORE', g.zk, num(t - W), num(t + W),
@@ -423,12 +460,6 @@ local function commit(keys, args)
 			end
 		end
 		return nil
-	end
-
-	-- A detection's member: what follows its time up to the newline.
-	local function member_of(evidence)
-		local nl = string.find(evidence, '\n', 18, true)
-		return string.sub(evidence, 18, (nl or 0) - 1)
 	end
 
 	-- One detection of rule r and group gval: the windows and incidents.
@@ -457,11 +488,10 @@ local function commit(keys, args)
 			-- first `threshold` detections (and any that come later
 			-- but lie before them): keep those in the window zset.
 			if t <= I.f + W and (I.zn < r.threshold or t < I.zl) then
-				redis.call('ZADD', g.zk, num(t), member_of(evidence))
+				zadd(g, t, evidence)
 				g.zadded = true
 				I.zn = I.zn + 1
 				if t > I.zl then I.zl = t end
-				if t > g.zmax then g.zmax = t end
 			end
 			if t > I.l then
 				I.l = t
@@ -476,7 +506,13 @@ local function commit(keys, args)
 			local lo = t - W
 			if lo < I.f and not (I.pre_gen == g.zgen and I.pre_f == I.f and
 			    lo >= I.pre_lo) then
-				if redis.call('ZCOUNT', g.zk, num(lo), '(' .. num(I.f)) > 0 then
+				local n
+				if g.pts then
+					n = count_pts(g, lo, I.f, true)
+				else
+					n = redis.call('ZCOUNT', g.zk, num(lo), '(' .. num(I.f))
+				end
+				if n > 0 then
 					local s, m = qualify(g, t, W, I.f)
 					if s then
 						walk(g, new_incident(g, s, m,
@@ -489,24 +525,32 @@ local function commit(keys, args)
 			end
 			return
 		end
-		-- The member carries the day (an incident's first day comes from
-		-- it), the sensor and the event's id; the evidence waits in
-		-- winev until an incident takes the detection.
-		local member = member_of(evidence)
-		redis.call('ZADD', g.zk, num(t), member)
-		redis.call('HSET', g.ek, member, evidence)
+		-- The member is the detection's argument: its evidence waits in
+		-- the window until an incident takes the detection.
+		zadd(g, t, evidence)
 		g.zgen = g.zgen + 1
-		if t > g.zmax then g.zmax = t end
 		local s, m = qualify(g, t, W, math.huge)
 		if s == nil then return end
 		local evs = {}
-		local N = walk(g, new_incident(g, s, m, member), s - 1, Q, evs)
-		if #evs > 0 then
-			local got = redis.call('HMGET', g.ek,
-			    unpack(evs, math.max(1, #evs - evkeep + 1)))
-			for _, e in ipairs(got) do if e then inc_evidence(N, e) end end
-			call_list('HDEL', g.ek, evs)
+		local N = walk(g, new_incident(g, s, m, member_of(evidence)), s - 1,
+		    Q, evs)
+		-- The last evkeep walked; a member of an older commit has its
+		-- evidence in winev.
+		local from, old, olds = math.max(1, #evs - evkeep + 1), {}, {}
+		for k = 1, #evs do
+			if not is_ev(evs[k]) then
+				olds[#olds + 1] = evs[k]
+				if k >= from then old[#old + 1] = evs[k] end
+			end
 		end
+		local got = #old > 0 and redis.call('HMGET', g.ek, unpack(old)) or {}
+		local j = 0
+		for k = from, #evs do
+			local e = evs[k]
+			if not is_ev(e) then j = j + 1; e = got[j] end
+			if e then inc_evidence(N, e) end
+		end
+		if #olds > 0 then call_list('HDEL', g.ek, olds) end
 	end
 
 	-- Writes the call's incidents and trims each group's windows.
@@ -607,14 +651,14 @@ local function commit(keys, args)
 			local renew = g.zmax0 == -math.huge or
 			    math.floor(g.maxts / q4) > math.floor(g.zmax0 / q4)
 			if g.zgen > 0 or (g.zadded and renew) then
-				local old = redis.call('ZRANGEBYSCORE', g.zk, '-inf',
-				    '(' .. num(horizon))
-				if #old > 0 then
-					call_list('ZREM', g.zk, old)
-					call_list('HDEL', g.ek, old)
+				-- A group known whole trims only what it holds.
+				local stale = true
+				if g.pts then stale = count_pts(g, -math.huge, horizon, true) > 0 end
+				if stale then
+					redis.call('ZREMRANGEBYSCORE', g.zk, '-inf',
+					    '(' .. num(horizon))
 				end
 				redis.call('PEXPIRE', g.zk, num(ttl))
-				if g.zgen > 0 then redis.call('PEXPIRE', g.ek, num(ttl)) end
 			end
 			if created or (changed and renew) then
 				redis.call('ZREMRANGEBYSCORE', g.ik, '-inf', '(' .. num(horizon))
