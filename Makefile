@@ -25,7 +25,7 @@ CAPTURE	= collector/capture.c $(FLOWS)
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
 	  $(CAPTURE) collector/journal.c collector/syslog_rx.c \
-	  collector/syslog_frame.c collector/inputs.c $(CORE)
+	  collector/journal_entry.c collector/syslog_frame.c collector/inputs.c $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
@@ -248,7 +248,8 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 # One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
 FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-format nginx-error \
 	     apache apache-error generic
-FUZZ	= sshd frame decode syslog_frame conf backup spool rules ruletext $(patsubst %,p_%,$(FUZZ_PARSERS))
+FUZZ	= sshd frame decode syslog_frame journal conf backup spool rules \
+	  ruletext $(patsubst %,p_%,$(FUZZ_PARSERS))
 fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
@@ -264,6 +265,9 @@ fuzz-build:
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_syslog_frame.c \
 	    collector/syslog_frame.c $(PARSERS) core/event.c \
 	    -o $(B)/fuzz/fuzz_syslog_frame
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_journal.c \
+	    collector/journal_entry.c $(PARSERS) core/event.c \
+	    -o $(B)/fuzz/fuzz_journal
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_decode.c collector/decode.c \
 	    collector/flow.c collector/appmeta.c -o $(B)/fuzz/fuzz_decode
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_conf.c core/conf.c \
