@@ -31,7 +31,7 @@ CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
 	  correlator/fargs.c correlator/alerts.c correlator/alert_eve.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c \
-	  correlator/webinfo.c $(CORE) $(READ) $(WRITE)
+	  correlator/route.c correlator/webinfo.c $(CORE) $(READ) $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
 	  cli/config.c \
 	  cli/rules_test.c cli/rulesrc.c core/backup.c correlator/detect.c \
@@ -248,7 +248,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 # One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
 FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-format nginx-error \
 	     apache apache-error generic
-FUZZ	= sshd frame decode syslog_frame journal conf backup spool rules \
+FUZZ	= sshd frame decode syslog_frame journal http conf backup spool rules \
 	  ruletext $(patsubst %,p_%,$(FUZZ_PARSERS))
 fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
@@ -268,6 +268,10 @@ fuzz-build:
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_journal.c \
 	    collector/journal_entry.c $(PARSERS) core/event.c \
 	    -o $(B)/fuzz/fuzz_journal
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator -I/usr/include/hiredis \
+	    tests/fuzz/fuzz_http.c correlator/route.c core/incident.c \
+	    core/report.c core/log.c core/daytime.c core/text.c core/redis.c \
+	    core/netaddr.c -lhiredis -ljansson -lm -o $(B)/fuzz/fuzz_http
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_decode.c collector/decode.c \
 	    collector/flow.c collector/appmeta.c -o $(B)/fuzz/fuzz_decode
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_conf.c core/conf.c \
