@@ -314,6 +314,40 @@ cache_reply(struct httpd *h, struct evhttp_request *req, const char *target)
 	return 0;
 }
 
+/*
+ * JSON with '<', '>' and '&' written \u003c, \u003e, \u0026: outside
+ * strings JSON has none, so the text means the same, and no markup of a
+ * log line appears as such should the reply ever be read as HTML. A new
+ * string, or NULL.
+ */
+static char *
+json_dumps_safe(const json_t *j)
+{
+	char	*s, *out;
+	size_t	 i, k, n = 0;
+
+	if ((s = json_dumps(j, JSON_COMPACT)) == NULL)
+		return NULL;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == '<' || s[i] == '>' || s[i] == '&')
+			n++;
+	if (n == 0)
+		return s;
+	if ((out = malloc(i + n * 5 + 1)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	for (i = k = 0; s[i] != '\0'; i++)
+		if (s[i] == '<' || s[i] == '>' || s[i] == '&')
+			k += (size_t)sprintf(out + k, "\\u%04x",
+			    (unsigned char)s[i]);
+		else
+			out[k++] = s[i];
+	out[k] = '\0';
+	free(s);
+	return out;
+}
+
 /* Steals `j`. */
 static void
 reply_json(struct evhttp_request *req, int code, const char *reason,
@@ -322,7 +356,7 @@ reply_json(struct evhttp_request *req, int code, const char *reason,
 	struct evbuffer	*b;
 	char		*s;
 
-	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL) {
+	if (j == NULL || (s = json_dumps_safe(j)) == NULL) {
 		json_decref(j);
 		log_warnx("%s: out of memory", __func__);
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
