@@ -1,5 +1,6 @@
 # Vigie: make builds bin/vigie-collector, bin/vigie-correlator, bin/vigie.
-# make check runs every test; make asan the same under ASan and UBSan;
+# make check runs every test (make hostile: inputs built to mislead); make
+# asan the same under ASan and UBSan;
 # make demo brings up the demo; make bench the benchmarks (make bench-peers
 # against fail2ban, make bench-http the web API under wrk); make fuzz fuzzes.
 
@@ -177,6 +178,14 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/config.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/http.sh
 
+$(B)/tests/hostile_pcap: $(call obj,tests/hostile/hostile_pcap.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpcap
+
+# make hostile: inputs built to mislead, end to end (tests/hostile/run.sh).
+hostile: $(PROGS) $(B)/tests/hostile_pcap
+	@BIN=$(BIN) B=$(B) sh tests/hostile/run.sh
+
 e2e: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
 	@BIN=$(BIN) B=$(B) sh tests/e2e/live.sh
@@ -187,7 +196,8 @@ screenshot: all $(B)/tests/put_frame
 	@UPDATE_SCREENSHOT=1 BIN=$(BIN) B=$(B) sh tests/e2e/live.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all unit corpora integration fuzz-check e2e
+	@$(MAKE) --no-print-directory all unit corpora integration hostile \
+	    fuzz-check e2e
 
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -195,7 +205,7 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) --no-print-directory B=build/asan BIN=build/asan/bin \
 	    OPT="$(SANFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-	    all unit corpora integration e2e
+	    all unit corpora integration hostile e2e
 
 demo: deps all
 	@sh scripts/demo.sh start
@@ -399,7 +409,7 @@ uninstall:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps install uninstall unit corpora integration e2e screenshot \
+.PHONY: all deps install uninstall unit corpora integration hostile e2e screenshot \
 	check asan demo demo-stop bench bench-backup bench-capture bench-parse \
 	bench-syslog bench-http bench-peers fuzz fuzz-build fuzz-check container container-test clean
 
