@@ -7,6 +7,8 @@
 #   (1) log lines: addresses in user names, URLs, user agents and PAM
 #       ruser; text after "ssh2:"; CR, ANSI and OSC escapes; NUL; 1 MiB;
 #       invalid UTF-8; forged headers; markup (mklogs.pl)
+#  (1b) journal entries: big compressed fields, NUL, escapes, an
+#       identifier and a host that try to write the header
 #   (2) syslog over UDP and TCP: lying octet counts, forged headers,
 #       NUL, LF, oversize
 #   (3) packets (hostile_pcap.c): lying IP and TCP lengths, IPv6
@@ -87,6 +89,8 @@ check "nginx: addresses in the URL, referer and agent are not the client" is log
     '.src_ip == "198.51.100.20" and .action == "http_request"'
 check "nginx: an address as the remote user is not the client" is logs m21 '.src_ip == "198.51.100.21" and .user == "6.6.6.23"'
 check "nginx vhost_combined: the second field is the client" is logs m22 '.src_ip == "198.51.100.22"'
+
+. "$top/tests/hostile/journal.sh"
 
 printf '[correlator]\nalert-file = %s\n' "$tmp/alerts.json" >"$tmp/corr.conf"
 check "correlator --drain" "$BIN/vigie-correlator" -c "$tmp/corr.conf" --allow-root \
