@@ -1,5 +1,6 @@
 # Vigie: make builds bin/vigie-collector, bin/vigie-correlator, bin/vigie.
-# make check runs every test; make asan the same under ASan and UBSan;
+# make check runs every test (make hostile: inputs built to mislead); make
+# asan the same under ASan and UBSan;
 # make demo brings up the demo; make bench the benchmarks (make bench-peers
 # against fail2ban, make bench-http the web API under wrk); make fuzz fuzzes.
 
@@ -25,13 +26,13 @@ CAPTURE	= collector/capture.c $(FLOWS)
 COLLECTOR = collector/main.c collector/state.c collector/spool.c \
 	  collector/emit.c collector/publish.c collector/tail.c $(PARSERS) \
 	  $(CAPTURE) collector/journal.c collector/syslog_rx.c \
-	  collector/syslog_frame.c collector/inputs.c $(CORE)
+	  collector/journal_entry.c collector/syslog_frame.c collector/inputs.c $(CORE)
 CORRELATOR = correlator/main.c correlator/consume.c correlator/commit.c \
 	  correlator/bundle.c core/retention.c \
 	  correlator/record.c correlator/detect.c correlator/tally.c \
 	  correlator/fargs.c correlator/alerts.c correlator/alert_eve.c \
 	  correlator/scan.c correlator/geo.c correlator/http.c \
-	  correlator/webinfo.c $(CORE) $(READ) $(WRITE)
+	  correlator/route.c correlator/webinfo.c $(CORE) $(READ) $(WRITE)
 VIGIE	= cli/main.c cli/report.c cli/incidents.c cli/events.c cli/backup.c \
 	  cli/config.c \
 	  cli/rules_test.c cli/rulesrc.c core/backup.c correlator/detect.c \
@@ -177,6 +178,14 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/config.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/http.sh
 
+$(B)/tests/hostile_pcap: $(call obj,tests/hostile/hostile_pcap.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpcap
+
+# make hostile: inputs built to mislead, end to end (tests/hostile/run.sh).
+hostile: $(PROGS) $(B)/tests/hostile_pcap
+	@BIN=$(BIN) B=$(B) sh tests/hostile/run.sh
+
 e2e: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/e2e/run.sh
 	@BIN=$(BIN) B=$(B) sh tests/e2e/live.sh
@@ -187,7 +196,8 @@ screenshot: all $(B)/tests/put_frame
 	@UPDATE_SCREENSHOT=1 BIN=$(BIN) B=$(B) sh tests/e2e/live.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all unit corpora integration fuzz-check e2e
+	@$(MAKE) --no-print-directory all unit corpora integration hostile \
+	    fuzz-check e2e
 
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -195,7 +205,7 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) --no-print-directory B=build/asan BIN=build/asan/bin \
 	    OPT="$(SANFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-	    all unit corpora integration e2e
+	    all unit corpora integration hostile e2e
 
 demo: deps all
 	@sh scripts/demo.sh start
@@ -248,7 +258,8 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 # One target per parser (tests/fuzz/fuzz_parser.c, the name built in).
 FUZZ_PARSERS = sudo pam su kernel syslog nginx nginx-format nginx-error \
 	     apache apache-error generic
-FUZZ	= sshd frame decode syslog_frame conf backup spool rules ruletext $(patsubst %,p_%,$(FUZZ_PARSERS))
+FUZZ	= sshd frame decode syslog_frame journal http conf backup spool rules \
+	  ruletext $(patsubst %,p_%,$(FUZZ_PARSERS))
 fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
@@ -264,6 +275,13 @@ fuzz-build:
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_syslog_frame.c \
 	    collector/syslog_frame.c $(PARSERS) core/event.c \
 	    -o $(B)/fuzz/fuzz_syslog_frame
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_journal.c \
+	    collector/journal_entry.c $(PARSERS) core/event.c \
+	    -o $(B)/fuzz/fuzz_journal
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator -I/usr/include/hiredis \
+	    tests/fuzz/fuzz_http.c correlator/route.c core/incident.c \
+	    core/report.c core/log.c core/daytime.c core/text.c core/redis.c \
+	    core/netaddr.c -lhiredis -ljansson -lm -o $(B)/fuzz/fuzz_http
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_decode.c collector/decode.c \
 	    collector/flow.c collector/appmeta.c -o $(B)/fuzz/fuzz_decode
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_conf.c core/conf.c \
@@ -391,7 +409,7 @@ uninstall:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps install uninstall unit corpora integration e2e screenshot \
+.PHONY: all deps install uninstall unit corpora integration hostile e2e screenshot \
 	check asan demo demo-stop bench bench-backup bench-capture bench-parse \
 	bench-syslog bench-http bench-peers fuzz fuzz-build fuzz-check container container-test clean
 

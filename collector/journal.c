@@ -1,7 +1,7 @@
 /*
  * collector/journal.c - read the systemd journal through libsystemd's
  * sd_journal API, from the cursor kept in the emitter's checkpoint.
- * Owns the sd_journal handle. Calls parse.c and emit.c.
+ * Owns the sd_journal handle. Calls journal_entry.c and emit.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,16 +14,6 @@
 
 #include "journal.h"
 #include "log.h"
-
-static const char *const facilities[24] = {
-	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
-	"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console",
-	"solaris-cron", "local0", "local1", "local2", "local3", "local4",
-	"local5", "local6", "local7"
-};
-static const char *const severities[8] = {
-	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
-};
 
 static void
 journal_cb(evutil_socket_t fd, short what, void *arg)
@@ -100,49 +90,51 @@ journal_open(struct journal *jr, const struct conf *conf,
 	return 0;
 }
 
-/* A field's value ("FIELD=value") without its name, or NULL. */
-static const char *
-field(struct journal *jr, const char *name, size_t *len)
+/*
+ * The fields of the current entry that journal_entry_event() reads,
+ * copied as each is read: sd_journal_get_data() may give a compressed
+ * field in a buffer that the next call reuses or moves. Returns how
+ * many, or -1 when out of memory.
+ */
+static int
+journal_fields(struct journal *jr, struct jfield *f)
 {
 	const void	*d;
-	size_t		 l, nl = strlen(name);
+	size_t		 l, off[JOURNAL_NAMES], len[JOURNAL_NAMES], used = 0;
+	int		 i, n = 0;
 
-	if (sd_journal_get_data(jr->j, name, &d, &l) < 0 || l <= nl)
-		return NULL;
-	*len = l - nl - 1;
-	return (const char *)d + nl + 1;
-}
+	for (i = 0; journal_field_names[i] != NULL; i++) {
+		if (sd_journal_get_data(jr->j, journal_field_names[i], &d, &l) <
+		    0)
+			continue;
+		if (used + l > jr->fcap) {
+			size_t	 cap = (used + l) * 2;
+			char	*nb = realloc(jr->fbuf, cap);
 
-/* A short field as a C string into buf (cut at its size, or ""). */
-static const char *
-field_str(struct journal *jr, const char *name, char *buf, size_t cap)
-{
-	const char	*v;
-	size_t		 l, i;
-
-	buf[0] = '\0';
-	if ((v = field(jr, name, &l)) == NULL)
-		return buf;
-	if (l >= cap)
-		l = cap - 1;
-	for (i = 0; i < l; i++)
-		buf[i] = (v[i] > 0x20 && v[i] < 0x7f) ? v[i] : '_';
-	buf[l] = '\0';
-	return buf;
+			if (nb == NULL)
+				return -1;
+			jr->fbuf = nb;
+			jr->fcap = cap;
+		}
+		memcpy(jr->fbuf + used, d, l);
+		off[n] = used;
+		len[n++] = l;
+		used += l;
+	}
+	for (i = 0; i < n; i++) {
+		f[i].data = jr->fbuf + off[i];
+		f[i].len = len[i];
+	}
+	return n;
 }
 
 /* The current entry: one event. */
 static int
 journal_entry(struct journal *jr, struct emitter *e)
 {
-	char		 host[256], prog[64], pid[16], unit[256], pri[4];
-	char		 fac[4], sevname[16] = "", facname[16] = "", ts[40];
-	const char	*msg;
+	struct jfield	 f[JOURNAL_NAMES];
 	struct event	 ev;
-	struct tm	 tm;
 	uint64_t	 us;
-	time_t		 t;
-	size_t		 ml = 0, need;
 	char		*cur;
 	int		 r, n;
 
@@ -152,58 +144,18 @@ journal_entry(struct journal *jr, struct emitter *e)
 	}
 	if (sd_journal_get_realtime_usec(jr->j, &us) < 0)
 		us = (uint64_t)time(NULL) * 1000000;
-	if ((msg = field(jr, "MESSAGE", &ml)) == NULL)
-		msg = "", ml = 0;
-	field_str(jr, "_HOSTNAME", host, sizeof(host));
-	field_str(jr, "SYSLOG_IDENTIFIER", prog, sizeof(prog));
-	field_str(jr, "_SYSTEMD_UNIT", unit, sizeof(unit));
-	if (prog[0] == '\0')
-		field_str(jr, "_COMM", prog, sizeof(prog));
-	field_str(jr, "_PID", pid, sizeof(pid));
-	if (pid[0] == '\0')
-		field_str(jr, "SYSLOG_PID", pid, sizeof(pid));
-	if (strspn(pid, "0123456789") != strlen(pid))
-		pid[0] = '\0';
-	field_str(jr, "PRIORITY", pri, sizeof(pri));
-	field_str(jr, "SYSLOG_FACILITY", fac, sizeof(fac));
-	if (pri[0] >= '0' && pri[0] <= '7' && pri[1] == '\0')
-		snprintf(sevname, sizeof(sevname), "%s", severities[pri[0] - '0']);
-	if (fac[0] != '\0' && strspn(fac, "0123456789") == strlen(fac) &&
-	    atoi(fac) < 24)
-		snprintf(facname, sizeof(facname), "%s", facilities[atoi(fac)]);
-	t = (time_t)(us / 1000000);
-	gmtime_r(&t, &tm);
-	n = (int)strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + n, sizeof(ts) - (size_t)n, ".%06uZ",
-	    (unsigned)(us % 1000000));
-	/* As a syslog line, so that the program's parser reads it. */
-	need = strlen(ts) + strlen(host) + strlen(prog) + strlen(pid) + ml + 16;
-	if (need > jr->linecap) {
-		char	*nl = realloc(jr->line, need);
-
-		if (nl == NULL) {
-			free(cur);
-			log_warnx("%s: out of memory", __func__);
-			return -1;
-		}
-		jr->line = nl;
-		jr->linecap = need;
+	if ((n = journal_fields(jr, f)) == -1 ||
+	    (r = journal_entry_event(f, (size_t)n, us, &jr->je, &jr->pb,
+	    &ev)) == -1) {
+		free(cur);
+		log_warnx("%s: out of memory", __func__);
+		return -1;
 	}
-	n = snprintf(jr->line, jr->linecap, "%s %s %s%s%s%s: ", ts,
-	    host[0] ? host : "-", prog[0] ? prog : "-", pid[0] ? "[" : "", pid,
-	    pid[0] ? "]" : "");
-	memcpy(jr->line + n, msg, ml);
-	switch (parser_find("syslog")->parse(jr->line, (size_t)n + ml,
-	    (time_t)(us / 1000000), &jr->pb, &ev)) {
+	switch (r) {
 	case PARSE_RECOGNISED: jr->recognised++; break;
 	case PARSE_NO_HEADER: jr->no_header++; break;
-	case PARSE_PLAIN: break;
+	default: break;
 	}
-	if (host[0] == '\0')
-		ev.f[EV_HOST].len = 0, ev.f[EV_HOST].v = NULL;
-	event_set(&ev, EV_UNIT, unit);
-	event_set(&ev, EV_SEVERITY, sevname);
-	event_set(&ev, EV_FACILITY, facname);
 	jr->entries++;
 	/* The emitter may still hold the previous cursor: freed after. */
 	free(jr->prev);
@@ -246,7 +198,8 @@ journal_close(struct journal *jr)
 		sd_journal_close(jr->j);
 	free(jr->cur);
 	free(jr->prev);
-	free(jr->line);
+	free(jr->fbuf);
+	jentry_free(&jr->je);
 	parse_buf_free(&jr->pb);	/* the sshd carry table */
 	memset(jr, 0, sizeof(*jr));
 }

@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "emit.h"
+#include "journal_entry.h"
 #include "parse.h"
 
 struct sd_journal;
@@ -24,8 +25,9 @@ struct journal {
 	char			*cur, *prev;	/* cursors: the last two emitted */
 	struct event		*ev;		/* the journal's fd: wakeups */
 	struct event		*wake;		/* borrowed: the tick */
-	char			*line;		/* the entry as a syslog line */
-	size_t			 linecap;
+	struct jentry		 je;		/* what an event borrows */
+	char			*fbuf;		/* the entry's fields, copied */
+	size_t			 fcap;
 	struct parse_buf	 pb;
 	int			 eof;
 	uint64_t		 entries, recognised, no_header;

@@ -2,7 +2,8 @@
  * correlator/http.c - serve the web view, /api/v1 and /healthz with evhttp.
  * Owns the server thread, its event_base, listener and Redis connection.
  * Reads the state through core/report.c, changes incidents through
- * core/incident.c; files from conf->web_root.
+ * core/incident.c; files from conf->web_root. What to serve is decided
+ * by route.c.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -42,13 +43,11 @@
 #include "netaddr.h"
 #include "redis.h"
 #include "report.h"
+#include "route.h"
 
-#define URI_MAX		2048	/* longest request target accepted */
 #define HEADERS_MAX	8192	/* request line and headers */
 #define BODY_MAX	32768	/* a change's JSON: a 4 KiB note, escaped */
 #define BODY_LIMIT	(4 * BODY_MAX)	/* past it, evhttp's own 413 */
-#define PARAM_MAX	12	/* query parameters */
-#define PARAM_LEN	64	/* bytes of one decoded name or value */
 #define STATIC_MAX	(4 * 1024 * 1024)
 #define TOKEN_MIN	16
 #define TOKEN_MAX	1024
@@ -57,7 +56,6 @@
 #define REQUEST_REDIS_MS 1000	/* all of one request's Redis reads */
 #define CONN_MAX	256	/* connections served at once, */
 #define CONN_FD_SHARE	2	/* and at most 1/2 of RLIMIT_NOFILE */
-#define HEADER_COUNT_MAX 64	/* header lines in a request */
 #define HEADER_S	10	/* a request header must be complete by then */
 #define IO_TIMEOUT_S	15	/* evhttp's per-read and per-write timeout */
 #define ACCEPT_PAUSE_MS	200	/* accepting paused after accept() fails */
@@ -146,134 +144,14 @@ struct httpd {
 	unsigned long		 cache_hits;
 };
 
-struct param {
-	char	 name[PARAM_LEN];
-	char	 value[PARAM_LEN];
-};
-
-struct query {
-	struct param	 p[PARAM_MAX];
-	size_t		 n;
-};
-
-/* The files of the web view: the only names ever opened. */
-static const struct {
-	const char	*path;
-	const char	*file;
-	const char	*type;
-} static_files[] = {
-	{ "/", "index.html", "text/html; charset=utf-8" },
-	{ "/index.html", "index.html", "text/html; charset=utf-8" },
-	{ "/app.js", "app.js", "text/javascript; charset=utf-8" },
-	{ "/style.css", "style.css", "text/css; charset=utf-8" },
-};
-
 static void	 httpd_free(struct httpd *);
 static void	 httpd_count_code(int);
 static void	 httpd_api(struct httpd *, struct evhttp_request *,
-		    const char *, const struct query *);
+		    const struct route *);
 static void	 cache_store(struct evhttp_request *, const char *);
 
 /* The one server of the process (the counters of replies). */
 static struct httpd *the_httpd;
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Decodes s[0..len) (%XX, and '+' as a space when `plus`) into out.
- * Returns 0, or -1 on a bad escape, a control character (NUL included)
- * or when it does not fit.
- */
-static int
-uri_decode(const char *s, size_t len, int plus, char *out, size_t outlen)
-{
-	size_t	 i, k = 0;
-	int	 hi, lo, c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '%') {
-			if (i + 2 >= len)
-				return -1;
-			if ((hi = hexval(s[i + 1])) == -1 ||
-			    (lo = hexval(s[i + 2])) == -1)
-				return -1;
-			c = hi * 16 + lo;
-			i += 2;
-		} else if (c == '+' && plus)
-			c = ' ';
-		if (c < 0x20 || c == 0x7f)
-			return -1;
-		if (k + 1 >= outlen)
-			return -1;
-		out[k++] = (char)c;
-	}
-	out[k] = '\0';
-	return 0;
-}
-
-/* Splits and decodes "a=1&b=2". Returns 0, or -1 if malformed. */
-static int
-query_parse(const char *q, struct query *out)
-{
-	const char	*amp, *eq, *end;
-
-	out->n = 0;
-	if (q == NULL)
-		return 0;
-	while (*q != '\0') {
-		amp = strchr(q, '&');
-		end = amp != NULL ? amp : q + strlen(q);
-		if (end > q) {
-			if (out->n == PARAM_MAX)
-				return -1;
-			eq = memchr(q, '=', (size_t)(end - q));
-			if (eq == NULL)
-				eq = end;
-			if (uri_decode(q, (size_t)(eq - q), 1,
-			    out->p[out->n].name, PARAM_LEN) == -1)
-				return -1;
-			if (uri_decode(eq < end ? eq + 1 : end,
-			    eq < end ? (size_t)(end - eq - 1) : 0, 1,
-			    out->p[out->n].value, PARAM_LEN) == -1)
-				return -1;
-			out->n++;
-		}
-		if (amp == NULL)
-			break;
-		q = amp + 1;
-	}
-	return 0;
-}
-
-/*
- * The value of parameter `name`, NULL if absent. Sets *dup when it is
- * given twice (which the API refuses).
- */
-static const char *
-query_get(const struct query *q, const char *name, int *dup)
-{
-	const char	*v = NULL;
-	size_t		 i;
-
-	for (i = 0; i < q->n; i++)
-		if (strcmp(q->p[i].name, name) == 0) {
-			if (v != NULL)
-				*dup = 1;
-			v = q->p[i].value;
-		}
-	return v;
-}
 
 static void
 headers_common(struct evhttp_request *req, const char *type, int api)
@@ -436,6 +314,40 @@ cache_reply(struct httpd *h, struct evhttp_request *req, const char *target)
 	return 0;
 }
 
+/*
+ * JSON with '<', '>' and '&' written \u003c, \u003e, \u0026: outside
+ * strings JSON has none, so the text means the same, and no markup of a
+ * log line appears as such should the reply ever be read as HTML. A new
+ * string, or NULL.
+ */
+static char *
+json_dumps_safe(const json_t *j)
+{
+	char	*s, *out;
+	size_t	 i, k, n = 0;
+
+	if ((s = json_dumps(j, JSON_COMPACT)) == NULL)
+		return NULL;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == '<' || s[i] == '>' || s[i] == '&')
+			n++;
+	if (n == 0)
+		return s;
+	if ((out = malloc(i + n * 5 + 1)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	for (i = k = 0; s[i] != '\0'; i++)
+		if (s[i] == '<' || s[i] == '>' || s[i] == '&')
+			k += (size_t)sprintf(out + k, "\\u%04x",
+			    (unsigned char)s[i]);
+		else
+			out[k++] = s[i];
+	out[k] = '\0';
+	free(s);
+	return out;
+}
+
 /* Steals `j`. */
 static void
 reply_json(struct evhttp_request *req, int code, const char *reason,
@@ -444,7 +356,7 @@ reply_json(struct evhttp_request *req, int code, const char *reason,
 	struct evbuffer	*b;
 	char		*s;
 
-	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL) {
+	if (j == NULL || (s = json_dumps_safe(j)) == NULL) {
 		json_decref(j);
 		log_warnx("%s: out of memory", __func__);
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
@@ -487,158 +399,6 @@ sockaddr_loopback(const struct sockaddr *sa)
 		return IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr) ||
 		    (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
 		    s6->sin6_addr.s6_addr[12] == 127);
-	return 0;
-}
-
-/* 1 when the Host header names this machine's loopback. */
-static int
-host_loopback(const char *host)
-{
-	char		 name[256];
-	const char	*end;
-	struct in_addr	 a4;
-	struct in6_addr	 a6;
-	size_t		 len;
-
-	if (host[0] == '[') {
-		if ((end = strchr(host, ']')) == NULL ||
-		    (end[1] != '\0' && end[1] != ':'))
-			return 0;
-		len = (size_t)(end - host - 1);
-		if (len >= sizeof(name))
-			return 0;
-		memcpy(name, host + 1, len);
-		name[len] = '\0';
-		return inet_pton(AF_INET6, name, &a6) == 1 &&
-		    IN6_IS_ADDR_LOOPBACK(&a6);
-	}
-	end = strchr(host, ':');
-	len = end != NULL ? (size_t)(end - host) : strlen(host);
-	if (len >= sizeof(name))
-		return 0;
-	memcpy(name, host, len);
-	name[len] = '\0';
-	if (strcasecmp(name, "localhost") == 0)
-		return 1;
-	return inet_pton(AF_INET, name, &a4) == 1 &&
-	    (ntohl(a4.s_addr) >> 24) == 127;
-}
-
-static int
-header_count(struct evhttp_request *req, const char *name)
-{
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	struct evkeyval		*kv;
-	int			 n = 0;
-
-	TAILQ_FOREACH(kv, in, next)
-		if (name == NULL || strcasecmp(kv->key, name) == 0)
-			n++;
-	return n;
-}
-
-/* Compares without leaking where the first difference is. */
-static int
-token_equal(const char *a, const char *b)
-{
-	size_t		 la = strlen(a), lb = strlen(b), i;
-	unsigned char	 d = la != lb;
-
-	for (i = 0; i < la; i++)
-		d |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
-	return d == 0;
-}
-
-/*
- * Reads are open on loopback (with a Host check against DNS rebinding),
- * and need the bearer token elsewhere. Returns 1, or 0 after replying.
- */
-static int
-httpd_authorized(struct httpd *h, struct evhttp_request *req)
-{
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	const char		*auth, *host;
-
-	if (h->loopback) {
-		host = evhttp_find_header(in, "Host");
-		if (host != NULL && !host_loopback(host)) {
-			reply_error(req, 403, "Forbidden",
-			    "Host is not a loopback name");
-			return 0;
-		}
-		return 1;
-	}
-	auth = evhttp_find_header(in, "Authorization");
-	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0 &&
-	    token_equal(auth + 7, h->token))
-		return 1;
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "WWW-Authenticate", "Bearer realm=\"vigie\"");
-	reply_error(req, 401, "Unauthorized", "bearer token required");
-	return 0;
-}
-
-/*
- * A browser names where a request comes from: Origin must be this
- * server ("http://" and the Host given), Sec-Fetch-Site "same-origin"
- * (or "none": typed by the user). Clients that send neither (curl, the
- * CLI) pass: the bearer token is what they prove.
- */
-static int
-same_origin(struct evhttp_request *req)
-{
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	const char		*origin, *site, *host;
-
-	if (header_count(req, "Origin") > 1 ||
-	    header_count(req, "Sec-Fetch-Site") > 1)
-		return 0;
-	site = evhttp_find_header(in, "Sec-Fetch-Site");
-	if (site != NULL && strcmp(site, "same-origin") != 0 &&
-	    strcmp(site, "none") != 0)
-		return 0;
-	if ((origin = evhttp_find_header(in, "Origin")) == NULL)
-		return 1;
-	host = evhttp_find_header(in, "Host");
-	return host != NULL && strncmp(origin, "http://", 7) == 0 &&
-	    strcasecmp(origin + 7, host) == 0;
-}
-
-/*
- * Writes need the bearer token wherever the server listens, and one must
- * be configured; on loopback the Host check of reads applies first.
- * Returns 1, or 0 after replying.
- */
-static int
-httpd_write_authorized(struct httpd *h, struct evhttp_request *req)
-{
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	const char		*auth, *host;
-
-	if (h->loopback && (host = evhttp_find_header(in, "Host")) != NULL &&
-	    !host_loopback(host)) {
-		reply_error(req, 403, "Forbidden", "Host is not a loopback name");
-		return 0;
-	}
-	if (h->token == NULL) {
-		reply_error(req, 403, "Forbidden", "writes need a bearer token "
-		    "and none is configured: set http-token-file in "
-		    "[correlator]");
-		return 0;
-	}
-	if (!same_origin(req)) {
-		reply_error(req, 403, "Forbidden", "cross-origin change refused "
-		    "(Origin or Sec-Fetch-Site is not this server)");
-		return 0;
-	}
-	auth = evhttp_find_header(in, "Authorization");
-	if (header_count(req, "Authorization") == 1 && auth != NULL &&
-	    strncasecmp(auth, "Bearer ", 7) == 0 &&
-	    token_equal(auth + 7, h->token))
-		return 1;
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "WWW-Authenticate", "Bearer realm=\"vigie\"");
-	reply_error(req, 401, "Unauthorized", "bearer token required");
 	return 0;
 }
 
@@ -1525,27 +1285,6 @@ api_incident_change(struct httpd *h, struct evhttp_request *req,
 	json_decref(body);
 }
 
-/*
- * The change a path names ("/api/v1/incidents/<id>/ack"): 1 with the id
- * into id[idlen] and the op, or 0.
- */
-static int
-change_route(const char *path, char *id, size_t idlen, enum incident_op *op)
-{
-	const char	*p, *slash;
-
-	if (strncmp(path, "/api/v1/incidents/", 18) != 0)
-		return 0;
-	p = path + 18;
-	if ((slash = strchr(p, '/')) == NULL || slash == p ||
-	    (size_t)(slash - p) >= idlen || strchr(slash + 1, '/') != NULL ||
-	    incident_op_parse(slash + 1, op) == -1)
-		return 0;
-	memcpy(id, p, (size_t)(slash - p));
-	id[slash - p] = '\0';
-	return 1;
-}
-
 /* The connections: a cap, a deadline for each request header. */
 
 static int
@@ -1807,102 +1546,87 @@ method_name(enum evhttp_cmd_type cmd)
 	}
 }
 
+/* A request's header lines, as route_request() takes them. */
+static size_t
+request_headers(struct evhttp_request *req, struct route_header *h,
+    size_t cap)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evkeyval		*kv;
+	size_t			 n = 0;
+
+	TAILQ_FOREACH(kv, in, next) {
+		if (n == cap)
+			break;
+		h[n].name = kv->key;
+		h[n++].value = kv->value;
+	}
+	return n;
+}
+
 static void
 httpd_request(struct evhttp_request *req, void *arg)
 {
 	struct httpd		*h = arg;
-	struct query		 q;
+	struct route_header	 hdr[HEADER_COUNT_MAX + 1];
+	struct route_in		 in;
+	struct route		 r;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
-	const char		*uri = evhttp_request_get_uri(req), *qs;
-	char			 path[URI_MAX + 1], id[32];
-	enum incident_op	 op;
-	size_t			 i, len;
-	int			 change;
+	const char		*uri = evhttp_request_get_uri(req);
 
 	conn_request(h, req);
-	/* The raw target: bounded, printable ASCII, origin-form. */
-	len = uri != NULL ? strlen(uri) : 0;
-	if (len == 0 || len > URI_MAX || uri[0] != '/') {
-		reply_error(req, 400, "Bad Request", "bad request target");
-		return;
-	}
-	for (i = 0; i < len; i++)
-		if ((unsigned char)uri[i] <= 0x20 ||
-		    (unsigned char)uri[i] >= 0x7f || uri[i] == '#') {
-			reply_error(req, 400, "Bad Request",
-			    "bad request target");
-			return;
-		}
-	qs = strchr(uri, '?');
-	if (uri_decode(uri, qs != NULL ? (size_t)(qs - uri) : len, 0, path,
-	    sizeof(path)) == -1 ||
-	    query_parse(qs != NULL ? qs + 1 : NULL, &q) == -1) {
-		reply_error(req, 400, "Bad Request", "bad request target");
-		return;
-	}
-	if (header_count(req, NULL) > HEADER_COUNT_MAX) {
-		reply_error(req, 431, "Request Header Fields Too Large",
-		    "too many header lines");
-		return;
-	}
-	if (header_count(req, "Host") != 1) {
-		reply_error(req, 400, "Bad Request", "one Host header is "
-		    "required");
-		return;
-	}
-	/* Changes take POST only; everything else GET and HEAD. */
-	change = change_route(path, id, sizeof(id), &op);
-	if (change ? cmd != EVHTTP_REQ_POST :
-	    cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", change ? "POST" : "GET, HEAD");
-		reply_error(req, 405, "Method Not Allowed",
-		    change ? "only POST" : "only GET and HEAD");
+	memset(&in, 0, sizeof(in));
+	in.method = cmd == EVHTTP_REQ_GET ? ROUTE_GET :
+	    cmd == EVHTTP_REQ_HEAD ? ROUTE_HEAD :
+	    cmd == EVHTTP_REQ_POST ? ROUTE_POST : ROUTE_OTHER;
+	in.uri = uri;
+	in.h = hdr;
+	in.nh = request_headers(req, hdr, HEADER_COUNT_MAX + 1);
+	in.token = h->token;
+	in.loopback = h->loopback;
+	if (route_request(&in, &r) == ROUTE_REFUSED) {
+		if (r.allow != NULL)
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Allow", r.allow);
+		if (r.challenge)
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "WWW-Authenticate", "Bearer realm=\"vigie\"");
+		if (r.text)
+			reply_text(req, r.status, r.reason, r.error);
+		else
+			reply_error(req, r.status, r.reason, r.error);
 		return;
 	}
 	log_debug("http: %s %s", method_name(cmd), uri);
-	if (change) {
-		if (httpd_write_authorized(h, req))
-			api_incident_change(h, req, id, op);
+	switch (r.kind) {
+	case ROUTE_CHANGE:
+		api_incident_change(h, req, r.id, r.op);
 		return;
-	}
-
-	for (i = 0; i < sizeof(static_files) / sizeof(static_files[0]); i++)
-		if (strcmp(path, static_files[i].path) == 0) {
-			serve_static(h, req, static_files[i].file,
-			    static_files[i].type);
-			return;
-		}
-	if (strcmp(path, "/healthz") == 0) {
+	case ROUTE_STATIC:
+		serve_static(h, req, r.file, r.type);
+		return;
+	case ROUTE_HEALTHZ:
 		report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
 		serve_healthz(h, req);
 		report_deadline(0, 0);
 		return;
-	}
-	if (strcmp(path, "/metrics") == 0) {
-		if (httpd_authorized(h, req)) {
-			report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
-			serve_metrics(h, req);
-			report_deadline(0, 0);
-		}
+	case ROUTE_METRICS:
+		report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
+		serve_metrics(h, req);
+		report_deadline(0, 0);
 		return;
-	}
-	if (strcmp(path, "/favicon.ico") == 0) {
+	case ROUTE_FAVICON:
 		headers_common(req, "image/x-icon", 0);
 		reply_buf(req, 204, "No Content", NULL);
 		return;
+	default:
+		break;
 	}
-	if (strncmp(path, "/api/", 5) != 0) {
-		reply_text(req, 404, "Not Found", "not found");
-		return;
-	}
-	if (!httpd_authorized(h, req))
-		return;
 	if (!h->no_cache && cache_reply(h, req, uri))
 		return;
 	h->caching = h->no_cache ? NULL : uri;
 	report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
-	httpd_api(h, req, path, &q);
+	httpd_api(h, req, &r);
 	report_deadline(0, 0);
 	httpd_redis_check(h);
 	if (h->redis != NULL) {
@@ -1915,32 +1639,21 @@ httpd_request(struct evhttp_request *req, void *arg)
 
 /* GET /api/v1/...: one of the readers. */
 static void
-httpd_api(struct httpd *h, struct evhttp_request *req, const char *path,
-    const struct query *q)
+httpd_api(struct httpd *h, struct evhttp_request *req, const struct route *r)
 {
-	const char	*p;
-
-	if (strcmp(path, "/api/v1/report") == 0)
-		api_report(h, req, q);
-	else if (strcmp(path, "/api/v1/days") == 0)
-		api_days(h, req, q);
-	else if (strcmp(path, "/api/v1/incidents") == 0)
-		api_incidents(h, req, q);
-	else if (strncmp(path, "/api/v1/incidents/", 18) == 0 &&
-	    *(p = path + 18) != '\0' && strchr(p, '/') == NULL)
-		api_incident(h, req, p);
-	else if (strncmp(path, "/api/v1/source/", 15) == 0 &&
-	    *(p = path + 15) != '\0' && strchr(p, '/') == NULL)
-		api_source(h, req, p, q);
-	else if (strcmp(path, "/api/v1/rules") == 0)
-		api_rules(h, req, q);
-	else if (strncmp(path, "/api/v1/rules/", 14) == 0 &&
-	    *(p = path + 14) != '\0' && strchr(p, '/') == NULL)
-		api_rule(h, req, p, q);
-	else if (strcmp(path, "/api/v1/sensors") == 0)
-		api_sensors(h, req);
-	else
+	switch (r->kind) {
+	case ROUTE_REPORT: api_report(h, req, &r->q); break;
+	case ROUTE_DAYS: api_days(h, req, &r->q); break;
+	case ROUTE_INCIDENTS: api_incidents(h, req, &r->q); break;
+	case ROUTE_INCIDENT: api_incident(h, req, r->arg); break;
+	case ROUTE_SOURCE: api_source(h, req, r->arg, &r->q); break;
+	case ROUTE_RULES: api_rules(h, req, &r->q); break;
+	case ROUTE_RULE: api_rule(h, req, r->arg, &r->q); break;
+	case ROUTE_SENSORS: api_sensors(h, req); break;
+	default:
 		reply_error(req, 404, "Not Found", "no such endpoint");
+		break;
+	}
 }
 
 static void
