@@ -373,14 +373,15 @@ frame_blocks(struct recorder *rec)
 	size_t		 i, j, k, b, glen, dlen, *start;
 	int		 n;
 
+	/* start[b] and start[b] + 1: where block b begins and ends in dord. */
+
 	rec->nblocks = 0;
 	if (rec->ndets == 0)
 		return;
 	for (i = 0; i < rec->ndets; i++)
 		rec->dord[i] = i;
 	qsort_r(rec->dord, rec->ndets, sizeof(*rec->dord), det_cmp, rec);
-	/* Each block's start in dord, then the blocks in order. */
-	if ((start = reallocarray(NULL, rec->ndets + 1, sizeof(*start))) ==
+	if ((start = reallocarray(NULL, rec->ndets, 2 * sizeof(*start))) ==
 	    NULL)
 		fatalx("%s: out of memory", __func__);
 	for (i = 0; i < rec->ndets; i = j) {
@@ -388,15 +389,13 @@ frame_blocks(struct recorder *rec)
 		    rec->dslot[rec->dord[j]] == rec->dslot[rec->dord[i]] &&
 		    same_group(rec, rec->dord[i], rec->dord[j]); j++)
 			;
-		start[rec->nblocks++] = i;
+		start[2 * rec->nblocks] = i;
+		start[2 * rec->nblocks++ + 1] = j;
 	}
-	qsort_r(start, rec->nblocks, sizeof(*start), block_cmp, rec->dord);
+	qsort_r(start, rec->nblocks, 2 * sizeof(*start), block_cmp, rec->dord);
 	for (b = 0; b < rec->nblocks; b++) {
-		i = start[b];
-		for (j = i + 1; j < rec->ndets &&
-		    rec->dslot[rec->dord[j]] == rec->dslot[rec->dord[i]] &&
-		    same_group(rec, rec->dord[i], rec->dord[j]); j++)
-			;
+		i = start[2 * b];
+		j = start[2 * b + 1];
 		g = fargs_get(&rec->fdet, 2 * rec->dord[i], &glen);
 		n = snprintf(head, sizeof(head), "%x\t%zx\t",
 		    (unsigned int)rec->dslot[rec->dord[i]], j - i);
