@@ -373,14 +373,13 @@ frame_blocks(struct recorder *rec)
 	size_t		 i, j, k, b, glen, dlen, *start;
 	int		 n;
 
-	/* start[b] and start[b] + 1: where block b begins and ends in dord. */
-
 	rec->nblocks = 0;
 	if (rec->ndets == 0)
 		return;
 	for (i = 0; i < rec->ndets; i++)
 		rec->dord[i] = i;
 	qsort_r(rec->dord, rec->ndets, sizeof(*rec->dord), det_cmp, rec);
+	/* start[2b] and start[2b + 1]: where block b begins and ends in dord. */
 	if ((start = reallocarray(NULL, rec->ndets, 2 * sizeof(*start))) ==
 	    NULL)
 		fatalx("%s: out of memory", __func__);
