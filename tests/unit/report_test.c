@@ -410,7 +410,8 @@ static void
 test_incident_detail(void **state)
 {
 	redisContext	*c = srv(state);
-	json_t		*o, *ev;
+	json_t		*o, *ev, *e;
+	size_t		 i;
 
 	srv_cmd0(c, "FLUSHALL");
 	incident(c, 4, "open", 1795397662000000LL);
@@ -432,6 +433,59 @@ test_incident_detail(void **state)
 	    json_array_get(ev, 0), "time")), "2026-11-23T01:34:22Z");
 	assert_string_equal(json_string_value(json_object_get(
 	    json_array_get(ev, 1), "raw")), "not json");
+	json_decref(o);
+
+	/*
+	 * Evidence as the commit stores it: "<ts>\t<day>\t<src>\t<cc>\t
+	 * <sensor>\t<event>\n" then the other fields; read back whole, in
+	 * the event's order. A head that lies (a length past the end, no
+	 * newline, a ts that is not hex or too large) is shown raw.
+	 */
+	srv_cmd0(c, "DEL " P "inc:4:ev");
+	srv_cmd0(c, "RPUSH " P "inc:4:ev %b %s %s %s %b",
+	    "000660e797dfc380\t2026-11-23\t203.0.113.9\tCN\tweb1\t1-0/3\n"
+	    "{\"kind\":\"log\",\"user\":\"root\",\"line\":\"x\"}",
+	    (size_t)93, "000660e797dfc380\t2026-11-23\t\t\tweb1",
+	    "zz0660e797dfc380\t2026-11-23\t\t\tweb1\t1-0/4\n{}",
+	    "f000660e797dfc380\t2026-11-23\t\t\tweb1\t1-0/5\n{}",
+	    "000660e797dfc380\t2026-11-23\t\t\tw\0b\t1-0/6\n{\"a\":1}",
+	    (size_t)47);
+	assert_int_equal(report_incident(c, P, "4", &o), 0);
+	ev = json_object_get(o, "evidence");
+	assert_int_equal(json_array_size(ev), 5);
+	e = json_array_get(ev, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "id")),
+	    "1-0/3");
+	assert_int_equal(json_integer_value(json_object_get(e, "ts")),
+	    1795397662000000LL);
+	assert_string_equal(json_string_value(json_object_get(e, "sensor")),
+	    "web1");
+	assert_string_equal(json_string_value(json_object_get(e, "src_ip")),
+	    "203.0.113.9");
+	assert_string_equal(json_string_value(json_object_get(e, "user")),
+	    "root");
+	assert_string_equal(json_string_value(json_object_get(e, "time")),
+	    "2026-11-23T01:34:22Z");
+	/* The event's order: id, kind, ts, sensor, src_ip, the rest. */
+	{
+		const char	*want[] = { "id", "kind", "ts", "sensor",
+				    "src_ip", "user", "line", "time" };
+		const char	*key;
+		json_t		*val;
+		size_t		 k = 0;
+
+		json_object_foreach(e, key, val) {
+			assert_true(k < sizeof(want) / sizeof(want[0]));
+			assert_string_equal(key, want[k++]);
+		}
+	}
+	for (i = 1; i < 4; i++)
+		assert_non_null(json_object_get(json_array_get(ev, i), "raw"));
+	/* A NUL in the sensor: valid text, U+FFFD, as every stored string. */
+	e = json_array_get(ev, 4);
+	assert_string_equal(json_string_value(json_object_get(e, "sensor")),
+	    "w\xef\xbf\xbd" "b");
+	assert_null(json_object_get(e, "src_ip"));
 	json_decref(o);
 
 	assert_int_equal(report_incident(c, P, "5", &o), 1);
