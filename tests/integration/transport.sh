@@ -5,7 +5,8 @@
 # restarted (and loses its last second, as after a power cut), when the
 # collector is killed at random points, when the spool fills while Redis
 # is away; an overlong last line is stored once; a sensor is held by one
-# collector at a time.
+# collector at a time; a restart parses the lines before its checkpoint
+# again, so sshd's per-connection address carries over.
 set -eu
 
 NAME=tr . "$(dirname "$0")/lib.sh"
@@ -182,6 +183,28 @@ check "the collector starts over an older state file" \
     "$BIN/vigie-collector" --redis "$R" --sensor eight --state-dir "$tmp/state-eight" \
     --log "$log8:sshd" --once
 check "and stores only what the older one had not read" exactly_once eight 201 300
+
+echo "# (9) a restart at a checkpoint: the lines before it are parsed again for sshd's per-connection address"
+log9="$tmp/nine.log"
+cat >"$log9" <<'EOL'
+2026-11-20T11:00:00Z web1 sshd[77]: Failed password for root from 198.51.100.7 port 4000 ssh2
+2026-11-20T11:00:01Z web1 sshd[78]: Failed password for admin from 198.51.100.8 port 4001 ssh2
+EOL
+"$BIN/vigie-collector" --redis "$R" --sensor nine --state-dir "$tmp/state-nine" \
+    --log "$log9:sshd" --once 2>>"$tmp/collector-nine.log"
+cat >>"$log9" <<'EOL'
+2026-11-20T11:00:05Z web1 sshd[77]: pam_unix(sshd:auth): check pass; user unknown
+2026-11-20T11:00:06Z web1 sshd[78]: Disconnecting: Too many authentication failures [preauth]
+EOL
+"$BIN/vigie-collector" --redis "$R" --sensor nine --state-dir "$tmp/state-nine" \
+    --log "$log9:sshd" --once 2>>"$tmp/collector-nine.log"
+"$BIN/vigie-collector" --redis "$R" --sensor nineref --state-dir "$tmp/state-nineref" \
+    --log "$log9:sshd" --once 2>>"$tmp/collector-nine.log"
+"$BIN/vigie" --redis "$R" events --sensor nine --count 0 --format json | jq -c 'del(.id, .sensor)' >"$tmp/nine.json"
+"$BIN/vigie" --redis "$R" events --sensor nineref --count 0 --format json | jq -c 'del(.id, .sensor)' >"$tmp/nineref.json"
+check "(9) the lines after the restart have their connection's address" sh -c \
+    "jq -r 'select(.ts >= 1795172405000000) | .src_ip' '$tmp/nine.json' | tr '\n' ' ' | grep -qx '198.51.100.7 198.51.100.8 '"
+check "(9) the events are those of a single run" cmp "$tmp/nineref.json" "$tmp/nine.json"
 
 echo "# (7) the collector and the correlator started while Redis loads its AOF"
 awk 'BEGIN { for (i = 0; i < 2000000; i++)
