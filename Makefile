@@ -345,6 +345,7 @@ install: $(PROGS)
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/vigie
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
 	install -m 644 rules/*.yar $(DESTDIR)$(DATADIR)/vigie/rules
+	install -m 755 container/redis-aof-check $(DESTDIR)$(DATADIR)/vigie
 	cp -R dashboards/. $(DESTDIR)$(DATADIR)/vigie/dashboards
 	install -m 644 README.md docs/DESIGN.md $(DESTDIR)$(DOCDIR)
 	$(SUBST) etc/vigie.conf >$(DESTDIR)$(DOCDIR)/vigie.conf.example
