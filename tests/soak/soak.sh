@@ -311,9 +311,12 @@ run_edge() {
 run_corr() { exec "$BIN/vigie-correlator" --allow-root -c "$tmp/soak/vigie.conf" \
     --no-http 2>>"$tmp/soak/correlator.log"; }
 
-supervise redis run_redis & sups="$sups $!"
+# The shell's word on each child killed goes to a log, not the report.
+supervise redis run_redis 2>>"$tmp/soak/supervise.log" & sups="$sups $!"
 wait_redis soak
-for n in files syslog edge corr; do supervise $n run_$n & sups="$sups $!"; done
+for n in files syslog edge corr; do
+	supervise $n run_$n 2>>"$tmp/soak/supervise.log" & sups="$sups $!"
+done
 until listening; do sleep 0.05; done
 t0=$(now)
 
