@@ -2,7 +2,8 @@
 # make check runs every test (make hostile: inputs built to mislead); make
 # asan the same under ASan and UBSan;
 # make demo brings up the demo; make bench the benchmarks (make bench-peers
-# against fail2ban, make bench-http the web API under wrk); make fuzz fuzzes.
+# against fail2ban, make bench-http the web API under wrk); make fuzz fuzzes;
+# make soak kills every process for 10 minutes (not part of make check).
 
 CC	?= cc
 OPT	?= -O2 -g
@@ -216,6 +217,12 @@ demo-stop:
 bench: deps all
 	@BIN=$(BIN) sh bench/run.sh
 
+# make soak: about 1,000,000 events from files, captures and syslog, once
+# untouched and once while collectors, correlator and Redis are SIGKILLed
+# (SOAK_SECONDS, 600 by default); the two must store and count the same.
+soak: all
+	@BIN=$(BIN) B=$(B) sh tests/soak/soak.sh
+
 bench-backup: deps all
 	@BIN=$(BIN) sh bench/backup.sh
 # make bench-capture: the capture on a generated 10,000,000-packet file
@@ -363,6 +370,7 @@ install: $(PROGS)
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/vigie
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
 	install -m 644 rules/*.yar $(DESTDIR)$(DATADIR)/vigie/rules
+	install -m 755 container/redis-aof-check $(DESTDIR)$(DATADIR)/vigie
 	cp -R dashboards/. $(DESTDIR)$(DATADIR)/vigie/dashboards
 	install -m 644 README.md docs/DESIGN.md $(DESTDIR)$(DOCDIR)
 	$(SUBST) etc/vigie.conf >$(DESTDIR)$(DOCDIR)/vigie.conf.example
@@ -411,6 +419,6 @@ clean:
 
 .PHONY: all deps install uninstall unit corpora integration hostile e2e screenshot \
 	check asan demo demo-stop bench bench-backup bench-capture bench-parse \
-	bench-syslog bench-http bench-peers fuzz fuzz-build fuzz-check container container-test clean
+	bench-syslog bench-http bench-peers soak fuzz fuzz-build fuzz-check container container-test clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -99,10 +99,21 @@ rx_message(struct syslog_rx *rx, struct srx_src *s, const char *relay,
 		rx->failed = 1;
 }
 
+/*
+ * What was read cannot be read again: its open frame goes into the spool
+ * before the loop waits, not at the next turn, so a collector killed in
+ * between loses none of it (fsync'd at the turn, as every input).
+ */
 static void
-udp_cb(evutil_socket_t fd, short what, void *arg)
+rx_seal(struct syslog_rx *rx)
 {
-	struct srx_listener	*l = arg;
+	if (emit_flush(rx->emit) == -1)
+		rx->failed = 1;
+}
+
+static void
+udp_read(struct srx_listener *l, evutil_socket_t fd)
+{
 	struct syslog_rx	*rx = l->rx;
 	struct sockaddr_storage	 ss;
 	struct netaddr		 a;
@@ -113,7 +124,6 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 	char			 relay[64];
 	int			 i, cut;
 
-	(void)what;
 	for (i = 0; i < DGRAM_BUDGET && !rx->failed; i++) {
 		sl = sizeof(ss);
 		n = recvfrom(fd, rx->dbuf, DGRAM_MAX, MSG_TRUNC,
@@ -138,6 +148,16 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 		netaddr_format(&a, relay, sizeof(relay));
 		rx_message(rx, s, relay, rx->dbuf, len, cut);
 	}
+}
+
+static void
+udp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct srx_listener	*l = arg;
+
+	(void)what;
+	udp_read(l, fd);
+	rx_seal(l->rx);
 }
 
 static void
@@ -188,15 +208,14 @@ conn_frames(struct srx_conn *c, int eof)
 	return 0;
 }
 
+/* Reads c's messages; may close c. */
 static void
-tcp_read_cb(evutil_socket_t fd, short what, void *arg)
+tcp_read(struct srx_conn *c, evutil_socket_t fd)
 {
-	struct srx_conn		*c = arg;
 	struct syslog_rx	*rx = c->rx;
 	size_t			 got = 0, cap = rx->max + 16;
 	ssize_t			 n;
 
-	(void)what;
 	while (got < TCP_BUDGET && !rx->failed) {
 		if (spool_full(rx->emit->sp)) {
 			/* Backpressure: the sender waits in its window. */
@@ -226,6 +245,17 @@ tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 	}
+}
+
+static void
+tcp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct srx_conn		*c = arg;
+	struct syslog_rx	*rx = c->rx;
+
+	(void)what;
+	tcp_read(c, fd);	/* c may be gone */
+	rx_seal(rx);
 }
 
 static void

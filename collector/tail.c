@@ -19,6 +19,7 @@
 #include "tail.h"
 
 #define READ_CHUNK	(1 << 20)
+#define WARM_MAX	(64 << 20)	/* bytes before a checkpoint parsed again */
 #define ROTATE_GRACE_MS	100	/* the old file is read this long after */
 
 /* Splits "FILE[:PARSER]"; the parser defaults to syslog. */
@@ -292,6 +293,78 @@ tail_refuse(struct tail *t, int err)
 	t->refusing = err;
 }
 
+/* One line parsed for the parser's state only: nothing is emitted. */
+static void
+tail_warm_line(struct tail *t, const char *line, size_t len)
+{
+	struct event	 ev;
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len > t->max_line)
+		len = t->max_line;
+	if (len > 0)
+		(void)t->parser->parse(line, len, t->ref, &t->pb, &ev);
+}
+
+/*
+ * A process's first open of a file at a checkpoint: the lines before it
+ * (WARM_MAX bytes at most, from a line's start) are parsed again and not
+ * emitted, so that the parser's state (sshd's address per connection) is
+ * the one a collector never stopped would have, and so are the events
+ * that follow. A failed read leaves the state as far as it got.
+ */
+static void
+tail_warm(struct tail *t)
+{
+	uint64_t	 pos, stop = t->cp.off;
+	size_t		 cap = READ_CHUNK + t->max_line, have = 0, want;
+	char		*buf, *p, *end, *nl;
+	ssize_t		 n;
+	int		 skip;
+
+	t->warm = 1;
+	if (stop == 0)
+		return;
+	pos = stop > WARM_MAX ? stop - WARM_MAX : 0;
+	skip = pos > 0;			/* the first line is a part of one */
+	if ((buf = malloc(cap)) == NULL) {
+		log_warnx("%s: out of memory", __func__);
+		return;
+	}
+	while (pos < stop) {
+		want = cap - have;
+		if (want > stop - pos)
+			want = (size_t)(stop - pos);
+		if ((n = pread(t->fd, buf + have, want, (off_t)pos)) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1)
+				log_warn("%s: read", t->path);
+			break;
+		}
+		pos += (uint64_t)n;
+		have += (size_t)n;
+		p = buf;
+		end = buf + have;
+		while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			if (!skip)
+				tail_warm_line(t, p, (size_t)(nl - p));
+			skip = 0;
+			p = nl + 1;
+		}
+		have = (size_t)(end - p);
+		if (have == cap) {
+			have = 0;	/* longer than any line kept: skipped */
+			skip = 1;
+		}
+		memmove(buf, p, have);
+	}
+	if (pos == stop && have > 0 && !skip)
+		tail_warm_line(t, buf, have);	/* taken whole before (--once) */
+	free(buf);
+}
+
 /* Opens the file where its checkpoint says. 1 opened, 0 not there, -1. */
 static int
 tail_open(struct tail *t, const struct spool *sp, int once)
@@ -368,6 +441,8 @@ tail_open(struct tail *t, const struct spool *sp, int once)
  seek:
 	log_debug("%s: opened inode %llu at %llu", t->path,
 	    (unsigned long long)t->cp.ino, (unsigned long long)t->cp.off);
+	if (!t->warm)
+		tail_warm(t);
 	if (lseek(t->fd, (off_t)t->cp.off, SEEK_SET) == -1) {
 		log_warn("%s: seek", t->path);
 		close(t->fd);

@@ -31,6 +31,7 @@ struct tail {
 	int			 eof;		/* read to the end last time */
 	int			 refusing;	/* why the path is refused (errno) */
 	int64_t			 moved_ms;	/* the path names another file since */
+	int			 warm;		/* pb holds the lines before cp */
 	struct parse_buf	 pb;
 
 	uint64_t		 lines, recognised, no_header, truncated;

@@ -43,7 +43,8 @@
 --   Z  ZINCRBY key delta member     (pairs: member delta)
 --   S  HSET key field value         (pairs: field value)
 --   M  HSET key field value         (pairs: field value; the largest
---                                    value of the call, as a number)
+--                                    value of the call, as a number, where
+--                                    it is larger than the stored one)
 --   P  PFADD key members            (n members)
 --   X  XADD key MAXLEN ~ det_maxlen * field value ...   (pairs)
 -- Keys under day: and det: expire after retention_s.
@@ -765,15 +766,25 @@ local function commit(keys, args)
 	for k, m in pairs(zincr) do
 		for f, n in pairs(m) do redis.call('ZINCRBY', k, num(n), f) end
 	end
-	for _, t in ipairs({ hset, hmax }) do
-		for k, m in pairs(t) do
-			local kv = {}
-			for f, v in pairs(m) do
+	for k, m in pairs(hset) do
+		local kv = {}
+		for f, v in pairs(m) do
+			kv[#kv + 1] = f
+			kv[#kv + 1] = v
+		end
+		call_list('HSET', k, kv)
+	end
+	-- The largest value stays, whichever commit brought it.
+	for k, m in pairs(hmax) do
+		local kv = {}
+		for f, v in pairs(m) do
+			local cur = tonumber(redis.call('HGET', k, f))
+			if cur == nil or cur < tonumber(v) then
 				kv[#kv + 1] = f
 				kv[#kv + 1] = v
 			end
-			call_list('HSET', k, kv)
 		end
+		if #kv > 0 then call_list('HSET', k, kv) end
 	end
 	for k, m in pairs(pfadd) do call_list('PFADD', k, m) end
 	for k in pairs(expire) do redis.call('EXPIRE', k, retention) end

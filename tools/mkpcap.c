@@ -7,6 +7,8 @@
  *   mkpcap DESC OUT              description (see tests/fixtures/pcap/)
  *   mkpcap --random N SEED OUT   N records of random bytes (raw IP link)
  *   mkpcap --synth N SEED OUT    N packets: many short flows, some long
+ *   mkpcap --short N SEED START OUT  N packets of short flows only (DNS,
+ *                                HTTP of 10 packets), from epoch START
  *
  * Description lines: "link ether|raw|sll|sll2", or
  *   TIME PROTO SRC SPORT DST DPORT [key=value ...] [data=TEXT | hex=HEX]
@@ -593,12 +595,11 @@ synth_step(struct synflow *f, double t)
 }
 
 static void
-synth(long n, unsigned long seed)
+synth(long n, unsigned long seed, double t, int longflows)
 {
 	struct synflow	*act;
 	long		 i, k = 0;
 	int		 nact = 1024;
-	double		 t = 1700000000.0;
 	uint32_t	 host = 0;
 
 	rng = seed * 2654435761u + 1;
@@ -622,7 +623,8 @@ synth(long n, unsigned long seed)
 			f->d.dport = f->udp ? 53 : r < 98 ? 80 : 443;
 			f->cseq = rnd();
 			f->sseq = rnd();
-			f->len = r < 98 ? 10 : 200 + (int)(rnd() % 1800);
+			f->len = r < 98 || !longflows ? 10 :
+			    200 + (int)(rnd() % 1800);
 			k++;
 		}
 		t += 0.000002;
@@ -641,13 +643,18 @@ main(int argc, char *argv[])
 		random_records(atol(argv[2]), strtoul(argv[3], NULL, 10));
 	} else if (argc == 5 && !strcmp(argv[1], "--synth")) {
 		out_path = argv[4];
-		synth(atol(argv[2]), strtoul(argv[3], NULL, 10));
+		synth(atol(argv[2]), strtoul(argv[3], NULL, 10), 1700000000.0,
+		    1);
+	} else if (argc == 6 && !strcmp(argv[1], "--short")) {
+		out_path = argv[5];
+		synth(atol(argv[2]), strtoul(argv[3], NULL, 10),
+		    (double)atol(argv[4]), 0);
 	} else if (argc == 3) {
 		out_path = argv[2];
 		from_desc(argv[1]);
 	} else {
 		fprintf(stderr, "usage: mkpcap DESC OUT | --random N SEED OUT | "
-		    "--synth N SEED OUT\n");
+		    "--synth N SEED OUT | --short N SEED START OUT\n");
 		return 2;
 	}
 	open_out();

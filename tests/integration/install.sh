@@ -17,7 +17,7 @@ inst() {
 }
 check "make install PREFIX=..." inst
 for f in bin/vigie bin/vigie-collector bin/vigie-correlator \
-    share/vigie/rules/ssh.yar share/vigie/rules/policy.yar \
+    share/vigie/rules/ssh.yar share/vigie/rules/policy.yar share/vigie/redis-aof-check \
     share/vigie/dashboards/index.html share/doc/vigie/vigie.conf.example \
     share/doc/vigie/redis.conf.example etc/vigie/vigie.conf \
     etc/vigie/redis.conf share/man/man1/vigie.1 share/man/man5/vigie.conf.5 \

@@ -44,6 +44,8 @@ figures() {
 	"$BIN/vigie" -c "$tmp/$1.conf" incidents list --limit 1000000 --format json |
 	    jq -S '[.[] | {rule, group, first_seen, last_seen, count}] | sort_by(.rule, .group, .first_seen)' \
 	    >"$tmp/$1.incidents"
+	# Hits per rule and the latest hit of each, whatever the commit order.
+	rcli HGETALL "$1:rules:stats" | paste - - | LC_ALL=C sort >"$tmp/$1.stats"
 }
 
 echo "# (1) one worker, in order"
@@ -114,6 +116,7 @@ check "and leave nothing pending" test "$(rcli XPENDING 'four:ev:{web1}' correla
 figures four
 check "(1) the same counters and unique sources" cmp "$tmp/one.report" "$tmp/four.report"
 check "(1) the same incidents" diff -u "$tmp/one.incidents" "$tmp/four.incidents"
+check "(1) the same rule hits and latest hits" diff -u "$tmp/one.stats" "$tmp/four.stats"
 
 # same_as_one NAME LOG WHAT: one worker on LOG, compared with the first run.
 same_as_one() {
@@ -123,6 +126,7 @@ same_as_one() {
 	figures "$1"
 	check "(2) $3: the same counters and unique sources" cmp "$tmp/one.report" "$tmp/$1.report"
 	check "(2) $3: the same incidents" diff -u "$tmp/one.incidents" "$tmp/$1.incidents"
+	check "(2) $3: the same rule hits and latest hits" diff -u "$tmp/one.stats" "$tmp/$1.stats"
 }
 echo "# (2) the newest line first, then lines in a random order"
 same_as_one rev "$tmp/rev.log" "newest first"

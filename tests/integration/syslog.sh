@@ -191,6 +191,31 @@ check "datagrams dropped while full, counted ($dropped dropped, $udp stored of 5
     sh -c "test '$dropped' -gt 0 && test \$(( $dropped + $udp )) = 500"
 kill "$r2"; wait "$r2" 2>/dev/null || true
 
+echo "# what was read is in the spool before the receiver waits: SIGKILL as soon as a connection is read to its end"
+KP=$((base + 5))
+kr_start() {
+	"$BIN/vigie-collector" --redis "$R" --sensor kr --state-dir "$tmp/state-kr" \
+	    --syslog "tcp:127.0.0.1:$KP" 2>>"$tmp/kr.log" &
+	kr=$!
+	pids="$pids $kr"
+	i=0
+	until ss -Hltn "sport = :$KP" | grep -q . || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.05; done
+}
+kr_start
+for k in 1 2 3 4 5; do
+	"$send" -o -n 300 -s $((k * 1000)) tcp 127.0.0.1 "$KP" 2>/dev/null
+	# Read to its end: the receiver closed its side (Recv-Q empty).
+	i=0
+	while ss -Htn "sport = :$KP" | grep -q . && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.01; done
+	kill -9 "$kr"; wait "$kr" 2>/dev/null || true
+	kr_start
+done
+wait_n kr 1500 || true
+events kr | jq -r .line | sed -n 's/^Invalid user u\([0-9]*\) .*/\1/p' | sort -n >"$tmp/kr.got"
+check "every message read before each SIGKILL stored, once ($(wc -l <"$tmp/kr.got") of 1500)" sh -c \
+    "test \$(wc -l <'$tmp/kr.got') = 1500 && test \$(uniq '$tmp/kr.got' | wc -l) = 1500"
+kill "$kr"; wait "$kr" 2>/dev/null || true
+
 echo "# bad listeners are refused at start"
 rc=$(status "$tmp/bad.err" "$BIN/vigie-collector" --redis "$R" --sensor bad \
     --state-dir "$tmp/state-bad" --syslog "udp:127.0.0.1")

@@ -5,7 +5,10 @@
 # restarted (and loses its last second, as after a power cut), when the
 # collector is killed at random points, when the spool fills while Redis
 # is away; an overlong last line is stored once; a sensor is held by one
-# collector at a time.
+# collector at a time; a restart parses the lines before its checkpoint
+# again, so sshd's per-connection address carries over; an AOF cut inside
+# a commit's transaction (container/redis-aof-check before each start)
+# counts nothing twice, even after a second restart.
 set -eu
 
 NAME=tr . "$(dirname "$0")/lib.sh"
@@ -182,6 +185,57 @@ check "the collector starts over an older state file" \
     "$BIN/vigie-collector" --redis "$R" --sensor eight --state-dir "$tmp/state-eight" \
     --log "$log8:sshd" --once
 check "and stores only what the older one had not read" exactly_once eight 201 300
+
+echo "# (9) a restart at a checkpoint: the lines before it are parsed again for sshd's per-connection address"
+log9="$tmp/nine.log"
+cat >"$log9" <<'EOL'
+2026-11-20T11:00:00Z web1 sshd[77]: Failed password for root from 198.51.100.7 port 4000 ssh2
+2026-11-20T11:00:01Z web1 sshd[78]: Failed password for admin from 198.51.100.8 port 4001 ssh2
+EOL
+"$BIN/vigie-collector" --redis "$R" --sensor nine --state-dir "$tmp/state-nine" \
+    --log "$log9:sshd" --once 2>>"$tmp/collector-nine.log"
+cat >>"$log9" <<'EOL'
+2026-11-20T11:00:05Z web1 sshd[77]: pam_unix(sshd:auth): check pass; user unknown
+2026-11-20T11:00:06Z web1 sshd[78]: Disconnecting: Too many authentication failures [preauth]
+EOL
+"$BIN/vigie-collector" --redis "$R" --sensor nine --state-dir "$tmp/state-nine" \
+    --log "$log9:sshd" --once 2>>"$tmp/collector-nine.log"
+"$BIN/vigie-collector" --redis "$R" --sensor nineref --state-dir "$tmp/state-nineref" \
+    --log "$log9:sshd" --once 2>>"$tmp/collector-nine.log"
+"$BIN/vigie" --redis "$R" events --sensor nine --count 0 --format json | jq -c 'del(.id, .sensor)' >"$tmp/nine.json"
+"$BIN/vigie" --redis "$R" events --sensor nineref --count 0 --format json | jq -c 'del(.id, .sensor)' >"$tmp/nineref.json"
+check "(9) the lines after the restart have their connection's address" sh -c \
+    "jq -r 'select(.ts >= 1795172405000000) | .src_ip' '$tmp/nine.json' | tr '\n' ' ' | grep -qx '198.51.100.7 198.51.100.8 '"
+check "(9) the events are those of a single run" cmp "$tmp/nineref.json" "$tmp/nine.json"
+
+echo "# (10) Redis SIGKILLed and its AOF cut inside a commit (MULTI ... EXEC), then restarted twice: counted once"
+# As the appliance's units do: redis-aof-check before each start.
+redis_checked() { sh container/redis-aof-check "$tmp/redis" 2>>"$tmp/aof-check.log"; redis_aof; }
+drain() { "$BIN/vigie-correlator" --allow-root --redis "$R" --rules rules --timezone UTC --no-http --drain 2>>"$tmp/corr10.log"; }
+drain
+awk 'BEGIN { for (i = 1; i <= 3000; i++)
+	printf "2026-11-19T10:%02d:%02dZ web1 sshd[%d]: Failed password for root from 198.51.100.%d port %d ssh2\n",
+	    (i / 60) % 60, i % 60, 2000 + i, 1 + i % 200, 1024 + i }' >"$tmp/ten.log"
+"$BIN/vigie-collector" --redis "$R" --sensor ten --state-dir "$tmp/state-ten" \
+    --log "$tmp/ten.log:sshd" --once 2>>"$tmp/collector-ten.log"
+drain
+kill_redis
+aof=$(ls -t "$tmp"/redis/appendonlydir/*.incr.aof | head -1)
+# The last transaction that acknowledges frames of ten: its first and last byte.
+grep -a -b -x -e 'MULTI.' -e 'EXEC.' -e 'vigie:ev:{ten}.' "$aof" | tr -d '\r' | sed 's/:/ /' |
+    awk '$2 == "MULTI" { m = $1; t = 0 } $2 == "vigie:ev:{ten}" && m { t = 1 }
+	$2 == "EXEC" { if (t) { a = m; b = $1 } m = 0 } END { print a + 0, b + 0 }' >"$tmp/tx"
+read -r m e <"$tmp/tx"
+check "(10) the AOF holds a commit of ten ($m..$e)" test "$m" -gt 0 -a "$e" -gt "$m"
+# Cut within its EXEC: every command of it whole, the transaction not.
+[ "$m" -gt 0 ] && truncate -s $((e - 3)) "$aof"
+redis_checked
+check "(10) restarted: the cut commit's frames are counted again" drain
+kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
+redis_checked
+drain
+n=$("$BIN/vigie" --redis "$R" report --day 2026-11-19 --format json | jq .totals.events)
+check "(10) after a second restart every line counted once ($n)" test "$n" = 3000
 
 echo "# (7) the collector and the correlator started while Redis loads its AOF"
 awk 'BEGIN { for (i = 0; i < 2000000; i++)
