@@ -15,7 +15,7 @@ CFLAGS	+= $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 
 CORE	= core/log.c core/conf.c core/netaddr.c core/redis.c core/daytime.c \
 	  core/cksum.c \
-	  core/text.c core/event.c core/streamid.c
+	  core/text.c core/event.c core/lz.c core/streamid.c
 READ	= core/report.c core/report_text.c
 WRITE	= core/incident.c
 PARSERS	= collector/parse.c collector/parse_syslog.c collector/parse_sshd.c \
@@ -56,28 +56,28 @@ UNIT	= conf netaddr text parse_syslog parse_sshd parse_host parse_web \
 	  parse_hostile report spool event \
 	  event_json scan detect tally record retention bundle incident \
 	  alert_eve backup decode flow appmeta syslog_frame webinfo
-UNIT_syslog_frame	= collector/syslog_frame.c $(PARSERS) core/event.c
+UNIT_syslog_frame	= collector/syslog_frame.c $(PARSERS) core/event.c core/lz.c
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
 UNIT_text		= core/text.c
-UNIT_parse_syslog	= $(PARSERS) core/event.c
-UNIT_parse_sshd		= $(PARSERS) core/event.c
-UNIT_parse_host		= $(PARSERS) core/event.c
-UNIT_parse_web		= $(PARSERS) core/event.c
-UNIT_parse_hostile	= $(PARSERS) core/event.c
+UNIT_parse_syslog	= $(PARSERS) core/event.c core/lz.c
+UNIT_parse_sshd		= $(PARSERS) core/event.c core/lz.c
+UNIT_parse_host		= $(PARSERS) core/event.c core/lz.c
+UNIT_parse_web		= $(PARSERS) core/event.c core/lz.c
+UNIT_parse_hostile	= $(PARSERS) core/event.c core/lz.c
 UNIT_report		= $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_incident		= $(WRITE) $(READ) $(CORE) tests/unit/redis_srv.c
 UNIT_alert_eve		= correlator/alert_eve.c core/text.c
 UNIT_backup		= core/backup.c core/cksum.c
 UNIT_spool		= collector/spool.c collector/emit.c $(CORE)
-UNIT_event		= core/event.c
+UNIT_event		= core/event.c core/lz.c
 UNIT_decode		= collector/decode.c collector/flow.c tests/unit/pcapgen.c
 UNIT_flow		= collector/decode.c collector/flow.c tests/unit/pcapgen.c
 UNIT_appmeta		= collector/appmeta.c
 LIBS_decode		= -lpcap
 LIBS_flow		= -lpcap
-UNIT_event_json		= core/event_json.c core/event.c core/text.c
-UNIT_scan		= correlator/scan.c core/event.c core/log.c
+UNIT_event_json		= core/event_json.c core/event.c core/lz.c core/text.c
+UNIT_scan		= correlator/scan.c core/event.c core/lz.c core/log.c
 UNIT_detect		= correlator/detect.c correlator/scan.c \
 			  correlator/geo.c $(CORE)
 UNIT_tally		= correlator/tally.c correlator/fargs.c core/log.c
@@ -87,7 +87,7 @@ UNIT_record		= correlator/record.c correlator/detect.c \
 UNIT_retention		= core/retention.c core/daytime.c core/redis.c core/log.c
 UNIT_bundle		= correlator/bundle.c correlator/scan.c correlator/geo.c \
 			  core/conf.c core/netaddr.c core/redis.c core/log.c \
-			  core/event.c
+			  core/event.c core/lz.c
 UNIT_webinfo		= correlator/webinfo.c core/text.c $(UNIT_bundle)
 LIBS_scan		= -lyara
 LIBS_detect		= -lyara -lmaxminddb
@@ -131,7 +131,7 @@ $(B)/bench/capbench: $(call obj,bench/capbench.c collector/decode.c \
 $(B)/tools/syslogsend: $(call obj,tools/syslogsend.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
-$(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c \
+$(B)/tests/put_frame: $(call obj,tests/integration/put_frame.c core/event.c core/lz.c \
 	  core/event_json.c core/text.c core/redis.c core/log.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lhiredis -ljansson
@@ -142,7 +142,7 @@ $(B)/tests/%_test: $$(call obj,tests/unit/%_test.c $$(UNIT_$$*))
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LIBS_$*) -lcmocka -lhiredis \
 	    -linih -ljansson -lm
 
-$(B)/tests/corpora_run: $(call obj,tests/corpora/corpora.c $(PARSERS) core/event.c)
+$(B)/tests/corpora_run: $(call obj,tests/corpora/corpora.c $(PARSERS) core/event.c core/lz.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -ljansson
 
@@ -229,13 +229,13 @@ bench-backup: deps all
 # (PACKETS=N to change) and the memory of 1,000,000 open flows.
 bench-capture: all $(B)/bench/capbench
 	@BIN=$(BIN) B=$(B) sh bench/capture.sh
-$(B)/bench/parse_bench: $(call obj,bench/parse_bench.c $(PARSERS) core/event.c)
+$(B)/bench/parse_bench: $(call obj,bench/parse_bench.c $(PARSERS) core/event.c core/lz.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
 # make bench-parse: parse-only lines per second, one core, per parser.
 $(B)/bench/rules_bench: $(call obj,bench/rules_bench.c correlator/scan.c \
-	  $(PARSERS) core/event.c core/log.c)
+	  $(PARSERS) core/event.c core/lz.c core/log.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lyara
 # make bench-rules: the pack's scan cost per event, and each rule alone
@@ -269,21 +269,21 @@ FUZZ	= sshd frame decode syslog_frame journal http conf backup spool rules \
 	  ruletext $(patsubst %,p_%,$(FUZZ_PARSERS))
 fuzz-build:
 	@mkdir -p $(patsubst %,$(B)/fuzz/corpus/%,$(FUZZ))
-	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c \
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_sshd.c $(PARSERS) core/event.c core/lz.c \
 	    -o $(B)/fuzz/fuzz_sshd
 	@set -e; for p in $(FUZZ_PARSERS); do \
 		echo "$(FUZZ_CC) ... -DFUZZ_PARSER=$$p -o $(B)/fuzz/fuzz_p_$$p"; \
 		$(FUZZ_CC) $(FUZZ_FLAGS) -DFUZZ_PARSER="\"$$p\"" \
-		    tests/fuzz/fuzz_parser.c $(PARSERS) core/event.c \
+		    tests/fuzz/fuzz_parser.c $(PARSERS) core/event.c core/lz.c \
 		    -o $(B)/fuzz/fuzz_p_$$p; \
 	done
-	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c \
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_frame.c core/event.c core/lz.c \
 	    core/event_json.c core/text.c -ljansson -o $(B)/fuzz/fuzz_frame
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_syslog_frame.c \
-	    collector/syslog_frame.c $(PARSERS) core/event.c \
+	    collector/syslog_frame.c $(PARSERS) core/event.c core/lz.c \
 	    -o $(B)/fuzz/fuzz_syslog_frame
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_journal.c \
-	    collector/journal_entry.c $(PARSERS) core/event.c \
+	    collector/journal_entry.c $(PARSERS) core/event.c core/lz.c \
 	    -o $(B)/fuzz/fuzz_journal
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator -I/usr/include/hiredis \
 	    tests/fuzz/fuzz_http.c correlator/route.c core/incident.c \
@@ -299,12 +299,12 @@ fuzz-build:
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_spool.c collector/spool.c \
 	    core/cksum.c core/log.c core/streamid.c -o $(B)/fuzz/fuzz_spool
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator tests/fuzz/fuzz_rules.c \
-	    correlator/scan.c core/event.c core/log.c -lyara \
+	    correlator/scan.c core/event.c core/lz.c core/log.c -lyara \
 	    -o $(B)/fuzz/fuzz_rules
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Icorrelator -I/usr/include/hiredis \
 	    tests/fuzz/fuzz_ruletext.c correlator/webinfo.c correlator/bundle.c \
 	    correlator/scan.c correlator/geo.c core/conf.c core/netaddr.c \
-	    core/redis.c core/log.c core/event.c core/text.c -lyara -lmaxminddb -levent \
+	    core/redis.c core/log.c core/event.c core/lz.c core/text.c -lyara -lmaxminddb -levent \
 	    -lhiredis -linih -ljansson -lpthread -o $(B)/fuzz/fuzz_ruletext
 # make fuzz-check (part of make check): each target FUZZ_CHECK_SECONDS
 # (15) from its seeds, then every input of tests/fuzz/regress/<target>

@@ -136,6 +136,7 @@ events_frame(struct events_run *run, const char *key, const char *id,
 		if (rc == 0)
 			why = NULL;
 	}
+	frame_close(&fd);
 	if (why != NULL) {
 		events_warn(run, key, id, why);
 		return 0;
@@ -148,16 +149,17 @@ events_frame(struct events_run *run, const char *key, const char *id,
 		first = run->since->index + 1;
 	}
 	(void)frame_open(&fd, data, len, &why);
-	for (i = 0; frame_next(&fd, &ev, &why) == 1; i++) {
+	for (i = 0, rc = 0; rc == 0 && frame_next(&fd, &ev, &why) == 1; i++) {
 		if (i < first)
 			continue;
 		snprintf(eid, sizeof(eid), "%s/%" PRIu32, id, i);
 		if (events_print(run, &ev, eid) == -1)
-			return -1;
-		if (++run->shown == run->limit)
-			return 1;
+			rc = -1;
+		else if (++run->shown == run->limit)
+			rc = 1;
 	}
-	return 0;
+	frame_close(&fd);
+	return rc;
 }
 
 /*

@@ -49,7 +49,11 @@ emit_flush(struct emitter *e)
 
 	if (e->fe.n == 0)
 		return 0;
-	data = frame_data(&e->fe, &len);
+	/* Compressed when that is smaller (frame format 2). */
+	if ((data = frame_pack(&e->fe, &len)) == NULL) {
+		log_warnx("emit: out of memory");
+		return -1;
+	}
 	if (spool_append(e->sp, emit_next_id(e), e->have_cp ? &e->cp : NULL,
 	    data, len, e->fe.n) == -1)
 		return -1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "lz.h"
 
 /* frame_next() tracks the fields seen in a 64-bit mask. */
 _Static_assert(EV_NFIELDS <= 64, "too many event fields");
@@ -100,6 +101,7 @@ void
 frame_enc_free(struct frame_enc *fe)
 {
 	free(fe->buf);
+	free(fe->zbuf);
 	memset(fe, 0, sizeof(*fe));
 }
 
@@ -213,6 +215,28 @@ frame_data(const struct frame_enc *fe, size_t *len)
 	return fe->buf;
 }
 
+const void *
+frame_pack(struct frame_enc *fe, size_t *len)
+{
+	size_t		 raw = fe->len - 8, need = 8 + 10 + LZ_BOUND(raw), h, z;
+	unsigned char	*nb;
+
+	if (need > fe->zcap) {
+		if ((nb = realloc(fe->zbuf, need)) == NULL)
+			return NULL;
+		fe->zbuf = nb;
+		fe->zcap = need;
+	}
+	memcpy(fe->zbuf, fe->buf, 8);
+	fe->zbuf[3] = 2;
+	h = 8 + varint_put(fe->zbuf + 8, raw);
+	z = lz_compress(fe->buf + 8, raw, fe->zbuf + h, fe->zcap - h);
+	if (z == 0 || h + z >= fe->len)
+		return frame_data(fe, len);
+	*len = h + z;
+	return fe->zbuf;
+}
+
 /* ---- decoder ---- */
 
 /* Reads a varint of at most 10 bytes. Returns 0 or -1 (truncated, too long). */
@@ -262,7 +286,30 @@ frame_open(struct frame_dec *fd, const void *buf, size_t len, const char **why)
 		*why = "not a frame";
 		return -1;
 	}
-	if (p[3] != 1) {
+	if (p[3] == 2) {
+		const unsigned char	*q = p + 8;
+		uint64_t		 raw;
+
+		/* At most 255 bytes out of each byte in: no bomb. */
+		if (varint_get(&q, p + len, &raw) == -1 ||
+		    raw > FRAME_RAW_MAX || raw / 255 > len) {
+			*why = "truncated compressed frame";
+			return -1;
+		}
+		if ((fd->raw = malloc(8 + (size_t)raw)) == NULL) {
+			*why = "out of memory";
+			return -1;
+		}
+		memcpy(fd->raw, p, 8);
+		fd->raw[3] = 1;
+		if (lz_decompress(q, (size_t)(p + len - q), fd->raw + 8,
+		    (size_t)raw) == -1) {
+			*why = "corrupt compressed frame";
+			return -1;
+		}
+		p = fd->raw;
+		len = 8 + (size_t)raw;
+	} else if (p[3] != 1) {
 		*why = "unknown frame version";
 		return -1;
 	}
@@ -281,6 +328,13 @@ frame_open(struct frame_dec *fd, const void *buf, size_t len, const char **why)
 	}
 	fd->sensor_len = (size_t)slen;
 	return 0;
+}
+
+void
+frame_close(struct frame_dec *fd)
+{
+	free(fd->raw);
+	fd->raw = NULL;
 }
 
 int

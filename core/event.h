@@ -63,11 +63,16 @@ int	event_parse_int(const char *s, size_t n, int canonical, int64_t *out);
  *   u8 field number | varint length | bytes | NUL
  * The sensor is said once, in the header; an event carries its own
  * `sensor` field only when it differs. Fields of length 0 are not sent.
+ * Frame format 2 is format 1 compressed (what the collector sends when
+ * it is smaller; core/lz.h):
+ *   "VGF" 0x02 | u32 event count | varint n | LZ block of format 1's
+ *   bytes after its 8-byte head (n of them)
  */
 #define FRAME_MAGIC		"VGF\001"
 #define FRAME_EVENTS_MAX	65536		/* decoder's bound */
 #define FRAME_DEFAULT_EVENTS	256
 #define FRAME_DEFAULT_BYTES	(256 * 1024)
+#define FRAME_RAW_MAX		(64 << 20)	/* decoder's bound, format 2 */
 
 struct frame_enc {
 	unsigned char	*buf;		/* owned; reused between frames */
@@ -76,6 +81,8 @@ struct frame_enc {
 	size_t		 max_events, max_bytes;
 	const char	*sensor;	/* borrowed */
 	size_t		 sensor_len;
+	unsigned char	*zbuf;		/* owned: the frame compressed */
+	size_t		 zcap;
 };
 
 /* max_events, max_bytes: when a frame is full. Returns 0. */
@@ -92,20 +99,29 @@ int	frame_begin(struct frame_enc *, const char *sensor);
 int	frame_add(struct frame_enc *, const struct event *);
 /* The encoded frame (valid until the next begin/add). */
 const void *frame_data(const struct frame_enc *, size_t *len);
+/*
+ * The frame to send: format 2 when it is smaller, else format 1 (valid
+ * until the next begin/add/pack). NULL when out of memory.
+ */
+const void *frame_pack(struct frame_enc *, size_t *len);
 
 struct frame_dec {
 	const unsigned char	*p, *end;
 	uint32_t		 n, i;
 	const char		*sensor;	/* into the buffer, NUL-ended */
 	size_t			 sensor_len;
+	unsigned char		*raw;		/* owned: format 2 expanded */
 };
 
 /*
  * Opens a frame for reading (buf is borrowed). Returns 0, or -1 with a
- * static reason in *why (unknown version, truncated, ...).
+ * static reason in *why (unknown version, truncated, corrupt, ...).
+ * Either way frame_close() frees what it holds; the events read point
+ * into buf or into that.
  */
 int	frame_open(struct frame_dec *, const void *buf, size_t len,
 	    const char **why);
+void	frame_close(struct frame_dec *);
 /*
  * The next event into ev (values point into the frame). Returns 1, 0 at
  * the end (after checking the frame has nothing more), or -1 with *why.

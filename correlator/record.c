@@ -444,7 +444,7 @@ int
 record_frame(struct recorder *rec, const char *id, const void *buf,
     size_t len, const char **why)
 {
-	struct frame_dec	 fd;
+	struct frame_dec	 fd, start;
 	struct event		 ev;
 	struct verdict		 v;
 	struct tally		*t = &rec->tally;
@@ -456,14 +456,18 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 	int			 rc, own;
 
 	/* Checked whole first: a frame counts whole or not at all. */
-	if (frame_open(&fd, buf, len, why) == -1)
+	if (frame_open(&fd, buf, len, why) == -1) {
+		frame_close(&fd);
 		return -1;
+	}
+	start = fd;
 	while ((rc = frame_next(&fd, &ev, why)) == 1)
 		;
-	if (rc == -1)
+	if (rc == -1) {
+		frame_close(&fd);
 		return -1;
-	if (frame_open(&fd, buf, len, why) == -1)
-		return -1;
+	}
+	fd = start;		/* read again, expanded once */
 
 	tally_reset(t);
 	fargs_reset(&rec->dets);
@@ -479,6 +483,7 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 		(void)detect_event(&rec->det, &ev, ms, &v);	/* logged */
 		frame_event(rec, evid, i, &ev, &v, own, stats_hits);
 	}
+	frame_close(&fd);
 	rec->judge_us += (uint64_t)(daytime_now_us() - t0);
 	frame_days(rec, id);
 	frame_blocks(rec);

@@ -66,6 +66,7 @@ decode_same(const void *buf, size_t len, const struct event *evs, size_t n,
 		fuzz_assert(same_event(&out[i], &evs[i]));
 	}
 	fuzz_assert(frame_next(&fd, &out[0], &why) == 0);
+	frame_close(&fd);
 }
 
 /* The event through JSON text and back: the same bytes. */
@@ -93,6 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct frame_dec	 fd;
 	struct frame_enc	 fe, fe2;
+	const uint8_t		*lo, *hi;
 	struct event		*evs = NULL, *again = NULL, *nevs;
 	const char		*why = NULL;
 	const void		*buf, *buf2;
@@ -101,7 +103,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (frame_open(&fd, data, size, &why) == -1) {
 		fuzz_assert(why != NULL);
+		frame_close(&fd);
 		return 0;
+	}
+	/* Values lie inside the input, or inside the frame it expands to. */
+	if (fd.raw != NULL) {
+		lo = fd.raw;
+		hi = fd.end;
+	} else {
+		lo = data;
+		hi = data + size;
 	}
 	fuzz_assert(fd.n <= FRAME_EVENTS_MAX);
 	fuzz_assert(fd.sensor[fd.sensor_len] == '\0');
@@ -118,9 +129,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (evs[n].f[f].len == 0)
 				continue;
 			/* Values lie inside the input, NUL-terminated. */
-			fuzz_assert((const uint8_t *)evs[n].f[f].v >= data &&
+			fuzz_assert((const uint8_t *)evs[n].f[f].v >= lo &&
 			    (const uint8_t *)evs[n].f[f].v + evs[n].f[f].len <
-			    data + size);
+			    hi);
 			fuzz_assert(evs[n].f[f].v[evs[n].f[f].len] == '\0');
 			if (ev_fields[f].type == FT_INT)
 				(void)event_int(&evs[n], f);
@@ -145,6 +156,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	encode_all(&fe2, fd.sensor, again, n);
 	buf2 = frame_data(&fe2, &len2);
 	fuzz_assert(len2 == len && memcmp(buf, buf2, len) == 0);
+	/* Packed (format 2 when smaller), it decodes to the same events. */
+	fuzz_assert((buf = frame_pack(&fe, &len)) != NULL);
+	decode_same(buf, len, evs, n, again);
+	frame_close(&fd);
 
 	frame_enc_free(&fe2);
 	frame_enc_free(&fe);

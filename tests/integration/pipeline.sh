@@ -255,7 +255,7 @@ good1() {
 }
 good1 | xadd 1
 { printf 'XYZ'; good1 | tail -c +4; } | xadd 2
-{ printf 'VGF\002'; good1 | tail -c +5; } | xadd 3
+{ printf 'VGF\003'; good1 | tail -c +5; } | xadd 3
 { hdr 2; auth_fail "$(us 11:00:00)" 185.220.101.4 admin
     auth_fail "" 92.255.85.7 oracle; } | xadd 4
 good1 | head -c 40 | xadd 5

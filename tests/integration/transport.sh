@@ -117,7 +117,12 @@ EOC
 c3=$!
 pids="$pids $c3"
 lines 101 100000 >>"$log3"
-sleep 3
+# Frames are compressed (about 3 to 1): the limit takes a few seconds of
+# reads at 1/16 of it a turn. 30 s at most.
+i=0
+until grep -q 'reading paused' "$tmp/collector-three.log" || [ $i -ge 300 ]; do
+	i=$((i + 1)); sleep 0.1
+done
 check "(3) the collector runs with Redis away" kill -0 "$c3"
 check "(3) reading paused at the limit" grep -q 'reading paused' "$tmp/collector-three.log"
 spooled=$(du -sb "$tmp/state-three/spool-three" | cut -f1)

@@ -30,19 +30,25 @@ value_for(int f, char *buf, size_t len)
 	}
 }
 
-/* Decodes every event of buf into evs (at most max). Returns n or -1. */
+/*
+ * Decodes every event of buf into evs (at most max). Returns n or -1.
+ * The events may point into the frame expanded: held until the next call.
+ */
+static struct frame_dec held;
+
 static int
 decode_all(const void *buf, size_t len, struct event *evs, int max,
     const char **why)
 {
-	struct frame_dec	 fd;
+	struct frame_dec	*fd = &held;
 	struct event		 ev;
 	int			 n = 0, rc;
 
 	*why = NULL;
-	if (frame_open(&fd, buf, len, why) == -1)
+	frame_close(fd);
+	if (frame_open(fd, buf, len, why) == -1)
 		return -1;
-	while ((rc = frame_next(&fd, &ev, why)) == 1) {
+	while ((rc = frame_next(fd, &ev, why)) == 1) {
 		if (n < max)
 			evs[n] = ev;
 		n++;
@@ -360,16 +366,129 @@ test_bad_magic(void **state)
 }
 
 static void
-test_version_2(void **state)
+test_unknown_version(void **state)
 {
 	struct raw	 r;
 
 	(void)state;
 	raw_header(&r, 0, "web1");
-	r.b[3] = 2;
+	r.b[3] = 3;
 	assert_string_equal(refusal(&r), "unknown frame version");
 	r.b[3] = 0;
 	assert_string_equal(refusal(&r), "unknown frame version");
+}
+
+/* A frame of n sshd-like events, much alike, as a collector makes them. */
+static void
+alike(struct frame_enc *fe, int n, struct event *evs)
+{
+	static char	 lines[64][128], ports[64][8];
+	int		 i;
+
+	frame_enc_init(fe, 0, 0);
+	assert_int_equal(frame_begin(fe, "web1"), 0);
+	for (i = 0; i < n; i++) {
+		event_clear(&evs[i]);
+		snprintf(ports[i], sizeof(ports[i]), "%d", 40000 + i * 7);
+		snprintf(lines[i], sizeof(lines[i]), "Failed password for "
+		    "invalid user u%d from 218.92.0.%d port %d ssh2", i, i,
+		    40000 + i * 7);
+		event_set(&evs[i], EV_KIND, "log");
+		event_set(&evs[i], EV_LINE, lines[i]);
+		event_set(&evs[i], EV_SRC_PORT, ports[i]);
+		event_set(&evs[i], EV_ACTION, "auth_fail");
+		event_set(&evs[i], EV_PROGRAM, "sshd");
+		assert_int_equal(frame_add(fe, &evs[i]), 0);
+	}
+}
+
+static void
+test_packed_frame_round_trips(void **state)
+{
+	struct frame_enc	 fe;
+	struct event		 evs[64], out[64];
+	const unsigned char	*z;
+	const void		*raw;
+	const char		*why;
+	size_t			 zlen, rlen;
+	int			 i, f;
+
+	(void)state;
+	alike(&fe, 64, evs);
+	raw = frame_data(&fe, &rlen);
+	z = frame_pack(&fe, &zlen);
+	assert_non_null(z);
+	/* Format 2, and much smaller: the lines are much alike. */
+	assert_int_equal(z[3], 2);
+	assert_true(zlen * 3 < rlen);
+	assert_int_equal(decode_all(z, zlen, out, 64, &why), 64);
+	for (i = 0; i < 64; i++) {
+		for (f = 0; f < EV_NFIELDS; f++)
+			if (f != EV_SENSOR)
+				assert_same_field(&evs[i], &out[i], f);
+		assert_string_equal(event_str(&out[i], EV_SENSOR), "web1");
+	}
+	(void)raw;
+	frame_enc_free(&fe);
+}
+
+static void
+test_packed_only_when_smaller(void **state)
+{
+	struct frame_enc	 fe;
+	struct event		 ev, out[1];
+	const unsigned char	*z;
+	const char		*why;
+	size_t			 zlen, rlen;
+
+	(void)state;
+	frame_enc_init(&fe, 0, 0);
+	assert_int_equal(frame_begin(&fe, "w"), 0);
+	event_clear(&ev);
+	event_set(&ev, EV_KIND, "log");
+	assert_int_equal(frame_add(&fe, &ev), 0);
+	(void)frame_data(&fe, &rlen);
+	z = frame_pack(&fe, &zlen);
+	assert_int_equal(z[3], 1);
+	assert_int_equal(zlen, rlen);
+	assert_int_equal(decode_all(z, zlen, out, 1, &why), 1);
+	frame_enc_free(&fe);
+}
+
+static void
+test_packed_frame_damaged(void **state)
+{
+	struct frame_enc	 fe;
+	struct event		 evs[64];
+	unsigned char		 z[8192];
+	const void		*p;
+	const char		*why;
+	size_t			 zlen, i;
+	int			 refused = 0;
+
+	(void)state;
+	alike(&fe, 64, evs);
+	p = frame_pack(&fe, &zlen);
+	assert_true(zlen <= sizeof(z));
+	memcpy(z, p, zlen);
+	frame_enc_free(&fe);
+	/* Cut anywhere: refused, never read past the end. */
+	for (i = 0; i < zlen; i++)
+		assert_int_equal(decode_all(z, i, NULL, 0, &why), -1);
+	/* A byte changed anywhere after the head: refused or other bytes. */
+	for (i = 9; i < zlen; i++) {
+		z[i] ^= 0x5a;
+		refused += decode_all(z, zlen, NULL, 0, &why) == -1;
+		z[i] ^= 0x5a;
+	}
+	assert_true(refused > 0);
+	/* A length that promises more than 255 times the block: a bomb. */
+	z[8] = 0xff;
+	z[9] = 0xff;
+	z[10] = 0xff;
+	z[11] = 0x01;
+	assert_int_equal(decode_all(z, 40, NULL, 0, &why), -1);
+	assert_string_equal(why, "truncated compressed frame");
 }
 
 static void
@@ -614,7 +733,10 @@ main(void)
 		cmocka_unit_test(test_full_by_bytes),
 		cmocka_unit_test(test_handmade_frame_accepted),
 		cmocka_unit_test(test_bad_magic),
-		cmocka_unit_test(test_version_2),
+		cmocka_unit_test(test_unknown_version),
+		cmocka_unit_test(test_packed_frame_round_trips),
+		cmocka_unit_test(test_packed_only_when_smaller),
+		cmocka_unit_test(test_packed_frame_damaged),
 		cmocka_unit_test(test_too_many_events),
 		cmocka_unit_test(test_truncated_at_every_offset),
 		cmocka_unit_test(test_trailing_bytes),
