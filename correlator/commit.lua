@@ -140,14 +140,14 @@ local function commit_check(args, i, nrules)
 			-- A block's count is layout; its detections are read with
 			-- fallbacks, never an error.
 			for _ = 1, nb do
-				local n = type(args[i]) == 'string' and
+				local c = type(args[i]) == 'string' and
 				    string.match(args[i], '^%x+\t(%x+)\t')
-				n = n and tonumber(n, 16)
-				if not n then
+				c = c and tonumber(c, 16)
+				if not c then
 					error('vigie_commit_v4: bad detection block at ' .. i)
 				end
-				nd = nd - n
-				i = i + 1 + n
+				nd = nd - c
+				i = i + 1 + c
 			end
 			if nd ~= 0 then
 				error('vigie_commit_v4: detections do not add up at ' .. i)

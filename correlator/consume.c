@@ -166,6 +166,25 @@ worker_call(struct worker *w)
 }
 
 /*
+ * Frames the next read takes per stream: `batch`, or fewer when the last
+ * read's frames held so many detections that a call would pass
+ * COMMIT_MAX_DETECTIONS.
+ */
+static int
+worker_count(const struct worker *w)
+{
+	uint64_t	 n;
+
+	if (w->dets_x16 == 0)
+		return w->b->conf.read_count;
+	n = (uint64_t)COMMIT_MAX_DETECTIONS * 16 / w->dets_x16;
+	if (n < 1)
+		n = 1;
+	return n < (uint64_t)w->b->conf.read_count ? (int)n :
+	    w->b->conf.read_count;
+}
+
+/*
  * Judges one stream's entries and prepares their FCALL (and an XACK for
  * entries that were pending but are gone from the stream) for the next
  * round trip.
@@ -211,6 +230,8 @@ worker_prepare(struct worker *w, const char *stream, const redisReply *entries)
 			continue;
 		worker_dead_note(w, stream, id, why);
 	}
+	w->read_dets += w->rec.calldets;
+	w->read_frames += w->rec.nframes;
 	if (w->rec.nframes > 0)
 		record_call(&w->rec, worker_call(w), &w->b->conf, stream,
 		    CORRELATOR_GROUP);
@@ -390,7 +411,7 @@ worker_read(struct worker *w, const char *id, int block)
 	}
 	if ((argv = calloc(10 + 2 * w->nstreams, sizeof(*argv))) == NULL)
 		fatalx("%s: out of memory", __func__);
-	snprintf(count, sizeof(count), "%d", conf->read_count);
+	snprintf(count, sizeof(count), "%d", worker_count(w));
 	snprintf(blockms, sizeof(blockms), "%d", conf->block_ms);
 	argv[argc++] = "XREADGROUP";
 	argv[argc++] = "GROUP";
@@ -431,6 +452,7 @@ worker_read(struct worker *w, const char *id, int block)
 		return -1;
 	}
 	w->nnext = 0;
+	w->read_dets = w->read_frames = 0;
 	if (r->type == REDIS_REPLY_ARRAY) {
 		for (i = 0; i < r->elements; i++) {
 			const redisReply *s = r->element[i];
@@ -443,6 +465,8 @@ worker_read(struct worker *w, const char *id, int block)
 		}
 	}
 	freeReplyObject(r);
+	if (w->read_frames > 0)
+		w->dets_x16 = w->read_dets * 16 / w->read_frames;
 	if (worker_read_results(w) == -1)
 		return -1;
 	/* What was prepared is ready for the next round trip. */

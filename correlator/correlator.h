@@ -54,6 +54,12 @@ struct worker {
 	int			 failed;	/* drain ended on an error */
 
 	struct recorder		 rec;		/* frames into an FCALL */
+	/*
+	 * Detections per frame in the last read, times 16, and so the
+	 * frames the next read takes (consume.c, worker_count()).
+	 */
+	uint64_t		 dets_x16;
+	uint64_t		 read_dets, read_frames;
 
 	time_t			 dead_logged;	/* last undecodable frame log */
 	uint64_t		 dead_quiet;	/* not logged since */

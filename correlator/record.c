@@ -70,6 +70,7 @@ record_begin(struct recorder *rec)
 		rec->rslot[rec->rused[i]] = 0;
 	rec->nrused = 0;
 	rec->nframes = 0;
+	rec->calldets = 0;
 	fargs_reset(&rec->body);
 	tally_reset(&rec->once);
 	rec->once_last = tally_key(&rec->once, TALLY_HMAX, "rules:stats");
@@ -497,6 +498,7 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 	tally_emit(t, &rec->body);
 	fargs_append(&rec->body, &rec->dets);
 	rec->nframes++;
+	rec->calldets += rec->ndets;
 	return 0;
 }
 

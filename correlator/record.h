@@ -18,6 +18,14 @@
 #define COMMIT_FUNCTION		"vigie_commit_v4"
 #define COMMIT_DET_MAXLEN	"1000"	/* det:<d>: one entry per frame */
 #define COMMIT_DEAD_MAXLEN	"10000"
+/*
+ * Detections in one call, about: a read takes fewer frames than `batch`
+ * when the last one's frames held more detections (consume.c), so that
+ * one call holds Redis for a bounded time however late its detections
+ * come (late ones cost most). One call a read: a pipeline of several
+ * would hold the worker's write until Redis had run all but the last.
+ */
+#define COMMIT_MAX_DETECTIONS	2048
 
 struct frameday;
 
@@ -25,6 +33,7 @@ struct recorder {
 	struct detector		 det;		/* borrowed parts; see detect.h */
 	struct fargs		 body;		/* the frames recorded */
 	size_t			 nframes;
+	size_t			 calldets;	/* detections in the call */
 	int			*rslot;		/* rule -> its number in the call */
 	uint32_t		*rused;		/* the rules the call names */
 	size_t			 nrused;
