@@ -14,15 +14,7 @@
 
 #include "../../core/conf.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-#define fuzz_assert(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
-		    #cond, __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -16,15 +16,7 @@
 #include "../../core/event.h"
 #include "../../core/event_json.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-#define fuzz_assert(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
-		    #cond, __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz.h"
 
 static int
 same_event(const struct event *a, const struct event *b)

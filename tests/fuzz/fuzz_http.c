@@ -24,15 +24,7 @@
 
 #include "../../correlator/route.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-#define fuzz_assert(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
-		    #cond, __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz.h"
 
 #define TOKEN	"s3cret-token-0123456789"
 #define LINES	(HEADER_COUNT_MAX + 8)
