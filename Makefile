@@ -52,13 +52,14 @@ PROGS	= $(BIN)/vigie-collector $(BIN)/vigie-correlator $(BIN)/vigie
 TOOLS	= $(B)/tools/genlog $(B)/tools/mkpcap $(B)/tools/syslogsend
 
 # Unit tests: one per module, with the objects each one needs.
-UNIT	= conf netaddr text parse_syslog parse_sshd parse_host parse_web \
+UNIT	= conf netaddr redis text parse_syslog parse_sshd parse_host parse_web \
 	  parse_hostile report spool event \
 	  event_json scan detect tally record retention bundle incident \
 	  alert_eve backup decode flow appmeta syslog_frame webinfo
 UNIT_syslog_frame	= collector/syslog_frame.c $(PARSERS) core/event.c core/lz.c
 UNIT_conf		= core/conf.c core/netaddr.c core/redis.c core/log.c
 UNIT_netaddr		= core/netaddr.c
+UNIT_redis		= core/redis.c core/log.c tests/unit/redis_srv.c
 UNIT_text		= core/text.c
 UNIT_parse_syslog	= $(PARSERS) core/event.c core/lz.c
 UNIT_parse_sshd		= $(PARSERS) core/event.c core/lz.c
@@ -159,7 +160,7 @@ unit: $(UNIT_BINS) $(B)/tools/mkpcap
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; \
 	    MKPCAP=$(B)/tools/mkpcap $$t; done
 
-integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
+integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame $(B)/tests/redis_test
 	@BIN=$(BIN) B=$(B) sh tests/integration/pipeline.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/events.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/transport.sh
@@ -178,6 +179,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame
 	@BIN=$(BIN) B=$(B) sh tests/integration/privs.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/config.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/http.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/cluster.sh
 
 $(B)/tests/hostile_pcap: $(call obj,tests/hostile/hostile_pcap.c)
 	@mkdir -p $(dir $@)

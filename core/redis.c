@@ -64,6 +64,11 @@ redis_addr_check(const char *addr, char *err, size_t errlen)
 	char	 host[256];
 	int	 port;
 
+	if (strncmp(addr, "cluster:", 8) == 0) {
+		snprintf(err, errlen, "\"%s\": a Redis Cluster is not yet "
+		    "supported by the collector and the correlator", addr);
+		return -1;
+	}
 	if (strncmp(addr, "unix:", 5) == 0) {
 		if (addr[5] == '\0') {
 			snprintf(err, errlen, "\"%s\": empty socket path", addr);
@@ -173,4 +178,666 @@ redis_open_ready(const char *addr, int timeout_ms, int wait_s)
 			log_info("redis %s: loading its data; waiting", addr);
 		usleep(200000);
 	}
+}
+
+/* The slot router (redis.h). */
+
+#define RC_MAXNODES	128
+#define RC_NONE		0xff
+#define RC_REDIRECTS	16
+#define RC_ADDRLEN	280
+
+struct rnode {
+	char		 addr[RC_ADDRLEN];	/* host:port, [v6]:port, unix:PATH */
+	redisContext	*c;
+};
+
+struct rqueued {
+	char		*cmd;		/* RESP, from redisFormatCommandArgv */
+	size_t		 len;
+	unsigned	 slot;
+	int		 node;		/* -1: could not be sent */
+};
+
+struct rconn {
+	char		*addr;		/* as given, for the logs */
+	char		*seeds;		/* cluster: the seed list, ',' apart */
+	int		 cluster, timeout_ms, stale;
+	int		 nnodes;
+	struct rnode	 nodes[RC_MAXNODES];
+	unsigned char	 owner[REDIS_SLOTS];	/* node index or RC_NONE */
+	struct rqueued	*q;
+	size_t		 nq, qcap;
+};
+
+static unsigned
+crc16(const char *p, size_t n)
+{
+	unsigned	 crc = 0;
+	size_t		 i;
+	int		 b;
+
+	for (i = 0; i < n; i++) {
+		crc ^= (unsigned)(unsigned char)p[i] << 8;
+		for (b = 0; b < 8; b++)
+			crc = (crc & 0x8000) ? ((crc << 1) ^ 0x1021) & 0xffff :
+			    (crc << 1) & 0xffff;
+	}
+	return crc;
+}
+
+unsigned
+redis_slot(const char *key, size_t len)
+{
+	size_t	 s, e;
+
+	for (s = 0; s < len && key[s] != '{'; s++)
+		;
+	if (s < len) {
+		for (e = s + 1; e < len && key[e] != '}'; e++)
+			;
+		if (e < len && e > s + 1) {
+			key += s + 1;
+			len = e - s - 1;
+		}
+	}
+	return crc16(key, len) & (REDIS_SLOTS - 1);
+}
+
+static int
+rc_node_find(struct rconn *rc, const char *addr)
+{
+	int	 i;
+
+	for (i = 0; i < rc->nnodes; i++)
+		if (strcmp(rc->nodes[i].addr, addr) == 0)
+			return i;
+	if (rc->nnodes == RC_MAXNODES) {
+		log_warnx("redis %s: more than %d masters", rc->addr,
+		    RC_MAXNODES);
+		return -1;
+	}
+	snprintf(rc->nodes[rc->nnodes].addr, RC_ADDRLEN, "%s", addr);
+	rc->nodes[rc->nnodes].c = NULL;
+	return rc->nnodes++;
+}
+
+static void
+rc_node_drop(struct rconn *rc, int i)
+{
+	if (rc->nodes[i].c != NULL) {
+		redisFree(rc->nodes[i].c);
+		rc->nodes[i].c = NULL;
+	}
+	if (rc->cluster)
+		rc->stale = 1;
+}
+
+static redisContext *
+rc_node_ctx(struct rconn *rc, int i)
+{
+	struct rnode	*n = &rc->nodes[i];
+
+	if (n->c != NULL && n->c->err) {
+		redisFree(n->c);
+		n->c = NULL;
+	}
+	if (n->c == NULL && (n->c = redis_open(n->addr, rc->timeout_ms)) ==
+	    NULL && rc->cluster)
+		rc->stale = 1;
+	return n->c;
+}
+
+/* "host:port" of a node as CLUSTER SLOTS or a redirection names it; an
+ * empty host is the node that answered (from). */
+static void
+rc_node_name(char *buf, size_t len, const char *host, long long port,
+    const char *from)
+{
+	char	 fh[256], err[64];
+	int	 fp;
+
+	if (host[0] == '\0' && redis_addr_split(from, fh, sizeof(fh), &fp,
+	    err, sizeof(err)) == 0)
+		host = fh;
+	if (strchr(host, ':') != NULL)
+		snprintf(buf, len, "[%s]:%lld", host, port);
+	else
+		snprintf(buf, len, "%s:%lld", host, port);
+}
+
+/*
+ * Reads the slot map from one node, c (at from). On success the map and
+ * the masters are replaced, the connections of masters still named are
+ * kept and the others closed (c with them when it belonged to one): 0.
+ * On failure nothing changes: -1, with why.
+ */
+static int
+rc_map_from(struct rconn *rc, redisContext *c, const char *from,
+    char *why, size_t whylen)
+{
+	struct rnode	*nn;
+	unsigned char	*own;
+	redisReply	*r, *e, *m;
+	char		 name[RC_ADDRLEN];
+	int		 nnew = 0, i, j, k, covered = 0;
+	long long	 lo, hi, s;
+
+	if ((r = redisCommand(c, "CLUSTER SLOTS")) == NULL) {
+		snprintf(why, whylen, "%s: %s", from, c->errstr);
+		return -1;
+	}
+	if (r->type != REDIS_REPLY_ARRAY) {
+		snprintf(why, whylen, "%s: CLUSTER SLOTS: %s", from,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "not an array");
+		freeReplyObject(r);
+		return -1;
+	}
+	if ((nn = calloc(RC_MAXNODES, sizeof(*nn))) == NULL ||
+	    (own = malloc(REDIS_SLOTS)) == NULL) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		free(nn);
+		freeReplyObject(r);
+		return -1;
+	}
+	memset(own, RC_NONE, REDIS_SLOTS);
+	for (i = 0; i < (int)r->elements; i++) {
+		e = r->element[i];
+		if (e->type != REDIS_REPLY_ARRAY || e->elements < 3 ||
+		    e->element[0]->type != REDIS_REPLY_INTEGER ||
+		    e->element[1]->type != REDIS_REPLY_INTEGER)
+			continue;
+		m = e->element[2];
+		if (m->type != REDIS_REPLY_ARRAY || m->elements < 2 ||
+		    m->element[0]->type != REDIS_REPLY_STRING ||
+		    m->element[1]->type != REDIS_REPLY_INTEGER)
+			continue;
+		lo = e->element[0]->integer;
+		hi = e->element[1]->integer;
+		if (lo < 0 || hi >= REDIS_SLOTS || lo > hi)
+			continue;
+		rc_node_name(name, sizeof(name), m->element[0]->str,
+		    m->element[1]->integer, from);
+		for (k = 0; k < nnew && strcmp(nn[k].addr, name) != 0; k++)
+			;
+		if (k == nnew) {
+			if (nnew == RC_MAXNODES)
+				continue;
+			snprintf(nn[nnew++].addr, RC_ADDRLEN, "%s", name);
+		}
+		for (s = lo; s <= hi; s++)
+			own[s] = (unsigned char)k;
+		covered += (int)(hi - lo + 1);
+	}
+	freeReplyObject(r);
+	if (covered == 0) {
+		snprintf(why, whylen, "%s: CLUSTER SLOTS: no slot is served",
+		    from);
+		free(nn);
+		free(own);
+		return -1;
+	}
+	for (j = 0; j < rc->nnodes; j++) {
+		for (k = 0; k < nnew; k++)
+			if (nn[k].c == NULL &&
+			    strcmp(nn[k].addr, rc->nodes[j].addr) == 0)
+				break;
+		if (k < nnew)
+			nn[k].c = rc->nodes[j].c;
+		else if (rc->nodes[j].c != NULL)
+			redisFree(rc->nodes[j].c);
+	}
+	memcpy(rc->nodes, nn, sizeof(*nn) * (size_t)nnew);
+	rc->nnodes = nnew;
+	memcpy(rc->owner, own, REDIS_SLOTS);
+	free(nn);
+	free(own);
+	rc->stale = covered < REDIS_SLOTS;
+	return 0;
+}
+
+/*
+ * Reads the slot map again from a node that answers: the known masters
+ * first, then the seeds. 0, or -1 when none did (logged).
+ */
+static int
+rc_refresh(struct rconn *rc)
+{
+	redisContext	*c;
+	char		 seeds[4096], why[512] = "";
+	char		*s, *save = NULL;
+	int		 i, k;
+
+	for (i = 0; i < rc->nnodes; i++) {
+		if ((c = rc->nodes[i].c) == NULL || c->err)
+			continue;
+		if (rc_map_from(rc, c, rc->nodes[i].addr, why,
+		    sizeof(why)) == 0)
+			return 0;
+	}
+	snprintf(seeds, sizeof(seeds), "%s", rc->seeds);
+	for (s = strtok_r(seeds, ",", &save); s != NULL;
+	    s = strtok_r(NULL, ",", &save)) {
+		if ((c = redis_open(s, rc->timeout_ms)) == NULL)
+			continue;
+		if (rc_map_from(rc, c, s, why, sizeof(why)) == -1) {
+			redisFree(c);
+			continue;
+		}
+		/* The seed's connection is kept where it is a master. */
+		for (k = 0; k < rc->nnodes; k++)
+			if (rc->nodes[k].c == NULL &&
+			    strcmp(rc->nodes[k].addr, s) == 0) {
+				rc->nodes[k].c = c;
+				c = NULL;
+			}
+		if (c != NULL)
+			redisFree(c);
+		return 0;
+	}
+	log_warnx("redis %s: no node gave the slot map%s%s", rc->addr,
+	    why[0] ? ": " : "", why);
+	return -1;
+}
+
+int
+rconn_nodes(struct rconn *rc)
+{
+	if (rc->stale && rc->nq == 0)
+		(void)rc_refresh(rc);
+	return rc->nnodes;
+}
+
+const char *
+rconn_node_addr(const struct rconn *rc, int node)
+{
+	return node >= 0 && node < rc->nnodes ? rc->nodes[node].addr : "?";
+}
+
+int
+rconn_is_cluster(const struct rconn *rc)
+{
+	return rc->cluster;
+}
+
+int
+rconn_slot_node(struct rconn *rc, unsigned slot)
+{
+	if (rc->stale && rc->nq == 0)
+		(void)rc_refresh(rc);
+	slot &= REDIS_SLOTS - 1;
+	return rc->owner[slot] == RC_NONE ? -1 : rc->owner[slot];
+}
+
+int
+rconn_addr_check(const char *addr, char *err, size_t errlen)
+{
+	const char	*s, *e;
+	char		 seed[300], host[256];
+	int		 port;
+
+	if (strncmp(addr, "cluster:", 8) != 0)
+		return redis_addr_check(addr, err, errlen);
+	for (s = addr + 8;; s = e + 1) {
+		e = strchr(s, ',');
+		if ((e ? (size_t)(e - s) : strlen(s)) >= sizeof(seed)) {
+			snprintf(err, errlen, "\"%s\": a seed is too long",
+			    addr);
+			return -1;
+		}
+		snprintf(seed, sizeof(seed), "%.*s",
+		    e ? (int)(e - s) : (int)strlen(s), s);
+		if (seed[0] == '\0') {
+			snprintf(err, errlen, "\"%s\": an empty seed (expected "
+			    "cluster:HOST:PORT[,HOST:PORT...])", addr);
+			return -1;
+		}
+		if (strncmp(seed, "unix:", 5) == 0) {
+			snprintf(err, errlen, "\"%s\": cluster nodes are "
+			    "reached over TCP, not %s", addr, seed);
+			return -1;
+		}
+		if (redis_addr_split(seed, host, sizeof(host), &port, err,
+		    errlen) == -1)
+			return -1;
+		if (e == NULL)
+			return 0;
+	}
+}
+
+struct rconn *
+rconn_open(const char *addr, int timeout_ms)
+{
+	struct rconn	*rc;
+	char		 err[512];
+
+	if (rconn_addr_check(addr, err, sizeof(err)) == -1) {
+		log_warnx("redis address %s", err);
+		return NULL;
+	}
+	if ((rc = calloc(1, sizeof(*rc))) == NULL ||
+	    (rc->addr = strdup(addr)) == NULL) {
+		log_warn("%s", __func__);
+		free(rc);
+		return NULL;
+	}
+	rc->timeout_ms = timeout_ms;
+	memset(rc->owner, RC_NONE, sizeof(rc->owner));
+	if (strncmp(addr, "cluster:", 8) != 0) {
+		/* One server: the one node of every slot. */
+		snprintf(rc->nodes[0].addr, RC_ADDRLEN, "%s", addr);
+		rc->nnodes = 1;
+		memset(rc->owner, 0, sizeof(rc->owner));
+		if (rc_node_ctx(rc, 0) == NULL) {
+			rconn_close(rc);
+			return NULL;
+		}
+		return rc;
+	}
+	rc->cluster = 1;
+	if ((rc->seeds = strdup(addr + 8)) == NULL) {
+		log_warn("%s", __func__);
+		rconn_close(rc);
+		return NULL;
+	}
+	if (rc_refresh(rc) == -1) {
+		rconn_close(rc);
+		return NULL;
+	}
+	return rc;
+}
+
+static void
+rc_queue_clear(struct rconn *rc)
+{
+	size_t	 i;
+
+	for (i = 0; i < rc->nq; i++)
+		redisFreeCommand(rc->q[i].cmd);
+	rc->nq = 0;
+}
+
+void
+rconn_close(struct rconn *rc)
+{
+	int	 i;
+
+	if (rc == NULL)
+		return;
+	rc_queue_clear(rc);
+	for (i = 0; i < rc->nnodes; i++)
+		if (rc->nodes[i].c != NULL)
+			redisFree(rc->nodes[i].c);
+	free(rc->q);
+	free(rc->seeds);
+	free(rc->addr);
+	free(rc);
+}
+
+/*
+ * A redirection in an error reply: 'M' (MOVED slot addr), 'A' (ASK slot
+ * addr), 'T' (TRYAGAIN, CLUSTERDOWN: wait and retry) or 0 (none).
+ */
+static int
+rc_redirect(const redisReply *r, const char *from, char *to, size_t tolen)
+{
+	const char	*sp;
+	char		 host[256], err[64];
+	int		 port;
+
+	if (r == NULL || r->type != REDIS_REPLY_ERROR)
+		return 0;
+	if (strncmp(r->str, "TRYAGAIN", 8) == 0 ||
+	    strncmp(r->str, "CLUSTERDOWN", 11) == 0)
+		return 'T';
+	if (strncmp(r->str, "MOVED ", 6) != 0 &&
+	    strncmp(r->str, "ASK ", 4) != 0)
+		return 0;
+	sp = strchr(r->str, ' ');
+	if ((sp = strchr(sp + 1, ' ')) == NULL || sp[1] == '\0' ||
+	    redis_addr_split(sp + 1, host, sizeof(host), &port, err,
+	    sizeof(err)) == -1)
+		return 0;
+	rc_node_name(to, tolen, host, port, from);
+	return r->str[0];
+}
+
+static redisReply *
+rc_get(struct rconn *rc, int node)
+{
+	redisReply	*r = NULL;
+	redisContext	*c = rc->nodes[node].c;
+
+	if (c == NULL)
+		return NULL;
+	if (redisGetReply(c, (void **)&r) != REDIS_OK || r == NULL) {
+		log_warnx("redis %s: %s", rc->nodes[node].addr,
+		    c->errstr[0] ? c->errstr : "no reply");
+		rc_node_drop(rc, node);
+		return NULL;
+	}
+	return r;
+}
+
+/* Sends one formatted command to its slot's owner, following
+ * redirections. */
+static redisReply *
+rc_send(struct rconn *rc, unsigned slot, const char *cmd, size_t len)
+{
+	struct timespec	 nap = { 0, 0 };
+	redisReply	*r;
+	redisContext	*c;
+	char		 to[RC_ADDRLEN];
+	int		 node, asking = 0, tries, kind;
+
+	slot &= REDIS_SLOTS - 1;
+	if (rc->stale && rc->nq == 0)
+		(void)rc_refresh(rc);
+	node = rc->owner[slot] == RC_NONE ? -1 : rc->owner[slot];
+	for (tries = 0; tries < RC_REDIRECTS; tries++) {
+		if (node == -1) {
+			log_warnx("redis %s: no master serves slot %u",
+			    rc->addr, slot);
+			rc->stale = rc->cluster;
+			return NULL;
+		}
+		if ((c = rc_node_ctx(rc, node)) == NULL)
+			return NULL;
+		if ((asking && redisAppendCommand(c, "ASKING") != REDIS_OK) ||
+		    redisAppendFormattedCommand(c, cmd, len) != REDIS_OK) {
+			log_warnx("redis %s: %s", rc->nodes[node].addr,
+			    c->errstr);
+			rc_node_drop(rc, node);
+			return NULL;
+		}
+		if (asking) {
+			if ((r = rc_get(rc, node)) == NULL)
+				return NULL;
+			freeReplyObject(r);
+		}
+		if ((r = rc_get(rc, node)) == NULL)
+			return NULL;
+		kind = rc->cluster ? rc_redirect(r, rc->nodes[node].addr, to,
+		    sizeof(to)) : 0;
+		if (kind == 0)
+			return r;
+		freeReplyObject(r);
+		asking = kind == 'A';
+		if (kind == 'T') {
+			/* A failover or a migration under way: wait, and
+			 * ask again where the slot is. */
+			nap.tv_nsec = 50L * 1000 * 1000 * (tries < 9 ? tries + 1 : 10);
+			nanosleep(&nap, NULL);
+			rc->stale = 1;
+			if (rc->nq == 0)
+				(void)rc_refresh(rc);
+			node = rc->owner[slot] == RC_NONE ? -1 :
+			    rc->owner[slot];
+			continue;
+		}
+		/* MOVED: the slot's owner from now on, and the rest of the
+		 * map read again before the next command; ASK: this once. */
+		if ((node = rc_node_find(rc, to)) != -1 && kind == 'M') {
+			rc->owner[slot] = (unsigned char)node;
+			rc->stale = 1;
+		}
+	}
+	log_warnx("redis %s: slot %u: more than %d redirections", rc->addr,
+	    slot, RC_REDIRECTS);
+	return NULL;
+}
+
+redisReply *
+rconn_argv(struct rconn *rc, unsigned slot, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	redisReply	*r;
+	char		*cmd;
+	long long	 len;
+
+	if ((len = redisFormatCommandArgv(&cmd, argc, argv, argvlen)) < 0) {
+		log_warnx("redis %s: cannot format a command", rc->addr);
+		return NULL;
+	}
+	r = rc_send(rc, slot, cmd, (size_t)len);
+	redisFreeCommand(cmd);
+	return r;
+}
+
+redisReply *
+rconn_cmd(struct rconn *rc, const char *key, const char *fmt, ...)
+{
+	va_list		 ap;
+	redisReply	*r;
+	char		*cmd;
+	int		 len;
+
+	va_start(ap, fmt);
+	len = redisvFormatCommand(&cmd, fmt, ap);
+	va_end(ap);
+	if (len < 0) {
+		log_warnx("redis %s: cannot format a command", rc->addr);
+		return NULL;
+	}
+	r = rc_send(rc, redis_slot(key, strlen(key)), cmd, (size_t)len);
+	redisFreeCommand(cmd);
+	return r;
+}
+
+redisReply *
+rconn_node_argv(struct rconn *rc, int node, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	redisContext	*c;
+	redisReply	*r;
+
+	if (node < 0 || node >= rc->nnodes ||
+	    (c = rc_node_ctx(rc, node)) == NULL)
+		return NULL;
+	if ((r = redisCommandArgv(c, argc, argv, argvlen)) == NULL) {
+		log_warnx("redis %s: %s", rc->nodes[node].addr,
+		    c->errstr[0] ? c->errstr : "no reply");
+		rc_node_drop(rc, node);
+	}
+	return r;
+}
+
+int
+rconn_append(struct rconn *rc, unsigned slot, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	struct rqueued	*q;
+	redisContext	*c;
+	long long	 len;
+	size_t		 ncap;
+
+	slot &= REDIS_SLOTS - 1;
+	if (rc->stale && rc->nq == 0)
+		(void)rc_refresh(rc);
+	if (rc->nq == rc->qcap) {
+		ncap = rc->qcap ? rc->qcap * 2 : 64;
+		if ((q = reallocarray(rc->q, ncap, sizeof(*q))) == NULL) {
+			log_warn("%s", __func__);
+			return -1;
+		}
+		rc->q = q;
+		rc->qcap = ncap;
+	}
+	q = &rc->q[rc->nq];
+	if ((len = redisFormatCommandArgv(&q->cmd, argc, argv, argvlen)) < 0) {
+		log_warnx("redis %s: cannot format a command", rc->addr);
+		return -1;
+	}
+	q->len = (size_t)len;
+	q->slot = slot;
+	q->node = rc->owner[slot] == RC_NONE ? -1 : rc->owner[slot];
+	rc->nq++;
+	if (q->node != -1 && ((c = rc_node_ctx(rc, q->node)) == NULL ||
+	    redisAppendFormattedCommand(c, q->cmd, q->len) != REDIS_OK)) {
+		if (c != NULL)
+			rc_node_drop(rc, q->node);
+		q->node = -1;
+	}
+	return 0;
+}
+
+size_t
+rconn_queued(const struct rconn *rc)
+{
+	return rc->nq;
+}
+
+int
+rconn_replies(struct rconn *rc, redisReply **out)
+{
+	char		 to[RC_ADDRLEN];
+	size_t		 i, n = rc->nq;
+	int		 k, done, ret = 0;
+	unsigned char	*again;
+
+	if (n == 0)
+		return 0;
+	if ((again = calloc(n, 1)) == NULL) {
+		log_warn("%s", __func__);
+		for (i = 0; i < n; i++)
+			out[i] = NULL;
+		rc_queue_clear(rc);
+		for (k = 0; k < rc->nnodes; k++)
+			rc_node_drop(rc, k);
+		return -1;
+	}
+	/* Every node gets its commands before any reply is read, so that
+	 * the masters work at once. */
+	for (k = 0; k < rc->nnodes; k++) {
+		redisContext *c = rc->nodes[k].c;
+
+		done = 0;
+		while (c != NULL && !c->err && !done)
+			if (redisBufferWrite(c, &done) != REDIS_OK)
+				break;
+	}
+	for (i = 0; i < n; i++) {
+		out[i] = rc->q[i].node == -1 ? NULL : rc_get(rc, rc->q[i].node);
+		if (out[i] == NULL) {
+			ret = -1;
+			continue;
+		}
+		if (rc->cluster && rc_redirect(out[i],
+		    rc->nodes[rc->q[i].node].addr, to, sizeof(to)) != 0) {
+			freeReplyObject(out[i]);
+			out[i] = NULL;
+			again[i] = 1;
+		}
+	}
+	/* The queue is done; what was redirected goes again, one by one. */
+	n = rc->nq;
+	rc->nq = 0;
+	for (i = 0; i < n; i++) {
+		if (again[i] && (out[i] = rc_send(rc, rc->q[i].slot,
+		    rc->q[i].cmd, rc->q[i].len)) == NULL)
+			ret = -1;
+		redisFreeCommand(rc->q[i].cmd);
+	}
+	free(again);
+	return ret;
 }

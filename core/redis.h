@@ -39,4 +39,63 @@ char		*redis_key(char *buf, size_t len, const char *prefix,
  */
 redisReply	*redis_cmd(redisContext *, const char *fmt, ...);
 
+/*
+ * The slot router: one connection to Redis whatever its shape, a single
+ * server ("host:port", "[v6]:port", "unix:PATH") or a Redis Cluster
+ * ("cluster:HOST:PORT[,HOST:PORT...]", seed nodes). A single server is a
+ * cluster whose one node owns every slot, so callers name each command's
+ * slot (redis_slot() of its key) and never care which. On a cluster the
+ * slot map comes from CLUSTER SLOTS; MOVED is followed and the map
+ * refreshed, ASK is followed once with ASKING, TRYAGAIN and CLUSTERDOWN
+ * are retried for a while; an I/O error drops that node's connection,
+ * marks the map stale and returns NULL (the caller retries later, as
+ * with a single server away). Not thread-safe: one per thread.
+ */
+#define REDIS_SLOTS	16384
+struct rconn;
+
+/* The hash slot of a key: CRC16 of the key, or of its first non-empty
+ * {hash tag}, modulo 16384, as Redis Cluster computes it. */
+unsigned	 redis_slot(const char *key, size_t len);
+
+/* Checks ADDR's syntax, the cluster form too: 0, or -1 with why. */
+int		 rconn_addr_check(const char *addr, char *err, size_t errlen);
+
+/* Opens ADDR (any of the forms above); on a cluster, reads the slot map
+ * from the first seed that answers. NULL after logging why. */
+struct rconn	*rconn_open(const char *addr, int timeout_ms);
+void		 rconn_close(struct rconn *);
+int		 rconn_is_cluster(const struct rconn *);
+
+/* Runs one command in the slot's owner; the reply (freeReplyObject) or
+ * NULL after logging. Redirections are followed; other error replies are
+ * returned as they are. */
+redisReply	*rconn_argv(struct rconn *, unsigned slot, int argc,
+		    const char **argv, const size_t *argvlen);
+/* The same, formatted (hiredis's format), in the slot of key. */
+redisReply	*rconn_cmd(struct rconn *, const char *key, const char *fmt,
+		    ...);
+
+/*
+ * Pipelines over every node: rconn_append() queues a command for its
+ * slot's owner, rconn_replies() sends what each node has queued at once
+ * and gets the replies in the order the commands were queued, one per
+ * command in out[] (NULL where the node was lost: its command may or may
+ * not have run). A command redirected (MOVED, ASK, TRYAGAIN) was not run
+ * and is sent again, after the others. Returns 0 when every command has
+ * its reply, -1 otherwise. rconn_queued() says how many are queued.
+ */
+int		 rconn_append(struct rconn *, unsigned slot, int argc,
+		    const char **argv, const size_t *argvlen);
+size_t		 rconn_queued(const struct rconn *);
+int		 rconn_replies(struct rconn *, redisReply **out);
+
+/* The masters as the map last said (one for a single server), to run a
+ * command on each (FUNCTION LOAD, DBSIZE...), and the owner of a slot. */
+int		 rconn_nodes(struct rconn *);
+const char	*rconn_node_addr(const struct rconn *, int node);
+redisReply	*rconn_node_argv(struct rconn *, int node, int argc,
+		    const char **argv, const size_t *argvlen);
+int		 rconn_slot_node(struct rconn *, unsigned slot);
+
 #endif

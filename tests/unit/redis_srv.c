@@ -22,6 +22,7 @@ struct srv {
 	pid_t		 pid;
 	char		 dir[64];
 	char		 sock[96];
+	char		 addr[112];
 	redisContext	*c;
 };
 
@@ -40,6 +41,7 @@ srv_start(void **state)
 	}
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	snprintf(s->sock, sizeof(s->sock), "%s/redis.sock", dir);
+	snprintf(s->addr, sizeof(s->addr), "unix:%s", s->sock);
 	if ((s->pid = fork()) == -1) {
 		free(s);
 		return -1;
@@ -96,6 +98,13 @@ srv(void **state)
 	if (s == NULL || s->c == NULL)
 		fail_msg("no redis-server: scripts/deps.sh installs it");
 	return s->c;
+}
+
+const char *
+srv_addr(void **state)
+{
+	srv(state);
+	return ((struct srv *)*state)->addr;
 }
 
 static redisReply *

@@ -15,6 +15,9 @@ int		 srv_stop(void **state);
 /* The connection of the server in *state; fails the test without one. */
 redisContext	*srv(void **state);
 
+/* The server's address, "unix:PATH". */
+const char	*srv_addr(void **state);
+
 /* Runs one command, failing the test on an error reply; the caller
  * frees the reply (srv_cmd) or it is freed (srv_cmd0). */
 redisReply	*srv_cmd(redisContext *, const char *fmt, ...);
