@@ -74,6 +74,8 @@ escape_one(const unsigned char **s, char *out)
 		return (size_t)snprintf(out, 12, "\\t");
 	if (n == 1 && cp == '\r')
 		return (size_t)snprintf(out, 12, "\\r");
+	if (n == 1 && cp == 0x1b)
+		return (size_t)snprintf(out, 12, "\\e");
 	if (n == 1)
 		return (size_t)snprintf(out, 12, "\\x%02x", cp);
 	return (size_t)snprintf(out, 12, "\\u%04x", cp);

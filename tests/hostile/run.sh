@@ -106,10 +106,10 @@ sudo_id=$(jq -r '.[] | select(.rule == "sudo_password_guessing") | .id' "$tmp/in
 echo "# (1) the terminal: escapes shown, never sent"
 tty "$tmp/tty-list" "$BIN/vigie" --redis "$R" incidents list
 check "vigie incidents list on a terminal: no raw control byte" noraw "$tmp/tty-list"
-check "vigie incidents list: the group's escapes shown" grep -qF '\x1b]0;pwn\x07\x1b[2Jm12' "$tmp/tty-list"
+check "vigie incidents list: the group's escapes shown" grep -qF '\e]0;pwn\x07\e[2Jm12' "$tmp/tty-list"
 tty "$tmp/tty-show" "$BIN/vigie" --redis "$R" incidents show "$ssh_id"
 check "vigie incidents show (evidence) on a terminal: no raw control byte" noraw "$tmp/tty-show"
-check "vigie incidents show: the evidence's escape shown" grep -qF '\x1b[5mm14' "$tmp/tty-show"
+check "vigie incidents show: the evidence's escape shown" grep -qF '\e[5mm14' "$tmp/tty-show"
 tty "$tmp/tty-sudo" "$BIN/vigie" --redis "$R" incidents show "$sudo_id"
 check "vigie incidents show (escaped group) on a terminal: no raw control byte" noraw "$tmp/tty-sudo"
 tty "$tmp/tty-events" "$BIN/vigie" --redis "$R" events --sensor logs --count 0

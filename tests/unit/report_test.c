@@ -111,10 +111,10 @@ test_escape(void **state)
 	report_text_escape("a\x1b[2Jb\nc\xc2\x9b" "d\xe2\x80\xae" "e caf\xc3\xa9",
 	    buf, sizeof(buf));
 	assert_string_equal(buf,
-	    "a\\x1b[2Jb\\nc\\u009bd\\u202ee caf\xc3\xa9");
+	    "a\\e[2Jb\\nc\\u009bd\\u202ee caf\xc3\xa9");
 	/* Truncation never splits an escape or a character. */
-	report_text_escape("\x1b\x1b", buf, 6);
-	assert_string_equal(buf, "\\x1b");
+	report_text_escape("\x1b\x01", buf, 6);
+	assert_string_equal(buf, "\\e");
 	report_text_escape("\xc3\xa9\xc3\xa9", buf, 4);
 	assert_string_equal(buf, "\xc3\xa9");
 }
@@ -165,7 +165,7 @@ test_day_text_escapes(void **state)
 	assert_non_null(strstr(out, "Vigie report for 2026-11-23"));
 	assert_non_null(strstr(out, "15872"));
 	assert_non_null(strstr(out, "(75.0% of external)"));
-	assert_non_null(strstr(out, "\\x1b]0;pwn\\x07"));
+	assert_non_null(strstr(out, "\\e]0;pwn\\x07"));
 	assert_null(strchr(out, '\x1b'));
 	assert_null(strchr(out, '\x07'));
 	assert_non_null(strstr(out, "192.0.2.1"));
@@ -187,7 +187,7 @@ test_incidents_text(void **state)
 	    "\"first_seen\":\"2026-11-23T01:00:00Z\",\"last_seen\":null}]");
 	out = render(incidents_print_text, list);
 	assert_non_null(strstr(out, "ID "));
-	assert_non_null(strstr(out, "\\x1b[31mxxx"));
+	assert_non_null(strstr(out, "\\e[31mxxx"));
 	assert_non_null(strstr(out, "x~ "));	/* cut to its column */
 	assert_null(strchr(out, '\x1b'));
 	free(out);
