@@ -49,8 +49,8 @@ for pb in 2048 0; do
 	    --redis "unix:$tmp/r.sock" --state-dir "$tmp/state" --sensor bench \
 	    --pcap "$pcap" --once 2>"$tmp/coll.err"
 	read -r wall u s rss <"$tmp/time"
-	flows=$(redis-cli -s "$tmp/r.sock" HGET vigie:sensor:bench flows)
-	stored=$(redis-cli -s "$tmp/r.sock" HGET vigie:sensor:bench stored)
+	flows=$(redis-cli -s "$tmp/r.sock" HGET vigie:sensor:{bench} flows)
+	stored=$(redis-cli -s "$tmp/r.sock" HGET vigie:sensor:{bench} stored)
 	echo "packets $PACKETS flows $flows stored $stored wall_s $wall cpu_s $(echo "$u + $s" | bc)" \
 	    "packets_per_cpu_s $(echo "$PACKETS / ($u + $s)" | bc) max_rss_kb $rss"
 	[ "$flows" = "$stored" ] || { echo "stored $stored of $flows flows"; exit 1; }

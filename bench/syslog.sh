@@ -44,8 +44,8 @@ run() {
 	done
 	ccpu=$(cpu "$cpid"); crss=$(rss "$cpid")
 	kill "$cpid"; wait "$cpid" 2>/dev/null || true
-	got=$(redis-cli -s "$sock" HGET "vigie:sensor:$s" stored)
-	drops=$(redis-cli -s "$sock" HGET "vigie:sensor:$s" drops)
+	got=$(redis-cli -s "$sock" HGET "vigie:sensor:{$s}" stored)
+	drops=$(redis-cli -s "$sock" HGET "vigie:sensor:{$s}" drops)
 	wall=$(calc "$tend - $t0" 3)
 	printf "| %s, RFC %s | %d | %d | %.2f %% | %s | %s | %s s | %.0f | %d MiB |\n" \
 	    "$proto" "$fmt" "$N" "$got" "$(calc "100 * ($N - $got) / $N")" \

@@ -1,7 +1,7 @@
 /*
  * cli/events.c - "vigie events": the events the collectors sent, as text
- * or JSON. Owns its options and connection; pages through the streams
- * with XRANGE, decodes frames (core/event.c), prints (core/event_json.c).
+ * or JSON. Owns its options and connection (the slot router: a single
+ * Redis or a cluster); pages through the streams with XRANGE, decodes frames (core/event.c), prints (core/event_json.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,7 +30,7 @@ struct evid {
 };
 
 struct events_run {
-	redisContext		*c;
+	struct rconn		*c;	/* a single Redis or a cluster */
 	int			 json;
 	const struct evid	*since;		/* NULL: from the start */
 	uint64_t		 limit;		/* 0: none */
@@ -183,7 +183,7 @@ events_stream(struct events_run *run, const char *key)
 		    run->since->has_index ? "" : "(", run->since->ms,
 		    run->since->seq);
 	for (;;) {
-		if ((r = redis_cmd(run->c, "XRANGE %s %s + COUNT %d", key,
+		if ((r = rconn_cmd(run->c, key, "XRANGE %s %s + COUNT %d", key,
 		    start, PAGE_FRAMES)) == NULL)
 			return -1;
 		if (r->type != REDIS_REPLY_ARRAY) {
@@ -241,7 +241,7 @@ cmp_str(const void *a, const void *b)
  * an unknown --sensor (said).
  */
 static long
-events_sensors(redisContext *c, const char *prefix, const char *only,
+events_sensors(struct rconn *c, const char *prefix, const char *only,
     redisReply **reply, char ***names)
 {
 	redisReply	*r, *x;
@@ -253,7 +253,7 @@ events_sensors(redisContext *c, const char *prefix, const char *only,
 	*names = NULL;
 	redis_key(skey, sizeof(skey), prefix, "sensors");
 	if (only != NULL) {
-		if ((r = redis_cmd(c, "SISMEMBER %s %s", skey, only)) == NULL)
+		if ((r = rconn_cmd(c, skey, "SISMEMBER %s %s", skey, only)) == NULL)
 			return -1;
 		known = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 		if (r->type == REDIS_REPLY_ERROR)
@@ -263,7 +263,7 @@ events_sensors(redisContext *c, const char *prefix, const char *only,
 		if (!known) {
 			/* A stream nobody registered still shows. */
 			redis_key(key, sizeof(key), prefix, "ev:{%s}", only);
-			if ((x = redis_cmd(c, "EXISTS %s", key)) == NULL)
+			if ((x = rconn_cmd(c, key, "EXISTS %s", key)) == NULL)
 				return -1;
 			known = x->type == REDIS_REPLY_INTEGER &&
 			    x->integer == 1;
@@ -282,7 +282,7 @@ events_sensors(redisContext *c, const char *prefix, const char *only,
 		(*names)[0] = (char *)only;
 		return 1;
 	}
-	if ((r = redis_cmd(c, "SMEMBERS %s", skey)) == NULL)
+	if ((r = rconn_cmd(c, skey, "SMEMBERS %s", skey)) == NULL)
 		return -1;
 	if (r->type != REDIS_REPLY_ARRAY) {
 		fprintf(stderr, "vigie events: SMEMBERS %s: %s\n", skey,
@@ -380,11 +380,11 @@ cmd_events(const struct conf *conf, int argc, char **argv)
 		return 2;
 	}
 
-	if ((run.c = cli_connect(conf)) == NULL)
+	if ((run.c = rconn_open(conf->redis_address, 10000)) == NULL)
 		return 1;
 	if ((n = events_sensors(run.c, conf->redis_prefix, sensor, &sr,
 	    &names)) < 0) {
-		redisFree(run.c);
+		rconn_close(run.c);
 		return n == -2 ? 2 : 1;
 	}
 	for (k = 0; k < n && rc == 0; k++) {
@@ -404,7 +404,7 @@ cmd_events(const struct conf *conf, int argc, char **argv)
 	free(names);
 	if (sr != NULL)
 		freeReplyObject(sr);
-	redisFree(run.c);
+	rconn_close(run.c);
 	if (rc == -1)
 		return 1;
 	if (fflush(stdout) == EOF) {

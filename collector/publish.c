@@ -1,6 +1,10 @@
 /*
  * collector/publish.c - the spool to Redis: lease, stream top, replay,
- * pipelined XADD of frames; reconnection with backoff.
+ * pipelined XADD of frames; reconnection with backoff. On a Redis Cluster
+ * every key written here but <prefix>sensors is under the sensor's hash
+ * tag, so the one connection goes to the master of the stream's slot,
+ * found with the slot router (core/redis.c) at each connection; a MOVED
+ * or CLUSTERDOWN reply drops it like any error, and the spool replays.
  * Owns the async Redis connection. Calls spool.c, hiredis, libevent.
  */
 #include <inttypes.h>
@@ -241,9 +245,10 @@ on_top(redisAsyncContext *ac, void *rv, void *arg)
 		p->sp->last = top;
 	}
 	fr = spool_pending(p->sp, &ev);
-	if (p->down_logged)
-		log_info("redis %s: connected; %zu frames (%" PRIu64 " events) "
-		    "to send", p->addr, fr, ev);
+	if (p->down_logged || (p->cluster && !p->ever_ready))
+		log_info("redis %s: connected%s%s; %zu frames (%" PRIu64
+		    " events) to send", p->addr, p->cluster ? " to " : "",
+		    p->cluster ? p->node : "", fr, ev);
 	p->down_logged = 0;
 	p->why[0] = '\0';
 	p->backoff_ms = BACKOFF_MIN_MS;
@@ -293,20 +298,61 @@ pub_lease(struct publisher *p)
 	    lease_lua, p->lease, p->instance, LEASE_TTL_MS);
 }
 
+/*
+ * On a cluster: the master of the stream's slot, from the slot map read
+ * now, into p->node; the sensor registered (<prefix>sensors lives in a
+ * slot of its own). Blocks the loop for at most the router's timeouts.
+ * Returns 0, or -1 (why in the log, and p->why for pub_down).
+ */
+static int
+pub_route(struct publisher *p, char *why, size_t whylen)
+{
+	struct rconn	*rc;
+	redisReply	*r;
+	int		 n, ok;
+
+	if ((rc = rconn_open(p->addr, 2000)) == NULL) {
+		snprintf(why, whylen, "no node of the cluster gave its slot map");
+		return -1;
+	}
+	if ((n = rconn_slot_node(rc, redis_slot(p->key, strlen(p->key)))) ==
+	    -1) {
+		snprintf(why, whylen, "no master serves %s", p->key);
+		rconn_close(rc);
+		return -1;
+	}
+	snprintf(p->node, sizeof(p->node), "%s", rconn_node_addr(rc, n));
+	r = rconn_cmd(rc, p->sensors, "SADD %s %s", p->sensors, p->sensor);
+	ok = r != NULL && r->type == REDIS_REPLY_INTEGER;
+	if (!ok)
+		snprintf(why, whylen, "SADD %.200s: %.200s", p->sensors,
+		    r != NULL && r->type == REDIS_REPLY_ERROR ? r->str :
+		    "no reply");
+	if (r != NULL)
+		freeReplyObject(r);
+	rconn_close(rc);
+	return ok ? 0 : -1;
+}
+
 static void
 pub_connect(struct publisher *p)
 {
 	redisAsyncContext	*ac;
+	char			 why[512];
 
 	if (p->fatal)
 		return;
-	if (strncmp(p->addr, "unix:", 5) == 0)
-		ac = redisAsyncConnectUnix(p->addr + 5);
+	if (p->cluster && pub_route(p, why, sizeof(why)) == -1) {
+		pub_down(p, why);
+		return;
+	}
+	if (strncmp(p->node, "unix:", 5) == 0)
+		ac = redisAsyncConnectUnix(p->node + 5);
 	else {
 		char	 host[256], err[256];
 		int	 port;
 
-		if (redis_addr_split(p->addr, host, sizeof(host), &port, err,
+		if (redis_addr_split(p->node, host, sizeof(host), &port, err,
 		    sizeof(err)) == -1) {
 			log_warnx("redis address %s", err);
 			pub_stop(p, 2);
@@ -319,8 +365,6 @@ pub_connect(struct publisher *p)
 		return;
 	}
 	if (ac->err) {
-		char	 why[256];
-
 		snprintf(why, sizeof(why), "%s", ac->errstr);
 		redisAsyncFree(ac);
 		pub_down(p, why);
@@ -335,11 +379,12 @@ pub_connect(struct publisher *p)
 		pub_drop(p, "cannot attach the connection to the event loop");
 		return;
 	}
-	/* Queued now, sent once connected: lease, register, stream top. */
+	/* Queued now, sent once connected: lease, register (done by
+	 * pub_route on a cluster), stream top. */
 	p->waiting_since = time(NULL);
-	if (pub_lease(p) != REDIS_OK ||
+	if (pub_lease(p) != REDIS_OK || (!p->cluster &&
 	    redisAsyncCommand(ac, on_ignore, p, "SADD %s %s", p->sensors,
-	    p->sensor) != REDIS_OK ||
+	    p->sensor) != REDIS_OK) ||
 	    redisAsyncCommand(ac, on_top, p, "XINFO STREAM %s", p->key) !=
 	    REDIS_OK)
 		pub_drop(p, "cannot queue the handshake");
@@ -376,12 +421,14 @@ publish_init(struct publisher *p, struct event_base *base, struct spool *sp,
 	p->sp = sp;
 	p->backoff_ms = BACKOFF_MIN_MS;
 	snprintf(p->addr, sizeof(p->addr), "%s", addr);
+	snprintf(p->node, sizeof(p->node), "%s", addr);
+	p->cluster = strncmp(addr, "cluster:", 8) == 0;
 	snprintf(p->sensor, sizeof(p->sensor), "%s", sensor);
 	snprintf(p->instance, sizeof(p->instance), "%s", instance);
 	redis_key(p->key, sizeof(p->key), prefix, "ev:{%s}", sensor);
 	redis_key(p->sensors, sizeof(p->sensors), prefix, "sensors");
 	redis_key(p->lease, sizeof(p->lease), prefix, "lease:{%s}", sensor);
-	redis_key(p->health, sizeof(p->health), prefix, "sensor:%s", sensor);
+	redis_key(p->health, sizeof(p->health), prefix, "sensor:{%s}", sensor);
 	if ((p->retry_ev = evtimer_new(base, pub_retry_cb, p)) == NULL ||
 	    (p->tick_ev = event_new(base, -1, EV_PERSIST, pub_tick_cb, p)) ==
 	    NULL || event_add(p->tick_ev, &second) == -1) {
@@ -415,7 +462,7 @@ publish_health(struct publisher *p, int argc, const char **argv, int now)
 		av[i + 2] = argv[i];
 	if (now) {
 		/* The last word, written before the loop is gone. */
-		if ((c = redis_open(p->addr, 2000)) != NULL) {
+		if ((c = redis_open(p->node, 2000)) != NULL) {
 			r = redisCommandArgv(c, argc + 2, av, NULL);
 			if (r != NULL)
 				freeReplyObject(r);
@@ -440,7 +487,7 @@ publish_close(struct publisher *p)
 		redisAsyncFree(ac);
 	}
 	/* Give the lease back so that a successor need not wait for it. */
-	if (p->fatal != 2 && (c = redis_open(p->addr, 2000)) != NULL) {
+	if (p->fatal != 2 && (c = redis_open(p->node, 2000)) != NULL) {
 		r = redisCommand(c, "EVAL %s 1 %s %s", unlease_lua, p->lease,
 		    p->instance);
 		if (r != NULL)

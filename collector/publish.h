@@ -23,11 +23,15 @@ struct publisher {
 	redisAsyncContext	*ac;
 	enum pub_state		 state;
 	struct spool		*sp;
-	char			 addr[512];
+	char			 addr[512];	/* as configured */
+	char			 node[512];	/* the node written to: addr, or
+						   on a cluster the master of
+						   the stream's slot */
+	int			 cluster;
 	char			 key[256];	/* <prefix>ev:{<sensor>} */
 	char			 sensors[256];	/* <prefix>sensors */
 	char			 lease[256];	/* <prefix>lease:{<sensor>} */
-	char			 health[256];	/* <prefix>sensor:<sensor> */
+	char			 health[256];	/* <prefix>sensor:{<sensor>} */
 	char			 sensor[80];
 	char			 instance[128];
 	struct event		*retry_ev, *tick_ev;

@@ -58,17 +58,49 @@ redis_addr_split(const char *addr, char *host, size_t hlen, int *port,
 	return 0;
 }
 
+/* "cluster:HOST:PORT[,HOST:PORT...]": each seed a TCP address. */
+static int
+cluster_addr_check(const char *addr, char *err, size_t errlen)
+{
+	const char	*s, *e;
+	char		 seed[300], host[256];
+	int		 port;
+
+	for (s = addr + 8;; s = e + 1) {
+		e = strchr(s, ',');
+		if ((e ? (size_t)(e - s) : strlen(s)) >= sizeof(seed)) {
+			snprintf(err, errlen, "\"%s\": a seed is too long",
+			    addr);
+			return -1;
+		}
+		snprintf(seed, sizeof(seed), "%.*s",
+		    e ? (int)(e - s) : (int)strlen(s), s);
+		if (seed[0] == '\0') {
+			snprintf(err, errlen, "\"%s\": an empty seed (expected "
+			    "cluster:HOST:PORT[,HOST:PORT...])", addr);
+			return -1;
+		}
+		if (strncmp(seed, "unix:", 5) == 0) {
+			snprintf(err, errlen, "\"%s\": cluster nodes are "
+			    "reached over TCP, not %s", addr, seed);
+			return -1;
+		}
+		if (redis_addr_split(seed, host, sizeof(host), &port, err,
+		    errlen) == -1)
+			return -1;
+		if (e == NULL)
+			return 0;
+	}
+}
+
 int
 redis_addr_check(const char *addr, char *err, size_t errlen)
 {
 	char	 host[256];
 	int	 port;
 
-	if (strncmp(addr, "cluster:", 8) == 0) {
-		snprintf(err, errlen, "\"%s\": a Redis Cluster is not yet "
-		    "supported by the collector and the correlator", addr);
-		return -1;
-	}
+	if (strncmp(addr, "cluster:", 8) == 0)
+		return cluster_addr_check(addr, err, errlen);
 	if (strncmp(addr, "unix:", 5) == 0) {
 		if (addr[5] == '\0') {
 			snprintf(err, errlen, "\"%s\": empty socket path", addr);
@@ -87,6 +119,12 @@ redis_open(const char *addr, int timeout_ms)
 	char		 host[256], err[512];
 	int		 port;
 
+	if (strncmp(addr, "cluster:", 8) == 0) {
+		log_warnx("redis %s: only vigie-collector writes to a Redis "
+		    "Cluster yet; the correlator and vigie read from a single "
+		    "Redis", addr);
+		return NULL;
+	}
 	if (strncmp(addr, "unix:", 5) == 0) {
 		c = timeout_ms ? redisConnectUnixWithTimeout(addr + 5, tv) :
 		    redisConnectUnix(addr + 5);
@@ -469,49 +507,13 @@ rconn_slot_node(struct rconn *rc, unsigned slot)
 	return rc->owner[slot] == RC_NONE ? -1 : rc->owner[slot];
 }
 
-int
-rconn_addr_check(const char *addr, char *err, size_t errlen)
-{
-	const char	*s, *e;
-	char		 seed[300], host[256];
-	int		 port;
-
-	if (strncmp(addr, "cluster:", 8) != 0)
-		return redis_addr_check(addr, err, errlen);
-	for (s = addr + 8;; s = e + 1) {
-		e = strchr(s, ',');
-		if ((e ? (size_t)(e - s) : strlen(s)) >= sizeof(seed)) {
-			snprintf(err, errlen, "\"%s\": a seed is too long",
-			    addr);
-			return -1;
-		}
-		snprintf(seed, sizeof(seed), "%.*s",
-		    e ? (int)(e - s) : (int)strlen(s), s);
-		if (seed[0] == '\0') {
-			snprintf(err, errlen, "\"%s\": an empty seed (expected "
-			    "cluster:HOST:PORT[,HOST:PORT...])", addr);
-			return -1;
-		}
-		if (strncmp(seed, "unix:", 5) == 0) {
-			snprintf(err, errlen, "\"%s\": cluster nodes are "
-			    "reached over TCP, not %s", addr, seed);
-			return -1;
-		}
-		if (redis_addr_split(seed, host, sizeof(host), &port, err,
-		    errlen) == -1)
-			return -1;
-		if (e == NULL)
-			return 0;
-	}
-}
-
 struct rconn *
 rconn_open(const char *addr, int timeout_ms)
 {
 	struct rconn	*rc;
 	char		 err[512];
 
-	if (rconn_addr_check(addr, err, sizeof(err)) == -1) {
+	if (redis_addr_check(addr, err, sizeof(err)) == -1) {
 		log_warnx("redis address %s", err);
 		return NULL;
 	}

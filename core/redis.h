@@ -9,7 +9,8 @@
 #include <hiredis/hiredis.h>
 
 /*
- * ADDR is "host:port", "[v6]:port" or "unix:PATH". Returns a connected
+ * ADDR is "host:port", "[v6]:port" or "unix:PATH" (a "cluster:" address
+ * is refused, logged: struct rconn below reads one). Returns a connected
  * context (caller frees with redisFree()) or NULL after logging why.
  * timeout_ms bounds connect and every command (0: none).
  */
@@ -25,7 +26,8 @@ int		 redis_addr_split(const char *addr, char *host, size_t hlen,
  */
 redisContext	*redis_open_ready(const char *addr, int timeout_ms, int wait_s);
 
-/* Checks ADDR's syntax only. Returns 0, or -1 with a reason in err. */
+/* Checks ADDR's syntax only, "cluster:HOST:PORT[,...]" too. Returns 0,
+ * or -1 with a reason in err. */
 int		 redis_addr_check(const char *addr, char *err, size_t errlen);
 
 /* snprintf into buf "<prefix><fmt...>"; returns buf. Truncation is fatal. */
@@ -57,9 +59,6 @@ struct rconn;
 /* The hash slot of a key: CRC16 of the key, or of its first non-empty
  * {hash tag}, modulo 16384, as Redis Cluster computes it. */
 unsigned	 redis_slot(const char *key, size_t len);
-
-/* Checks ADDR's syntax, the cluster form too: 0, or -1 with why. */
-int		 rconn_addr_check(const char *addr, char *err, size_t errlen);
 
 /* Opens ADDR (any of the forms above); on a cluster, reads the slot map
  * from the first seed that answers. NULL after logging why. */

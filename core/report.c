@@ -1694,12 +1694,15 @@ report_sensors(redisContext *c, const char *prefix)
 		return NULL;
 	}
 	names = p.r[0];
-	n = names->elements < PIPE_MAX / 3 ? names->elements : PIPE_MAX / 3;
+	n = names->elements < PIPE_MAX / 4 ? names->elements : PIPE_MAX / 4;
 	pipe_init(&q, c);
 	for (i = 0; i < n; i++) {
 		const char *s = names->element[i]->type == REDIS_REPLY_STRING ?
 		    names->element[i]->str : "";
 
+		/* The health under the sensor's tag; where a collector from
+		 * before the tag still writes it, under its old name. */
+		pipe_add(&q, "HGETALL %ssensor:{%s}", prefix, s);
 		pipe_add(&q, "HGETALL %ssensor:%s", prefix, s);
 		pipe_add(&q, "XINFO STREAM %sev:{%s}", prefix, s);
 		pipe_add(&q, "XINFO GROUPS %sev:{%s}", prefix, s);
@@ -1725,13 +1728,15 @@ report_sensors(redisContext *c, const char *prefix)
 		    set_new(o, "sensor", report_jstring(s, strlen(s))) == -1 ||
 		    (health = json_object()) == NULL ||
 		    set_new(o, "health", health) == -1 ||
-		    flat_map(health, q.r[3 * i]) == -1 ||
+		    flat_map(health, q.r[4 * i]->type == REDIS_REPLY_ARRAY &&
+		    q.r[4 * i]->elements > 0 ? q.r[4 * i] : q.r[4 * i + 1]) ==
+		    -1 ||
 		    (stream = json_object()) == NULL ||
 		    set_new(o, "stream", stream) == -1 ||
-		    flat_map(stream, q.r[3 * i + 1]) == -1)
+		    flat_map(stream, q.r[4 * i + 2]) == -1)
 			goto oom;
 		group = NULL;
-		gr = q.r[3 * i + 2];
+		gr = q.r[4 * i + 3];
 		for (j = 0; gr->type == REDIS_REPLY_ARRAY &&
 		    j < gr->elements; j++) {
 			if ((g = json_object()) == NULL ||

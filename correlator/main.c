@@ -172,6 +172,13 @@ main(int argc, char *argv[])
 		    b->conf.timezone);
 		exit(2);
 	}
+	if (strncmp(b->conf.redis_address, "cluster:", 8) == 0) {
+		fprintf(stderr, "vigie-correlator: %s: the correlator does "
+		    "not read from a Redis Cluster yet (only vigie-collector "
+		    "writes to one); give it a single Redis\n",
+		    b->conf.redis_address);
+		exit(2);
+	}
 	if (b->conf.geo_database == NULL)
 		log_warnx("no geo database: every external source counts as "
 		    "of unknown country");

@@ -47,7 +47,7 @@ is() {
 	[ -n "$_e" ] || { echo "no event holds $2"; return 1; }
 	printf '%s\n' "$_e" | jq -e "$3" >/dev/null || { echo "$3: false of"; printf '%s\n' "$_e" | cut -c1-400; return 1; }
 }
-health() { rcli HGET "vigie:sensor:$1" "$2"; }
+health() { rcli HGET "vigie:sensor:{$1}" "$2"; }
 json_lines() { while IFS= read -r _l; do printf '%s\n' "$_l" | jq -e . >/dev/null || { echo "not JSON: $_l" | cut -c1-300; return 1; }; done <"$1"; }
 free_port() {
 	/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(

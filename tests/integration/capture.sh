@@ -95,15 +95,15 @@ check "the HTTP flow as stored" test "$(cat "$tmp/basic.json")" = \
 echo "# (2) every packet malformed: random bytes behind valid record headers"
 "$MKPCAP" --random 3000 7 "$tmp/random.pcap"
 check "read to its end" collect --sensor noise --pcap "$tmp/random.pcap" --once
-check "3000 packets" test "$(rcli HGET vigie:sensor:noise packets)" = 3000
-check "3000 malformed" test "$(rcli HGET vigie:sensor:noise malformed)" = 3000
-check "no flow" test "$(rcli HGET vigie:sensor:noise flows)" = 0
+check "3000 packets" test "$(rcli HGET vigie:sensor:{noise} packets)" = 3000
+check "3000 malformed" test "$(rcli HGET vigie:sensor:{noise} malformed)" = 3000
+check "no flow" test "$(rcli HGET vigie:sensor:{noise} flows)" = 0
 # malformed_sum SENSOR: the malformed reasons' counters added up.
 malformed_sum() {
 	n=0
 	for r in trunc_link trunc_ip bad_ip bad_iplen bad_ipopt bad_ip6ext ip6ext_limit \
 	    trunc_l4 bad_l4; do
-		n=$((n + $(rcli HGET "vigie:sensor:$1" "decode:$r")))
+		n=$((n + $(rcli HGET "vigie:sensor:{$1}" "decode:$r")))
 	done
 	echo $n
 }
@@ -194,8 +194,8 @@ else
 	    "$tmp/live.json" | cut -c1-8)" = "OpenSSH_"
 	check "the nc flow: its payload" test "$(jq -r 'select(.dest_port == 9000) | .payload | @base64d' \
 	    "$tmp/live.json")" = "hello-from-nc"
-	check "libpcap's drop counters reported" test -n "$(rcli HGET vigie:sensor:live pcap_drop)"
-	check "flows counted in the health hash" test "$(rcli HGET vigie:sensor:live flows)" -ge 3
+	check "libpcap's drop counters reported" test -n "$(rcli HGET vigie:sensor:{live} pcap_drop)"
+	check "flows counted in the health hash" test "$(rcli HGET vigie:sensor:{live} flows)" -ge 3
 fi
 
 echo "$skipped skipped"

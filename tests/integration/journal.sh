@@ -85,6 +85,6 @@ i=0
 while [ "$(events live 2>/dev/null | wc -l)" -lt 90 ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
 check "new entries followed" test "$(events live | wc -l)" = 90
 kill "$c"; wait "$c" 2>/dev/null || true
-check "the health hash counts them" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:live journal_entries) = 90"
+check "the health hash counts them" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:{live} journal_entries) = 90"
 
 done_tests

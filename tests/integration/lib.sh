@@ -63,6 +63,35 @@ start_redis() {
 }
 rcli() { redis-cli -s "$sock" "$@"; }
 
+# The transport's markers: lines, stored, wait_stored, exactly_once.
+# lines FIRST LAST: numbered sshd lines, RFC 3339 dates, one marker each.
+lines() {
+	awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i <= b; i++)
+		printf "2026-11-22T10:%02d:%02d.%06dZ web1 sshd[%d]: Invalid user u%d from 198.51.100.%d port %d\n",
+		    (i / 60) % 60, i % 60, i % 1000000, 1000 + i % 5000, i, 1 + i % 250, 1024 + i % 60000 }'
+}
+# stored SENSOR: the marker of every event in the sensor's stream, in order
+# (Redis at $R: a single server or a cluster).
+stored() {
+	"$BIN/vigie" --redis "$R" events --sensor "$1" --count 0 --format json |
+	    jq -r '.line' | sed -n 's/^Invalid user \(u[0-9]*\) .*/\1/p'
+}
+# wait_stored SENSOR N: until the stream holds N events (60 s at most).
+wait_stored() {
+	i=0
+	while [ "$("$BIN/vigie" --redis "$R" events --sensor "$1" --count 0 --format json 2>/dev/null | wc -l)" -lt "$2" ]; do
+		i=$((i + 1)); [ $i -gt 600 ] && return 1
+		sleep 0.1
+	done
+}
+# exactly_once SENSOR FIRST LAST: u<FIRST>..u<LAST>, each once, in order.
+exactly_once() {
+	stored "$1" >"$tmp/got.$1"
+	awk -v a="$2" -v b="$3" 'BEGIN { for (i = a; i <= b; i++) print "u" i }' >"$tmp/want.$1"
+	cmp "$tmp/want.$1" "$tmp/got.$1" || {
+		echo "got $(wc -l <"$tmp/got.$1") of $(wc -l <"$tmp/want.$1"); duplicates: $(sort "$tmp/got.$1" | uniq -d | head -3)"
+		return 1; }
+}
 # start_cluster MASTERS REPLICAS: a Redis Cluster on loopback TCP, each
 # node a redis-server with AOF under $tmp/cluster/<port>, stopped by pid
 # on exit; sets cluster_ports (masters first, as created), cluster_pids
@@ -76,6 +105,7 @@ stop_cluster() {
 	cluster_pids=
 }
 start_cluster() {
+	cluster_ports=
 	_n=$(($1 + $1 * $2))
 	_try=0
 	while :; do
@@ -132,4 +162,33 @@ start_cluster() {
 			sleep 0.05
 		done
 	done
+}
+# cluster_any: the port of a node that answers.
+cluster_any() {
+	for _p in $cluster_ports; do
+		[ "$(redis-cli -p "$_p" ping 2>/dev/null)" = PONG ] && { echo "$_p"; return 0; }
+	done
+	return 1
+}
+# cluster_owner KEY: the port of the master serving KEY's slot now.
+cluster_owner() {
+	_a=$(cluster_any)
+	_s=$(redis-cli -p "$_a" cluster keyslot "$1")
+	redis-cli -p "$_a" cluster nodes | awk -v s="$_s" '
+	    $3 ~ /master/ && $3 !~ /fail/ {
+		for (i = 9; i <= NF; i++) {
+			if ($i ~ /^\[/) continue
+			n = split($i, r, "-"); lo = r[1]; hi = n == 2 ? r[2] : r[1]
+			if (s + 0 >= lo + 0 && s + 0 <= hi + 0) { split($2, a, "[:@]"); print a[2]; exit }
+		}
+	    }'
+}
+# cluster_pid PORT: the pid of the node on PORT.
+cluster_pid() {
+	_i=0
+	for _p in $cluster_ports; do
+		_i=$((_i + 1))
+		[ "$_p" = "$1" ] && { echo "$cluster_pids" | tr -s ' ' '\n' | sed '/^$/d' | sed -n "${_i}p"; return 0; }
+	done
+	return 1
 }

@@ -46,7 +46,7 @@ follow() {
 	pids="$pids $cpid"
 }
 stop_collector() { kill "$1"; wait "$1" 2>/dev/null || true; }
-health() { redis-cli -s "$sock" HGET "vigie:sensor:$1" "$2"; }
+health() { redis-cli -s "$sock" HGET "vigie:sensor:{$1}" "$2"; }
 
 echo "# (1) the measured case: 10 lines read, 5 appended, renamed, 3 in a new file"
 log="$tmp/one.log"
@@ -187,7 +187,7 @@ lines 6 8 >"$log"
 check "(6) a regular file again is read" wait_stored six 8
 check "(6) exactly once" exactly_once six 1 8
 stop_collector "$c"
-check "(6) refusals counted in the health hash" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:six refused) -ge 2"
+check "(6) refusals counted in the health hash" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:{six} refused) -ge 2"
 
 echo "# (7) devices and links are refused at start"
 rc=$(status "$tmp/seven.err" "$BIN/vigie-collector" --redis "$R" --sensor seven \
@@ -221,7 +221,7 @@ log="$tmp/nine.log"
 check "(9) three events" test "$(events nine | wc -l)" = 3
 events nine | jq -r .line | sed -n 2p >"$tmp/nine.long"
 check "(9) the long one cut to 1024 bytes" awk '{ exit !(length($0) < 1024 && length($0) > 900) }' "$tmp/nine.long"
-check "(9) counted once" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:nine truncated) = 1"
+check "(9) counted once" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:{nine} truncated) = 1"
 rc=$(status "$tmp/nine.err" "$BIN/vigie-collector" --max-line 10 --log "$log" -n)
 check "(9) max-line out of range: exit 2" test "$rc" = 2
 

@@ -130,10 +130,10 @@ check "rsyslogd: facility kept" is rx r2grace facility auth
 kill "$rs"; wait "$rs" 2>/dev/null || true
 kill "$rx"; wait "$rx" 2>/dev/null || true
 check "the receiver's summary at exit" grep -q 'syslog: .* messages, 0 refused, 3 cut' "$tmp/rx.log"
-check "cut messages counted in the health hash" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:rx syslog_cut) = 3"
-check "a bad octet count closes the connection, counted" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:rx syslog_bad_frames) -ge 1"
-check "per-source counters" sh -c "redis-cli -s '$sock' HGET vigie:sensor:rx syslog:127.0.0.1 | grep -q '^[0-9]* 0 3$' &&
-    redis-cli -s '$sock' HGET vigie:sensor:rx syslog:::1 | grep -q '^3 0 0$'"
+check "cut messages counted in the health hash" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:{rx} syslog_cut) = 3"
+check "a bad octet count closes the connection, counted" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:{rx} syslog_bad_frames) -ge 1"
+check "per-source counters" sh -c "redis-cli -s '$sock' HGET vigie:sensor:{rx} syslog:127.0.0.1 | grep -q '^[0-9]* 0 3$' &&
+    redis-cli -s '$sock' HGET vigie:sensor:{rx} syslog:::1 | grep -q '^3 0 0$'"
 
 echo "# a peer outside syslog-allow"
 "$BIN/vigie-collector" --redis "$R" --sensor deny --state-dir "$tmp/state-deny" \
@@ -147,8 +147,8 @@ logger --rfc3164 -T -n 127.0.0.1 -P "$X" -t sshd "Invalid user d2 from 203.0.113
 sleep 0.5
 kill "$dn"; wait "$dn" 2>/dev/null || true
 check "nothing stored from it" test "$(events deny | wc -l)" = 0
-check "refused and counted" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:deny syslog_refused) = 2"
-check "per source" sh -c "redis-cli -s '$sock' HGET vigie:sensor:deny syslog:127.0.0.1 | grep -q '^0 2 0$'"
+check "refused and counted" sh -c "test \$(redis-cli -s '$sock' HGET vigie:sensor:{deny} syslog_refused) = 2"
+check "per source" sh -c "redis-cli -s '$sock' HGET vigie:sensor:{deny} syslog:127.0.0.1 | grep -q '^0 2 0$'"
 check "and said once" test "$(grep -c 'outside syslog-allow' "$tmp/deny.log")" = 1
 
 echo "# the spool full while Redis is away: TCP waits, datagrams are dropped and counted"
@@ -179,7 +179,7 @@ while kill -0 "$sp" 2>/dev/null && [ $i -lt 600 ]; do i=$((i + 1)); sleep 0.1; d
 check "Redis back: the sender finishes" sh -c "! kill -0 $sp"
 # The health hash says when all is stored (every 5 s).
 i=0
-while [ "$(redis-cli -s "$sock2" HGET vigie:sensor:bp stored 2>/dev/null)" != 200000 ] && [ $i -lt 300 ]; do
+while [ "$(redis-cli -s "$sock2" HGET vigie:sensor:{bp} stored 2>/dev/null)" != 200000 ] && [ $i -lt 300 ]; do
 	i=$((i + 1)); sleep 0.2; done
 "$BIN/vigie" --redis "unix:$sock2" events --sensor bp --count 0 --format json |
     jq -r .line | sed -n 's/^Invalid user u\([0-9]*\) .*/\1/p' | sort -n >"$tmp/bp.got"

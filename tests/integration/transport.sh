@@ -21,33 +21,6 @@ kill_redis() {
 }
 redis_aof
 
-# lines FIRST LAST: numbered sshd lines, RFC 3339 dates, one marker each.
-lines() {
-	awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i <= b; i++)
-		printf "2026-11-22T10:%02d:%02d.%06dZ web1 sshd[%d]: Invalid user u%d from 198.51.100.%d port %d\n",
-		    (i / 60) % 60, i % 60, i % 1000000, 1000 + i % 5000, i, 1 + i % 250, 1024 + i % 60000 }'
-}
-# stored SENSOR: the marker of every event in the sensor's stream, in order.
-stored() {
-	"$BIN/vigie" --redis "$R" events --sensor "$1" --count 0 --format json |
-	    jq -r '.line' | sed -n 's/^Invalid user \(u[0-9]*\) .*/\1/p'
-}
-# wait_stored SENSOR N: until the stream holds N events (60 s at most).
-wait_stored() {
-	i=0
-	while [ "$("$BIN/vigie" --redis "$R" events --sensor "$1" --count 0 --format json 2>/dev/null | wc -l)" -lt "$2" ]; do
-		i=$((i + 1)); [ $i -gt 600 ] && return 1
-		sleep 0.1
-	done
-}
-# exactly_once SENSOR FIRST LAST: u<FIRST>..u<LAST>, each once, in order.
-exactly_once() {
-	stored "$1" >"$tmp/got.$1"
-	awk -v a="$2" -v b="$3" 'BEGIN { for (i = a; i <= b; i++) print "u" i }' >"$tmp/want.$1"
-	cmp "$tmp/want.$1" "$tmp/got.$1" || {
-		echo "got $(wc -l <"$tmp/got.$1") of $(wc -l <"$tmp/want.$1"); duplicates: $(sort "$tmp/got.$1" | uniq -d | head -3)"
-		return 1; }
-}
 follow() {
 	# follow SENSOR LOG [options]: a collector in the background.
 	s=$1; l=$2; shift 2
@@ -172,10 +145,10 @@ lines 1001 2000 >>"$log6"
 check "(6) the first loses nothing" wait_stored six 2000
 check "(6) and stores nothing twice" exactly_once six 1 2000
 kill "$c6"; wait "$c6" 2>/dev/null || true
-check "health hash: version, counters, spool" sh -c "redis-cli -s '$sock' HGET vigie:sensor:six events | grep -qx 2000 &&
-    redis-cli -s '$sock' HGET vigie:sensor:six stored | grep -qx 2000 &&
-    redis-cli -s '$sock' HGET vigie:sensor:six spool_events | grep -qx 0 &&
-    redis-cli -s '$sock' HGET vigie:sensor:six version | grep -q '^[0-9]'"
+check "health hash: version, counters, spool" sh -c "redis-cli -s '$sock' HGET vigie:sensor:{six} events | grep -qx 2000 &&
+    redis-cli -s '$sock' HGET vigie:sensor:{six} stored | grep -qx 2000 &&
+    redis-cli -s '$sock' HGET vigie:sensor:{six} spool_events | grep -qx 0 &&
+    redis-cli -s '$sock' HGET vigie:sensor:{six} version | grep -q '^[0-9]'"
 check "(6) a restart of the first takes its own lease back" \
     "$BIN/vigie-collector" --redis "$R" --sensor six --state-dir "$tmp/state-six" --log "$log6:sshd" --once
 

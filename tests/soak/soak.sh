@@ -127,7 +127,7 @@ syslog_in="--syslog tcp:127.0.0.1:$PORT --syslog-allow 127.0.0.0/8"
 # vcli RUN ARGS...
 vcli() { _r=$1; shift; "$BIN/vigie" -c "$tmp/$_r/vigie.conf" "$@"; }
 # health RUN SENSOR FIELD
-health() { redis-cli -s "$tmp/$1/redis.sock" HGET "vigie:sensor:$2" "$3" 2>/dev/null; }
+health() { redis-cli -s "$tmp/$1/redis.sock" HGET "vigie:sensor:{$2}" "$3" 2>/dev/null; }
 listening() { ss -Hltn "sport = :$PORT" | grep -q .; }
 # read_out: no connection of the receiver's port left, but its listener:
 # what was sent is read, and each connection closed at its end.

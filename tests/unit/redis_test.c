@@ -62,29 +62,27 @@ test_addresses(void **state)
 	char	 err[256];
 
 	(void)state;
-	assert_int_equal(rconn_addr_check("127.0.0.1:6379", err,
+	assert_int_equal(redis_addr_check("127.0.0.1:6379", err,
 	    sizeof(err)), 0);
-	assert_int_equal(rconn_addr_check("unix:/run/r.sock", err,
+	assert_int_equal(redis_addr_check("unix:/run/r.sock", err,
 	    sizeof(err)), 0);
-	assert_int_equal(rconn_addr_check("cluster:10.0.0.1:7000", err,
+	assert_int_equal(redis_addr_check("cluster:10.0.0.1:7000", err,
 	    sizeof(err)), 0);
-	assert_int_equal(rconn_addr_check(
+	assert_int_equal(redis_addr_check(
 	    "cluster:10.0.0.1:7000,[::1]:7001,redis-b:7002", err,
 	    sizeof(err)), 0);
-	assert_int_equal(rconn_addr_check("cluster:", err, sizeof(err)), -1);
+	assert_int_equal(redis_addr_check("cluster:", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "empty seed"));
-	assert_int_equal(rconn_addr_check("cluster:a:1,,b:2", err,
+	assert_int_equal(redis_addr_check("cluster:a:1,,b:2", err,
 	    sizeof(err)), -1);
-	assert_int_equal(rconn_addr_check("cluster:a:70000", err,
+	assert_int_equal(redis_addr_check("cluster:a:70000", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "bad port"));
-	assert_int_equal(rconn_addr_check("cluster:unix:/x", err,
+	assert_int_equal(redis_addr_check("cluster:unix:/x", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "TCP"));
-	/* The programs' own check refuses a cluster, saying why. */
-	assert_int_equal(redis_addr_check("cluster:10.0.0.1:7000", err,
-	    sizeof(err)), -1);
-	assert_non_null(strstr(err, "not yet supported"));
+	/* A plain connection to a cluster is refused, logged. */
+	assert_null(redis_open("cluster:127.0.0.1:7000", 100));
 }
 
 /* A pipeline of INCRBYs on keys of many slots: the replies in order. */

@@ -638,8 +638,12 @@ test_source_rules_sensors(void **state)
 	assert_int_equal(json_array_size(l), 1);
 	json_decref(l);
 
-	srv_cmd0(c, "SADD " P "sensors web1 ghost");
-	srv_cmd0(c, "HSET " P "sensor:web1 events 10 no_header:sshd 2");
+	/* web1's health under its tag; old's under the name collectors
+	 * wrote before the tag. */
+	srv_cmd0(c, "SADD " P "sensors web1 ghost old");
+	srv_cmd0(c, "HSET " P "sensor:{web1} events 10 no_header:sshd 2");
+	srv_cmd0(c, "HSET " P "sensor:web1 events 1 no_header:sshd 1");
+	srv_cmd0(c, "HSET " P "sensor:old events 3");
 	srv_cmd0(c, "XADD " P "ev:{web1} 5000-0 frame x");
 	srv_cmd0(c, "XADD " P "ev:{web1} 9000-0 frame y");
 	srv_cmd0(c, "XGROUP CREATE " P "ev:{web1} correlators 0");
@@ -647,9 +651,15 @@ test_source_rules_sensors(void **state)
 	    P "ev:{web1} >");
 	l = report_sensors(c, P);
 	assert_non_null(l);
-	assert_int_equal(json_array_size(l), 2);
-	for (size_t i = 0; i < 2; i++) {
+	assert_int_equal(json_array_size(l), 3);
+	for (size_t i = 0; i < 3; i++) {
 		r = json_array_get(l, i);
+		if (strcmp(json_string_value(json_object_get(r, "sensor")),
+		    "old") == 0) {
+			assert_string_equal(json_string_value(json_object_get(
+			    json_object_get(r, "health"), "events")), "3");
+			continue;
+		}
 		if (strcmp(json_string_value(json_object_get(r, "sensor")),
 		    "web1") != 0) {
 			/* no stream, no hash: empty, not an error */
