@@ -247,6 +247,10 @@ bench-parse: $(B)/bench/parse_bench
 	@uname -srm; grep -m1 'model name' /proc/cpuinfo || true
 	@echo "command: $(B)/bench/parse_bench $${BENCH_SECONDS:-1}  (make bench-parse)"
 	@$(B)/bench/parse_bench $${BENCH_SECONDS:-1}
+# make bench-cluster: the collectors on one Redis, then on a Redis Cluster
+# of 1, 2 and 3 masters (LINES=, SENSORS=).
+bench-cluster: deps all
+	@BIN=$(BIN) sh bench/cluster.sh
 bench-syslog: deps all
 	@BIN=$(BIN) sh bench/syslog.sh
 
