@@ -262,8 +262,7 @@ bench-http: deps all
 	@VIGIE_BENCH_HTTP=1 sh scripts/deps.sh
 	@BIN=$(BIN) sh bench/http.sh
 
-# make fuzz: each target (FUZZ) in turn, FUZZ_SECONDS shared equally
-# between them (default 600: 300 s each). New inputs go to
+# The libFuzzer targets, one per input surface. New inputs go to
 # $(B)/fuzz/corpus/<target>; the seeds are tests/fuzz/corpus/<target>.
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
@@ -313,9 +312,9 @@ fuzz-build:
 	    core/redis.c core/log.c core/event.c core/lz.c core/text.c -lyara -lmaxminddb -levent \
 	    -lhiredis -linih -ljansson -lpthread -o $(B)/fuzz/fuzz_ruletext
 # make fuzz-check (part of make check): each target FUZZ_CHECK_SECONDS
-# (15) from its seeds, then every input of tests/fuzz/regress/<target>
+# (20) from its seeds, then every input of tests/fuzz/regress/<target>
 # (the crashes found once, kept) replayed.
-FUZZ_CHECK_SECONDS ?= 15
+FUZZ_CHECK_SECONDS ?= 20
 fuzz-check: fuzz-build
 	@set -e; for t in $(FUZZ); do \
 		printf '== fuzz_%s: %s s' $$t $(FUZZ_CHECK_SECONDS); \
@@ -334,14 +333,31 @@ fuzz-check: fuzz-build
 		fi; \
 	done
 
+# make fuzz: each target of FUZZ_TARGETS (every one by default) for
+# FUZZ_SECONDS (600) from its seeds and what earlier runs found, then one
+# line per target: executions per second, edges (cov) and features (ft)
+# covered, corpus size. A crash stops the run, its input in $(B)/fuzz/.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= $(FUZZ)
 fuzz:
 	@VIGIE_FUZZ=1 sh scripts/deps.sh
 	@$(MAKE) --no-print-directory fuzz-build
-	@set -e; s=$$(( $${FUZZ_SECONDS:-600} / $(words $(FUZZ)) )); \
-	for t in $(FUZZ); do \
-		echo "== fuzz_$$t: $$s s"; \
-		$(B)/fuzz/fuzz_$$t -max_total_time=$$s $(B)/fuzz/corpus/$$t \
-		    $$(ls -d tests/fuzz/corpus/$$t 2>/dev/null); \
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -print_final_stats=1 -rss_limit_mb=2048 \
+		    -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus/$$t \
+		    $$(ls -d tests/fuzz/corpus/$$t 2>/dev/null) \
+		    >$(B)/fuzz/$$t.run.log 2>&1 || { tail -40 $(B)/fuzz/$$t.run.log; exit 1; }; \
+	done; \
+	printf '%-22s %10s %6s %7s %7s\n' target exec/s cov ft corpus; \
+	for t in $(FUZZ_TARGETS); do \
+		awk -v t=fuzz_$$t '/DONE/ { for (i = 1; i <= NF; i++) { \
+		    if ($$i == "cov:") c = $$(i + 1); if ($$i == "ft:") f = $$(i + 1); \
+		    if ($$i == "corp:") { split($$(i + 1), a, "/"); n = a[1] } } } \
+		    /average_exec_per_sec/ { e = $$2 } \
+		    END { printf "%-22s %10s %6s %7s %7s\n", t, e, c, f, n }' \
+		    $(B)/fuzz/$$t.run.log; \
 	done
 
 # make install: PREFIX (default /usr/local) and DESTDIR as usual. The
