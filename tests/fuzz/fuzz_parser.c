@@ -11,22 +11,13 @@
 #include <string.h>
 
 #include "../../collector/parse.h"
+#include "fuzz.h"
 
 #ifndef FUZZ_PARSER
 #define FUZZ_PARSER	"syslog"
 #endif
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-#define REF	((time_t)1763899200)
-
-#define fuzz_assert(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
-		    #cond, __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
+#define REF	FUZZ_REF
 
 /* One parse_buf for the run: the carry table lives across inputs. */
 static struct parse_buf	 pb;
@@ -35,21 +26,13 @@ static struct parse_buf	 pb;
 static int
 canonical_ip(const struct evval *v)
 {
-	unsigned char	 a[16];
-	char		 s[64], back[INET6_ADDRSTRLEN];
+	char	 s[64];
 
 	if (v->len == 0 || v->len >= sizeof(s))
 		return 0;
 	memcpy(s, v->v, v->len);
 	s[v->len] = '\0';
-	if (inet_pton(AF_INET, s, a) == 1)
-		return inet_ntop(AF_INET, a, back, sizeof(back)) != NULL &&
-		    strcmp(back, s) == 0;
-	if (inet_pton(AF_INET6, s, a) != 1 ||
-	    memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-		return 0;
-	return inet_ntop(AF_INET6, a, back, sizeof(back)) != NULL &&
-	    strcmp(back, s) == 0;
+	return fuzz_canonical_ip(s);
 }
 
 int

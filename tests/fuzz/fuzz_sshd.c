@@ -14,37 +14,9 @@
 
 #include "../../collector/parse_syslog.h"
 #include "../../collector/parse_sshd.h"
+#include "fuzz.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-/* 2025-11-23 12:00:00 UTC: fixed, so runs reproduce. */
-#define REF	((time_t)1763899200)
-
-#define fuzz_assert(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_assert failed: %s (%s:%d)\n",	\
-		    #cond, __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
-
-/* A non-empty src_ip is canonical text, and never IPv4-mapped IPv6. */
-static int
-canonical_ip(const char *s)
-{
-	unsigned char	 a[16];
-	char		 back[INET6_ADDRSTRLEN];
-
-	if (inet_pton(AF_INET, s, a) == 1)
-		return inet_ntop(AF_INET, a, back, sizeof(back)) != NULL &&
-		    strcmp(back, s) == 0;
-	if (inet_pton(AF_INET6, s, a) != 1)
-		return 0;
-	if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-		return 0;
-	return inet_ntop(AF_INET6, a, back, sizeof(back)) != NULL &&
-	    strcmp(back, s) == 0;
-}
+#define REF	FUZZ_REF
 
 static int
 valid_port(const char *s)
@@ -81,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_assert(memchr(r.user, '\0', sizeof(r.user)) != NULL);
 	fuzz_assert(memchr(r.src_ip, '\0', sizeof(r.src_ip)) != NULL);
 	fuzz_assert(memchr(r.src_port, '\0', sizeof(r.src_port)) != NULL);
-	fuzz_assert(r.src_ip[0] == '\0' || canonical_ip(r.src_ip));
+	fuzz_assert(r.src_ip[0] == '\0' || fuzz_canonical_ip(r.src_ip));
 	fuzz_assert(r.src_port[0] == '\0' || valid_port(r.src_port));
 	return 0;
 }
