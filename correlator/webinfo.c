@@ -143,7 +143,9 @@ webinfo_rule_text(const char *src, const char *name)
 		}
 		for (start = p; start > src && start[-1] != '\n'; start--)
 			;
-		if ((r = strchr(q, '{')) == NULL)
+		/* The body opens after the name (a name is an identifier;
+		 * one holding a brace must not open it). */
+		if ((r = strchr(q + n, '{')) == NULL)
 			return NULL;
 		for (depth = 0; *r != '\0'; r++) {
 			if (*r == '"') {
