@@ -9,12 +9,7 @@ set -eu
 NAME=rot . "$(dirname "$0")/lib.sh"
 start_redis
 
-# lines FIRST LAST: numbered sshd lines, one marker each.
-lines() {
-	awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i <= b; i++)
-		printf "2026-11-22T10:%02d:%02d.%06dZ web1 sshd[%d]: Invalid user u%d from 198.51.100.%d port %d\n",
-		    (i / 60) % 60, i % 60, i % 1000000, 1000 + i % 5000, i, 1 + i % 250, 1024 + i % 60000 }'
-}
+# lines FIRST LAST (tests/integration/lib.sh): numbered sshd lines.
 events() { "$BIN/vigie" --redis "$R" events --sensor "$1" --count 0 --format json; }
 # wait_stored SENSOR N: until the stream holds N events (30 s at most).
 wait_stored() {
