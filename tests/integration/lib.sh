@@ -28,6 +28,12 @@ check() {
 	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else
 		not_ok "$name"; sed 's/^/#   /' "$tmp/check.out" | head -40; fi
 }
+# same WANT CMD...: CMD prints WANT; what it printed otherwise.
+same() {
+	_want=$1; shift
+	_got=$("$@")
+	[ "$_got" = "$_want" ] || { echo "got: $_got"; return 1; }
+}
 # status ERRFILE CMD...: runs CMD, stderr to ERRFILE; prints its exit status.
 status() {
 	err=$1; shift
