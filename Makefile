@@ -180,6 +180,7 @@ integration: $(PROGS) $(TOOLS) $(B)/tests/put_frame $(B)/tests/redis_test
 	@BIN=$(BIN) B=$(B) sh tests/integration/config.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/http.sh
 	@BIN=$(BIN) B=$(B) sh tests/integration/cluster.sh
+	@BIN=$(BIN) B=$(B) sh tests/integration/partitions.sh
 
 $(B)/tests/hostile_pcap: $(call obj,tests/hostile/hostile_pcap.c)
 	@mkdir -p $(dir $@)
@@ -248,7 +249,8 @@ bench-parse: $(B)/bench/parse_bench
 	@echo "command: $(B)/bench/parse_bench $${BENCH_SECONDS:-1}  (make bench-parse)"
 	@$(B)/bench/parse_bench $${BENCH_SECONDS:-1}
 # make bench-cluster: the collectors on one Redis, then on a Redis Cluster
-# of 1, 2 and 3 masters (LINES=, SENSORS=).
+# of 1, 2 and 3 masters, then the correlators end to end (LINES=, SENSORS=,
+# CORRELATORS=).
 bench-cluster: deps all
 	@BIN=$(BIN) sh bench/cluster.sh
 bench-syslog: deps all

@@ -9,16 +9,22 @@
 # events it took and its CPU per event. Everything runs on this machine:
 # the 2 cores are shared by the collectors and every master, so the
 # figures show the cost per event and how it spreads, not a site's
-# throughput. The correlator does not read from a cluster yet.
+# throughput. Then end to end: CORRELATORS (2) correlator processes of
+# one worker each drain what the collectors stored, with the SSH rules
+# (rules/ssh.yar) and the geo database, the state cut in the default
+# partitions (1 on one Redis, 16 on a cluster): events per second from
+# their start to the last exit, and per master its CPU per event while
+# they drained.
 set -eu
 BIN=${BIN:-bin}
 LINES=${LINES:-1000000}
 SENSORS=${SENSORS:-3}
+CORRELATORS=${CORRELATORS:-2}
 . bench/lib.sh
 . scripts/redis-cluster.sh
 trap 'stop_cluster; cleanup' EXIT
 
-echo "command: LINES=$LINES SENSORS=$SENSORS make bench-cluster"
+echo "command: LINES=$LINES SENSORS=$SENSORS CORRELATORS=$CORRELATORS make bench-cluster"
 machine "hiredis $(dpkg-query -W -f '${Version}' libhiredis0.14 2>/dev/null || echo '?')"
 genlog
 awk -v n="$SENSORS" -v dir="$tmp" '{ print > (dir "/part" (NR % n) ".log") }' "$tmp/auth.log"
@@ -82,6 +88,37 @@ run() {
 		printf '           master %-6s %8s events  %6s CPU-s  %s µs/event  RSS %s MiB\n' \
 		    "$port" "$ev" "$used" \
 		    "$( [ "$ev" -gt 0 ] && calc "$used * 1000000 / $ev" 2 || echo -)" \
+		    "$(($(rss "$p") / 1024))"
+	done
+
+	# End to end: the correlators drain what the collectors stored.
+	for p in "$@"; do echo "$p $(cpu "$p")"; done >"$tmp/cpu0"
+	ours >"$tmp/ours0"
+	t0=$(now)
+	kpids=
+	k=0
+	while [ $k -lt "$CORRELATORS" ]; do
+		"$BIN/vigie-correlator" --allow-root --redis "$addr" \
+		    --rules rules/ssh.yar --geoip "$tmp/geo.mmdb" \
+		    --home-countries FR --timezone UTC --workers 1 --drain \
+		    --no-http 2>"$tmp/correlator-$k.log" &
+		kpids="$kpids $!"
+		k=$((k + 1))
+	done
+	for p in $kpids; do wait "$p" || die "a correlator failed: $(tail -n 3 "$tmp"/correlator-*.log)"; done
+	wall=$(calc "$(now) - $t0" 3)
+	ours >"$tmp/ours1"
+	kcpu=$(calc "$(cat "$tmp/ours1") - $(cat "$tmp/ours0")")
+	counted=$(cat "$tmp"/correlator-*.log | sed -n 's/.*: \([0-9]*\) events counted.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	[ "$counted" = "$stored" ] || die "$label: $counted events counted of $stored"
+	printf '           end to end %9s events/s  %s events in %s s; correlators %s CPU-s (%s events/CPU-s)\n' \
+	    "$(calc "$stored / $wall" 0)" "$stored" "$wall" "$kcpu" \
+	    "$(calc "$stored / $kcpu" 0)"
+	for p in "$@"; do
+		port=$(cat "$tmp/port.$p" 2>/dev/null || echo single)
+		used=$(calc "$(cpu "$p") - $(awk -v p="$p" '$1 == p { print $2 }' "$tmp/cpu0")")
+		printf '           master %-6s %6s CPU-s  %s µs/event of all  RSS %s MiB\n' \
+		    "$port" "$used" "$(calc "$used * 1000000 / $stored" 2)" \
 		    "$(($(rss "$p") / 1024))"
 	done
 }

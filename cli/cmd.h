@@ -58,6 +58,8 @@ int	cli_usage_error(void (*usage)(FILE *), const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Connects to conf's Redis once the command's arguments are valid. */
 redisContext	*cli_connect(const struct conf *);
+/* Redis whatever its shape, a cluster too (the slot router). */
+struct rconn	*cli_router(const struct conf *);
 
 /*
  * The value of option `name` at argv[*i], given as "--name VALUE" or

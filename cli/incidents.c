@@ -63,13 +63,13 @@ incidents_change(const struct conf *conf, const char *sub,
     enum incident_op op, const char *id, const char *by, const char *note)
 {
 	struct incident_result	 res;
-	redisContext		*c;
+	struct rconn		*c;
 	int			 rc;
 
-	if ((c = cli_connect(conf)) == NULL)
+	if ((c = cli_router(conf)) == NULL)
 		return 1;
 	rc = incident_change(c, conf->redis_prefix, id, op, by, note, &res);
-	redisFree(c);
+	rconn_close(c);
 	switch (rc) {
 	case INCIDENT_OK:
 		printf("incident %s %s by %s (alert %s)\n", id, res.status, by,
@@ -113,7 +113,7 @@ print_json(const json_t *j)
 int
 cmd_incidents(const struct conf *conf, int argc, char **argv)
 {
-	redisContext	*c;
+	struct rconn	*c;
 	const char	*status = NULL, *fmtopt = "text", *limitopt = NULL;
 	struct incident_filter flt;
 	size_t		 total;
@@ -253,10 +253,10 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 		return incidents_change(conf, sub, op, id, by, note);
 	}
 	if (kind == SUB_SHOW) {
-		if ((c = cli_connect(conf)) == NULL)
+		if ((c = cli_router(conf)) == NULL)
 			return 1;
 		i = report_incident(c, conf->redis_prefix, id, &res);
-		redisFree(c);
+		rconn_close(c);
 		switch (i) {
 		case -1:
 			return 1;
@@ -267,7 +267,7 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 		}
 		rc = json ? print_json(res) : incident_print_text(stdout, res);
 	} else {
-		if ((c = cli_connect(conf)) == NULL)
+		if ((c = cli_router(conf)) == NULL)
 			return 1;
 		if (flt.severity || flt.rule || flt.category || flt.country ||
 		    flt.src || flt.text) {
@@ -278,7 +278,7 @@ cmd_incidents(const struct conf *conf, int argc, char **argv)
 		} else
 			res = report_incidents(c, conf->redis_prefix, status,
 			    (size_t)limit);
-		redisFree(c);
+		rconn_close(c);
 		if (res == NULL)
 			return 1;
 		rc = json ? print_json(res) : incidents_print_text(stdout, res);

@@ -96,6 +96,12 @@ cli_connect(const struct conf *conf)
 	return redis_open(conf->redis_address, 10000);
 }
 
+struct rconn *
+cli_router(const struct conf *conf)
+{
+	return rconn_open(conf->redis_address, 10000);
+}
+
 const char *
 cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing)
 {

@@ -43,7 +43,7 @@ parse_days(const char *s, int *n)
 int
 cmd_report(const struct conf *conf, int argc, char **argv)
 {
-	redisContext	*c;
+	struct rconn	*c;
 	const char	*dayopt = NULL, *daysopt = NULL, *fmtopt = "text", *v;
 	enum format	 fmt;
 	json_t		*res, *days;
@@ -108,13 +108,13 @@ cmd_report(const struct conf *conf, int argc, char **argv)
 		return 2;
 	}
 
-	if ((c = cli_connect(conf)) == NULL)
+	if ((c = cli_router(conf)) == NULL)
 		return 1;
 	if (daysopt != NULL)
 		res = report_days(c, conf->redis_prefix, day, n);
 	else
 		res = report_day(c, conf->redis_prefix, day);
-	redisFree(c);
+	rconn_close(c);
 	if (res == NULL)
 		return 1;
 

@@ -644,6 +644,10 @@ conf_set1(struct conf *c, const char *section, const char *key,
 			if (conf_parse_int(value, 0, 3650,
 			    &c->confirm_shrink) == -1)
 				goto bad;
+		} else if (!strcmp(key, "partitions")) {
+			if (conf_parse_int(value, 1, PARTS_MAX,
+			    &c->partitions) == -1)
+				goto bad;
 		} else if (!strcmp(key, "claim-idle")) {
 			if (conf_parse_int(value, 1000, 86400000,
 			    &c->claim_idle_ms) == -1)

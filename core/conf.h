@@ -78,6 +78,7 @@ struct conf {
 	int		 retention_days;
 	int		 confirm_shrink;	/* confirm-retention-shrink, -1 unset */
 	int		 claim_idle_ms;	/* pending this long: another's to claim */
+	int		 partitions;	/* of the state; 0: as recorded */
 	int		 read_count;	/* [correlator] batch: frames per read */
 	int		 block_ms;	/* XREADGROUP BLOCK */
 	int		 stream_keep;

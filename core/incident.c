@@ -4,12 +4,14 @@
  * into the binary as is; talks to Redis on the caller's context.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <hiredis/hiredis.h>
 
 #include "incident.h"
 #include "log.h"
+#include "redis.h"
 #include "report.h"
 #include "text.h"
 
@@ -155,12 +157,15 @@ change_error(const redisReply *r, struct incident_result *res)
 }
 
 int
-incident_change(redisContext *c, const char *prefix, const char *id,
+incident_change(struct rconn *c, const char *prefix, const char *id,
     enum incident_op op, const char *by, const char *note,
     struct incident_result *res)
 {
 	redisReply	*r;
-	int		 tries, rc;
+	redisContext	*node;
+	char		 sp[512], key[600];
+	long long	 n;
+	int		 tries, rc, P, k;
 
 	memset(res, 0, sizeof(*res));
 	if (!report_id_valid(id)) {
@@ -170,20 +175,32 @@ incident_change(redisContext *c, const char *prefix, const char *id,
 	}
 	if (incident_check(by, note, res->msg, sizeof(res->msg)) == -1)
 		return INCIDENT_INVALID;
+	/* The incident's partition: its id modulo their number. */
+	if ((P = parts_read(c, prefix)) == -1) {
+		snprintf(res->msg, sizeof(res->msg), "redis: cannot read the "
+		    "partitions");
+		return INCIDENT_FAILED;
+	}
+	P = P == 0 ? 1 : P;
+	n = strtoll(id, NULL, 10);
+	k = (int)(n % P);
+	parts_prefix(sp, sizeof(sp), prefix, P, rconn_is_cluster(c), k);
+	snprintf(key, sizeof(key), "%sinc:%s", sp, id);
 	for (tries = 0; ; tries++) {
-		r = redisCommand(c, "FCALL " FUNCTION " 0 %s %s %s %s %s",
-		    prefix, id, op_word(op), by, note != NULL ? note : "");
+		r = rconn_cmd(c, key, "FCALL " FUNCTION " 0 %s %s %s %s %s",
+		    sp, id, op_word(op), by, note != NULL ? note : "");
 		if (r == NULL) {
-			log_warnx("redis: FCALL %s: %s", FUNCTION, c->errstr);
-			snprintf(res->msg, sizeof(res->msg), "redis: %s",
-			    c->errstr);
+			snprintf(res->msg, sizeof(res->msg), "redis: I/O "
+			    "error");
 			return INCIDENT_FAILED;
 		}
 		if (r->type != REDIS_REPLY_ERROR || tries > 0 ||
 		    strstr(r->str, "Function not found") == NULL)
 			break;
 		freeReplyObject(r);
-		if (incident_load(c, 0) == -1) {
+		node = rconn_node_context(c, rconn_slot_node(c,
+		    redis_slot(key, strlen(key))));
+		if (node == NULL || incident_load(node, 0) == -1) {
 			snprintf(res->msg, sizeof(res->msg), "cannot load "
 			    "the function library");
 			return INCIDENT_FAILED;

@@ -13,6 +13,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "redis.h"
+
 #define INCIDENT_BY_MAX		64	/* bytes of an analyst's name */
 #define INCIDENT_NOTE_MAX	4096	/* bytes of a note */
 #define INCIDENT_MSG_LEN	256
@@ -64,7 +66,7 @@ int	 incident_load(redisContext *, int replace);
  * INCIDENT_REFUSED with res->msg set, or INCIDENT_FAILED after logging
  * (after an I/O error c->err is set: free the context).
  */
-int	 incident_change(redisContext *, const char *prefix, const char *id,
+int	 incident_change(struct rconn *, const char *prefix, const char *id,
 	    enum incident_op op, const char *by, const char *note,
 	    struct incident_result *res);
 

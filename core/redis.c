@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,7 @@ redis_open_ready(const char *addr, int timeout_ms, int wait_s)
 struct rnode {
 	char		 addr[RC_ADDRLEN];	/* host:port, [v6]:port, unix:PATH */
 	redisContext	*c;
+	int		 replicas;	/* as CLUSTER SLOTS lists them */
 };
 
 struct rqueued {
@@ -403,6 +405,7 @@ rc_map_from(struct rconn *rc, redisContext *c, const char *from,
 				continue;
 			snprintf(nn[nnew++].addr, RC_ADDRLEN, "%s", name);
 		}
+		nn[k].replicas = (int)e->elements - 3;
 		for (s = lo; s <= hi; s++)
 			own[s] = (unsigned char)k;
 		covered += (int)(hi - lo + 1);
@@ -744,13 +747,32 @@ rconn_node_argv(struct rconn *rc, int node, int argc, const char **argv,
 	return r;
 }
 
+static int	rc_queue(struct rconn *, unsigned, char *, size_t);
+
 int
 rconn_append(struct rconn *rc, unsigned slot, int argc, const char **argv,
     const size_t *argvlen)
 {
+	char		*cmd;
+	long long	 len;
+
+	if ((len = redisFormatCommandArgv(&cmd, argc, argv, argvlen)) < 0) {
+		log_warnx("redis %s: cannot format a command", rc->addr);
+		return -1;
+	}
+	if (rc_queue(rc, slot, cmd, (size_t)len) == -1) {
+		redisFreeCommand(cmd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Queues a formatted command (taken) for its slot's owner. */
+static int
+rc_queue(struct rconn *rc, unsigned slot, char *cmd, size_t len)
+{
 	struct rqueued	*q;
 	redisContext	*c;
-	long long	 len;
 	size_t		 ncap;
 
 	slot &= REDIS_SLOTS - 1;
@@ -766,11 +788,8 @@ rconn_append(struct rconn *rc, unsigned slot, int argc, const char **argv,
 		rc->qcap = ncap;
 	}
 	q = &rc->q[rc->nq];
-	if ((len = redisFormatCommandArgv(&q->cmd, argc, argv, argvlen)) < 0) {
-		log_warnx("redis %s: cannot format a command", rc->addr);
-		return -1;
-	}
-	q->len = (size_t)len;
+	q->cmd = cmd;
+	q->len = len;
 	q->slot = slot;
 	q->node = rc->owner[slot] == RC_NONE ? -1 : rc->owner[slot];
 	rc->nq++;
@@ -781,6 +800,54 @@ rconn_append(struct rconn *rc, unsigned slot, int argc, const char **argv,
 		q->node = -1;
 	}
 	return 0;
+}
+
+int
+rconn_appendf(struct rconn *rc, const char *fmt, ...)
+{
+	va_list		 ap;
+	int		 ret;
+
+	va_start(ap, fmt);
+	ret = rconn_appendv(rc, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int
+rconn_appendv(struct rconn *rc, const char *fmt, va_list ap)
+{
+	const char	*argv[2];
+	size_t		 argl[2];
+	char		*cmd, *p, *end;
+	long		 n;
+	int		 len, ret;
+
+	len = redisvFormatCommand(&cmd, fmt, ap);
+	if (len < 0) {
+		log_warnx("redis %s: cannot format a command", rc->addr);
+		return -1;
+	}
+	/* The key: the second bulk string of "*N\r\n$n\r\nCMD\r\n$n\r\n...". */
+	argv[1] = "";
+	argl[1] = 0;
+	end = cmd + len;
+	p = memchr(cmd, '\n', (size_t)len);
+	if (p != NULL && p + 1 < end && p[1] == '$') {
+		n = strtol(p + 2, &p, 10);
+		p += 2 + n + 2;		/* "\r\n" CMD "\r\n" */
+		if (p < end && *p == '$') {
+			n = strtol(p + 1, &p, 10);
+			if (p + 2 + n <= end) {
+				argv[1] = p + 2;
+				argl[1] = (size_t)n;
+			}
+		}
+	}
+	ret = rc_queue(rc, redis_slot(argv[1], argl[1]), cmd, (size_t)len);
+	if (ret == -1)
+		redisFreeCommand(cmd);
+	return ret;
 }
 
 size_t
@@ -842,4 +909,105 @@ rconn_replies(struct rconn *rc, redisReply **out)
 	}
 	free(again);
 	return ret;
+}
+
+int
+parts_of(const char *s, size_t len, int nparts)
+{
+	uint32_t	 h = 2166136261u;
+	size_t		 i;
+
+	if (nparts <= 1)
+		return 0;
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return (int)(h % (uint32_t)nparts);
+}
+
+int
+parts_tagged(int nparts, int cluster)
+{
+	return nparts > 1 || cluster;
+}
+
+char *
+parts_prefix(char *buf, size_t len, const char *prefix, int nparts,
+    int cluster, int k)
+{
+	if (parts_tagged(nparts, cluster))
+		return redis_key(buf, len, prefix, "{p%d}:", k);
+	return redis_key(buf, len, prefix, "%s", "");
+}
+
+int
+parts_read(struct rconn *rc, const char *prefix)
+{
+	redisReply	*r;
+	char		 key[512];
+	long long	 n;
+	char		*end;
+	int		 ret = -1;
+
+	redis_key(key, sizeof(key), prefix, "config");
+	if ((r = rconn_cmd(rc, key, "HGET %s %s", key, PARTS_FIELD)) == NULL)
+		return -1;
+	if (r->type == REDIS_REPLY_NIL)
+		ret = 0;
+	else if (r->type == REDIS_REPLY_STRING) {
+		errno = 0;
+		n = strtoll(r->str, &end, 10);
+		if (errno == 0 && end != r->str && *end == '\0' && n >= 1 &&
+		    n <= PARTS_MAX)
+			ret = (int)n;
+		else
+			log_warnx("redis: %s %s: not a number of partitions "
+			    "(1 to %d): %.40s", key, PARTS_FIELD, PARTS_MAX,
+			    r->str);
+	} else
+		log_warnx("redis: HGET %s %s: %s", key, PARTS_FIELD,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "not a string");
+	freeReplyObject(r);
+	return ret;
+}
+
+redisContext *
+rconn_single(struct rconn *rc)
+{
+	if (rc->cluster)
+		return NULL;
+	return rc_node_ctx(rc, 0);
+}
+
+int
+rconn_timeout(struct rconn *rc, int ms)
+{
+	struct timeval	 tv;
+	int		 k, ret = 0;
+
+	rc->timeout_ms = ms;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	for (k = 0; k < rc->nnodes; k++)
+		if (rc->nodes[k].c != NULL && !rc->nodes[k].c->err &&
+		    redisSetTimeout(rc->nodes[k].c, tv) != REDIS_OK)
+			ret = -1;
+	return ret;
+}
+
+redisContext *
+rconn_node_context(struct rconn *rc, int node)
+{
+	if (node < 0 || node >= rc->nnodes)
+		return NULL;
+	return rc_node_ctx(rc, node);
+}
+
+int
+rconn_slot_replicas(struct rconn *rc, unsigned slot)
+{
+	int	 k = rconn_slot_node(rc, slot);
+
+	return k < 0 ? 0 : rc->nodes[k].replicas;
 }

@@ -5,6 +5,7 @@
 #ifndef VIGIE_REDIS_H
 #define VIGIE_REDIS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <hiredis/hiredis.h>
 
@@ -86,6 +87,10 @@ redisReply	*rconn_cmd(struct rconn *, const char *key, const char *fmt,
  */
 int		 rconn_append(struct rconn *, unsigned slot, int argc,
 		    const char **argv, const size_t *argvlen);
+/* The same, formatted (hiredis's format), in the slot of the command's
+ * first argument after its name (its key). */
+int		 rconn_appendf(struct rconn *, const char *fmt, ...);
+int		 rconn_appendv(struct rconn *, const char *fmt, va_list);
 size_t		 rconn_queued(const struct rconn *);
 int		 rconn_replies(struct rconn *, redisReply **out);
 
@@ -96,5 +101,44 @@ const char	*rconn_node_addr(const struct rconn *, int node);
 redisReply	*rconn_node_argv(struct rconn *, int node, int argc,
 		    const char **argv, const size_t *argvlen);
 int		 rconn_slot_node(struct rconn *, unsigned slot);
+/* The replicas of a slot's master as the map last said (0 for a single
+ * server): what WAIT can ask for. */
+int		 rconn_slot_replicas(struct rconn *, unsigned slot);
+
+/* Node k's context, connected again when it was lost; NULL if it cannot
+ * be (logged). For what a node runs alone (FUNCTION LOAD). */
+redisContext	*rconn_node_context(struct rconn *, int node);
+/* A single server's context (connected again when it was lost), to
+ * pipeline on it by hand; NULL on a cluster or when it cannot connect. */
+redisContext	*rconn_single(struct rconn *);
+/* Bounds each wait from now on, on every node (connections to come
+ * too). 0, or -1 when a context refused it. */
+int		 rconn_timeout(struct rconn *, int ms);
+
+
+/*
+ * Partitions (DESIGN.md, "Partitions"): the correlator's state is cut in
+ * `partitions` parts, a number fixed at set-up and recorded in
+ * <prefix>config. Partition k's keys start with its state prefix:
+ * "<prefix>{p<k>}:" (one hash tag, so one slot: every atomic step of the
+ * commit touches one), or "<prefix>" itself when the state is not cut
+ * (one partition on a single server: the keys of before partitions).
+ */
+#define PARTS_MAX	256
+#define PARTS_FIELD	"partitions"	/* of <prefix>config */
+#define PARTS_CLUSTER	16	/* on a cluster when none is given */
+
+/* FNV-1a of the bytes, modulo nparts: a piece of state's partition. */
+int		 parts_of(const char *s, size_t len, int nparts);
+/* Is the state cut, with nparts on that kind of server? */
+int		 parts_tagged(int nparts, int cluster);
+/* Partition k's state prefix into buf; returns buf. */
+char		*parts_prefix(char *buf, size_t len, const char *prefix,
+		    int nparts, int cluster, int k);
+/*
+ * The partitions recorded in <prefix>config: 1 to PARTS_MAX, 0 when none
+ * is recorded yet, -1 after logging (Redis away, or a bad value).
+ */
+int		 parts_read(struct rconn *, const char *prefix);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 #include <jansson.h>
@@ -26,7 +27,7 @@
 
 /* A batch of commands sent together, then their replies read in order. */
 struct pipe {
-	redisContext	*c;
+	struct rconn	*c;
 	size_t		 n;
 	int		 broken;	/* an append failed */
 	redisReply	*r[PIPE_MAX];
@@ -39,7 +40,7 @@ struct pair {
 };
 
 static void
-pipe_init(struct pipe *p, redisContext *c)
+pipe_init(struct pipe *p, struct rconn *c)
 {
 	memset(p, 0, sizeof(*p));
 	p->c = c;
@@ -56,9 +57,9 @@ pipe_add(struct pipe *p, const char *fmt, ...)
 		return;
 	}
 	va_start(ap, fmt);
-	rc = redisvAppendCommand(p->c, fmt, ap);
+	rc = rconn_appendv(p->c, fmt, ap);
 	va_end(ap);
-	if (rc != REDIS_OK)
+	if (rc == -1)
 		p->broken = 1;
 	else
 		p->n++;
@@ -72,7 +73,8 @@ pipe_addargv(struct pipe *p, int argc, const char **argv,
 		p->broken = 1;
 		return;
 	}
-	if (redisAppendCommandArgv(p->c, argc, argv, argvlen) != REDIS_OK)
+	if (rconn_append(p->c, argc > 1 ? redis_slot(argv[1], argvlen ?
+	    argvlen[1] : strlen(argv[1])) : 0, argc, argv, argvlen) == -1)
 		p->broken = 1;
 	else
 		p->n++;
@@ -114,14 +116,13 @@ report_deadline(int total_ms, int cmd_ms)
 }
 
 /*
- * Before waiting for a reply: the time left to the deadline bounds the
- * wait. Returns 0, or -1 with the context failed when none is left.
+ * Before waiting for replies: the time left to the deadline bounds each
+ * wait, on every node. Returns 0, or -1 when none is left.
  */
 static int
-deadline_check(redisContext *c, const char *what)
+deadline_check(struct rconn *c, const char *what)
 {
 	struct timespec	 now;
-	struct timeval	 tv;
 	long long	 left;
 
 	if (deadline.tv_sec == 0)
@@ -131,56 +132,45 @@ deadline_check(redisContext *c, const char *what)
 	    (deadline.tv_nsec - now.tv_nsec) / 1000000;
 	if (left <= 0) {
 		log_warnx("%s: redis: the request's deadline passed", what);
-		c->err = REDIS_ERR_IO;
-		snprintf(c->errstr, sizeof(c->errstr), "deadline passed");
 		return -1;
 	}
 	if (deadline_cmd_ms > 0 && left > deadline_cmd_ms)
 		left = deadline_cmd_ms;
-	tv.tv_sec = left / 1000;
-	tv.tv_usec = (left % 1000) * 1000;
-	if (redisSetTimeout(c, tv) != REDIS_OK)
-		return -1;
-	return 0;
+	return rconn_timeout(c, (int)left);
 }
 
 /*
- * Sends the batch and reads every reply, so that the context stays in
- * step even when one of them is an error. Returns 0, or -1 after logging
- * (I/O error, or an error reply).
+ * Sends the batch and reads every reply, so that the connection stays
+ * in step even when one of them is an error. Returns 0, or -1 after
+ * logging (I/O error, or an error reply).
  */
 static int
 pipe_run(struct pipe *p, const char *what)
 {
-	void	*v;
 	size_t	 i;
 	int	 rc = 0;
 
-	if (p->n > 0 && deadline_check(p->c, what) == -1)
+	if (p->broken) {
+		/* What was queued goes, unread, with the router's queue. */
+		log_warnx("%s: redis: too many commands in a batch, or one "
+		    "that could not be queued", what);
+		if (rconn_replies(p->c, p->r) == -1)
+			rc = -1;
 		return -1;
-	for (i = 0; i < p->n; i++) {
-		if (redisGetReply(p->c, &v) != REDIS_OK) {
-			log_warnx("%s: redis: %s", what,
-			    p->c->errstr[0] ? p->c->errstr : "I/O error");
-			return -1;
-		}
-		p->r[i] = v;
-		if (p->r[i]->type == REDIS_REPLY_ERROR && rc == 0) {
+	}
+	if (p->n > 0 && deadline_check(p->c, what) == -1) {
+		(void)rconn_replies(p->c, p->r);
+		return -1;
+	}
+	if (rconn_replies(p->c, p->r) == -1) {
+		log_warnx("%s: redis: I/O error", what);
+		rc = -1;
+	}
+	for (i = 0; i < p->n && rc == 0; i++)
+		if (p->r[i]->type == REDIS_REPLY_ERROR) {
 			log_warnx("%s: redis: %s", what, p->r[i]->str);
 			rc = -1;
 		}
-	}
-	if (p->broken) {
-		/* An append that failed left the context unusable. */
-		log_warnx("%s: redis: %s", what,
-		    p->c->err ? p->c->errstr : "too many commands in a batch");
-		if (p->c->err == 0) {
-			p->c->err = REDIS_ERR_OTHER;
-			strncpy(p->c->errstr, "batch aborted",
-			    sizeof(p->c->errstr) - 1);
-		}
-		return -1;
-	}
 	return rc;
 }
 
@@ -432,6 +422,271 @@ day_hours(const redisReply *h)
 	return arr;
 }
 
+/*
+ * The state's partitions (DESIGN.md, "Partitions"): their number, as
+ * recorded (1 when none is), and partition k's prefix. -1 after logging.
+ */
+static int
+rparts(struct rconn *c, const char *prefix)
+{
+	static _Thread_local struct rconn	*cc;
+	static _Thread_local time_t		 at;
+	static _Thread_local int		 cn;
+	int					 n;
+
+	/* Fixed at set-up: read again once a second at most. */
+	if (cc == c && time(NULL) == at)
+		return cn;
+	if ((n = parts_read(c, prefix)) == -1)
+		return -1;
+	cc = c;
+	at = time(NULL);
+	cn = n == 0 ? 1 : n;
+	return cn;
+}
+
+static const char *rpart(struct rconn *, const char *, int, int, char *,
+    size_t);
+
+/* The prefix of an incident's keys: its partition is its id modulo
+ * their number. Partition 0's when they cannot be read. */
+static const char *
+inc_prefix(struct rconn *c, const char *prefix, const char *id, char *buf,
+    size_t len)
+{
+	int	 np = rparts(c, prefix);
+
+	if (np < 1)
+		np = 1;
+	return rpart(c, prefix, np, (int)(strtoull(id, NULL, 10) %
+	    (unsigned long long)np), buf, len);
+}
+
+/* An id and its score, merging the partitions' incident lists. */
+struct idscore {
+	const char	*id;
+	size_t		 len;
+	double		 score;
+	int		 rev;
+};
+
+static int
+idscore_cmp(const void *a, const void *b)
+{
+	const struct idscore *x = a, *y = b;
+	int c;
+
+	if (x->score != y->score)
+		c = x->score < y->score ? -1 : 1;
+	else if ((c = memcmp(x->id, y->id, x->len < y->len ? x->len :
+	    y->len)) == 0)
+		c = (x->len > y->len) - (x->len < y->len);
+	return x->rev ? -c : c;
+}
+
+/*
+ * ZREVRANGE (rev) or ZRANGE of <zset> from start to stop over the
+ * partitions, merged by score as one zset would give them, into p->r[0]
+ * (p->n 1) as an array of ids. Returns 0, or -1 after logging, as
+ * pipe_run().
+ */
+static int
+ids_fetch(struct pipe *p, const char *prefix, const char *zset,
+    size_t start, size_t stop, int rev, const char *what)
+{
+	struct pipe	 q;
+	struct idscore	*all = NULL;
+	redisReply	*out;
+	char		 sp[512];
+	size_t		 n = 0, i, j;
+	int		 np, k;
+
+	if ((np = rparts(p->c, prefix)) == -1)
+		return -1;
+	if (np == 1) {
+		pipe_add(p, "%s %s%s %llu %llu", rev ? "ZREVRANGE" : "ZRANGE",
+		    rpart(p->c, prefix, 1, 0, sp, sizeof(sp)), zset,
+		    (unsigned long long)start, (unsigned long long)stop);
+		return pipe_run(p, what);
+	}
+	pipe_init(&q, p->c);
+	for (k = 0; k < np && k < PIPE_MAX; k++)
+		pipe_add(&q, "%s %s%s 0 %llu WITHSCORES", rev ? "ZREVRANGE" :
+		    "ZRANGE", rpart(p->c, prefix, np, k, sp, sizeof(sp)), zset,
+		    (unsigned long long)stop);
+	if (pipe_run(&q, what) == -1) {
+		pipe_clear(&q);
+		return -1;
+	}
+	for (k = 0; k < (int)q.n; k++)
+		if (q.r[k]->type == REDIS_REPLY_ARRAY)
+			n += q.r[k]->elements / 2;
+	if ((all = calloc(n + 1, sizeof(*all))) == NULL ||
+	    (out = calloc(1, sizeof(*out))) == NULL) {
+		free(all);
+		pipe_clear(&q);
+		return -1;
+	}
+	n = 0;
+	for (k = 0; k < (int)q.n; k++)
+		for (i = 0; q.r[k]->type == REDIS_REPLY_ARRAY &&
+		    i + 1 < q.r[k]->elements; i += 2)
+			if (q.r[k]->element[i]->type == REDIS_REPLY_STRING) {
+				all[n].id = q.r[k]->element[i]->str;
+				all[n].len = q.r[k]->element[i]->len;
+				all[n].score = q.r[k]->element[i + 1]->str ?
+				    strtod(q.r[k]->element[i + 1]->str, NULL) :
+				    0;
+				all[n++].rev = rev;
+			}
+	qsort(all, n, sizeof(*all), idscore_cmp);
+	out->type = REDIS_REPLY_ARRAY;
+	if (start < n && (out->element = calloc(n - start,
+	    sizeof(*out->element))) != NULL)
+		for (j = start; j < n && j <= stop; j++) {
+			redisReply *e = calloc(1, sizeof(*e));
+
+			if (e == NULL || (e->str = strndup(all[j].id,
+			    all[j].len)) == NULL) {
+				free(e);
+				break;
+			}
+			e->type = REDIS_REPLY_STRING;
+			e->len = all[j].len;
+			out->element[out->elements++] = e;
+		}
+	free(all);
+	pipe_clear(&q);
+	p->r[0] = out;
+	p->n = 1;
+	return 0;
+}
+
+static const char *
+rpart(struct rconn *c, const char *prefix, int n, int k, char *buf,
+    size_t len)
+{
+	return parts_prefix(buf, len, prefix, n, rconn_is_cluster(c), k);
+}
+
+/*
+ * A reply made here: an array of field, value strings (HGETALL's shape)
+ * with each field's values summed over the replies rs[0..n) (the
+ * largest, for a field ending in ":last_hit"). Freed with
+ * freeReplyObject(). NULL when out of memory.
+ */
+/* Pairs by key, byte order. */
+static int
+pair_key_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->keylen < y->keylen ? x->keylen :
+	    y->keylen);
+
+	return c != 0 ? c : (x->keylen > y->keylen) - (x->keylen < y->keylen);
+}
+
+static redisReply *
+hash_sum(redisReply *const *rs, int n)
+{
+	struct pair	*f = NULL;
+	redisReply	*out = NULL;
+	char		 num[32];
+	size_t		 nf = 0, i, j;
+	int		 k;
+
+	for (k = 0; k < n; k++)
+		if (rs[k]->type == REDIS_REPLY_ARRAY)
+			nf += rs[k]->elements / 2;
+	if ((f = calloc(nf + 1, sizeof(*f))) == NULL ||
+	    (out = calloc(1, sizeof(*out))) == NULL ||
+	    (out->element = calloc(2 * nf + 1, sizeof(*out->element))) ==
+	    NULL) {
+		free(f);
+		if (out != NULL)
+			free(out);
+		return NULL;
+	}
+	out->type = REDIS_REPLY_ARRAY;
+	nf = 0;
+	for (k = 0; k < n; k++)
+		for (i = 0; rs[k]->type == REDIS_REPLY_ARRAY &&
+		    i + 1 < rs[k]->elements; i += 2)
+			if (rs[k]->element[i]->type == REDIS_REPLY_STRING) {
+				f[nf].key = rs[k]->element[i]->str;
+				f[nf].keylen = rs[k]->element[i]->len;
+				f[nf++].val = counter(rs[k]->element[i + 1]);
+			}
+	/* Fields in byte order, then each field's values summed. */
+	qsort(f, nf, sizeof(*f), pair_key_cmp);
+	for (i = 0; i < nf; i = j) {
+		long long sum = 0;
+		redisReply *a, *b;
+
+		/* A rule's latest hit is the latest of its partitions'. */
+		int max = f[i].keylen > 9 && memcmp(f[i].key + f[i].keylen - 9,
+		    ":last_hit", 9) == 0;
+
+		for (j = i; j < nf && f[j].keylen == f[i].keylen &&
+		    memcmp(f[j].key, f[i].key, f[i].keylen) == 0; j++)
+			sum = max ? (f[j].val > sum ? f[j].val : sum) :
+			    sum + f[j].val;
+		a = calloc(1, sizeof(*a));
+		b = calloc(1, sizeof(*b));
+		if (a != NULL)
+			out->element[out->elements++] = a;
+		if (b != NULL)
+			out->element[out->elements++] = b;
+		snprintf(num, sizeof(num), "%lld", sum);
+		if (a == NULL || b == NULL ||
+		    (a->str = malloc(f[i].keylen + 1)) == NULL ||
+		    (b->str = strdup(num)) == NULL) {
+			freeReplyObject(out);
+			free(f);
+			return NULL;
+		}
+		memcpy(a->str, f[i].key, f[i].keylen);
+		a->str[f[i].keylen] = '\0';
+		a->type = b->type = REDIS_REPLY_STRING;
+		a->len = f[i].keylen;
+		b->len = strlen(b->str);
+	}
+	free(f);
+	return out;
+}
+
+/*
+ * HGETALL <partition prefix><name> over the partitions, summed as
+ * hash_sum() does. NULL after logging.
+ */
+static redisReply *
+hash_all(struct rconn *c, const char *prefix, const char *name,
+    const char *what)
+{
+	struct pipe	 p;
+	redisReply	*out;
+	char		 sp[512];
+	int		 np, k;
+
+	if ((np = rparts(c, prefix)) == -1)
+		return NULL;
+	pipe_init(&p, c);
+	for (k = 0; k < np && k < PIPE_MAX; k++)
+		pipe_add(&p, "HGETALL %s%s", rpart(c, prefix, np, k, sp,
+		    sizeof(sp)), name);
+	if (pipe_run(&p, what) == -1) {
+		pipe_clear(&p);
+		return NULL;
+	}
+	if (np == 1) {
+		out = p.r[0];
+		p.r[0] = NULL;
+	} else if ((out = hash_sum(p.r, (int)p.n)) == NULL)
+		log_warnx("%s: out of memory", what);
+	pipe_clear(&p);
+	return out;
+}
+
 static int
 source_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -440,190 +695,307 @@ source_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return c != 0 ? c : (alen > blen) - (alen < blen);
 }
 
+/* Candidates for the top sources (ip, detections): most first, then by
+ * ip. */
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	if (x->val != y->val)
+		return x->val > y->val ? -1 : 1;
+	return source_cmp(x->key, x->keylen, y->key, y->keylen);
+}
+
 /*
- * The top sources: `top` is ZREVRANGE 0 19 WITHSCORES, whose ties come in
- * reverse byte order. When it is full, the members tied with the last
- * score are read again in ascending order (ZRANGEBYSCORE s s LIMIT), so
- * that the cut at 20 keeps the smallest ips. Countries come from one HMGET.
+ * The top sources of the day over the partitions' sources zsets (a
+ * source counts in one partition only, that of its address): tops[k] is
+ * partition k's ZREVRANGE 0 19 WITHSCORES, whose ties come in reverse
+ * byte order. Where one is full, the members tied with its last score
+ * are read again in ascending order (ZRANGEBYSCORE s s LIMIT), so that
+ * the cut at 20 keeps the smallest ips. Countries: one HGET a source, in
+ * its partition.
  */
 static json_t *
-day_sources(redisContext *c, const char *prefix, const char *day,
-    const redisReply *top)
+day_sources(struct rconn *c, const char *prefix, int np, const char *day,
+    redisReply *const *tops)
 {
 	struct pipe	 p, q;
-	const redisReply *cc;
-	const char	*argv[2 + REPORT_TOP_SOURCES];
-	size_t		 argvlen[2 + REPORT_TOP_SOURCES];
-	long long	 det[REPORT_TOP_SOURCES];
-	char		 key[512];
+	struct pair	*cd = NULL;
+	const redisReply *cc, *top;
+	char		 sp[512];
 	json_t		*arr = NULL, *o;
-	const char	*cutscore;
+	size_t		 i, n = 0, above, nt, ncd = 0;
 	long long	 cut;
-	size_t		 i, n = 0, above, nt;
-	int		 keylen;
+	int		 k, ti;
 
-	if (top->type != REDIS_REPLY_ARRAY)
-		return json_array();
-	nt = top->elements / 2;
-	if (nt > REPORT_TOP_SOURCES)
-		nt = REPORT_TOP_SOURCES;
-	for (i = 0; i < nt; i++) {
-		if (top->element[2 * i]->type != REDIS_REPLY_STRING)
-			return json_array();
-		argv[2 + i] = top->element[2 * i]->str;
-		argvlen[2 + i] = top->element[2 * i]->len;
-		det[i] = score(top->element[2 * i + 1]);
-	}
-	n = nt;
+	if ((cd = calloc((size_t)np * 2 * REPORT_TOP_SOURCES,
+	    sizeof(*cd))) == NULL)
+		return NULL;
 	pipe_init(&p, c);
-
-	if (nt == REPORT_TOP_SOURCES) {
-		cut = det[nt - 1];
-		cutscore = top->element[2 * nt - 1]->str;
-		for (above = 0; above < nt && det[above] != cut; above++)
+	for (k = 0; k < np; k++) {
+		top = tops[k];
+		if (top->type != REDIS_REPLY_ARRAY)
+			continue;
+		nt = top->elements / 2;
+		if (nt > REPORT_TOP_SOURCES)
+			nt = REPORT_TOP_SOURCES;
+		if (nt < REPORT_TOP_SOURCES || p.n == PIPE_MAX)
+			continue;
+		cut = score(top->element[2 * nt - 1]);
+		for (above = 0; above < nt &&
+		    score(top->element[2 * above + 1]) != cut; above++)
 			;
 		pipe_add(&p,
 		    "ZRANGEBYSCORE %sday:%s:sources %s %s LIMIT 0 %llu",
-		    prefix, day, cutscore, cutscore,
+		    rpart(c, prefix, np, k, sp, sizeof(sp)), day,
+		    top->element[2 * nt - 1]->str,
+		    top->element[2 * nt - 1]->str,
 		    (unsigned long long)(nt - above));
-		if (pipe_run(&p, "report sources") == -1) {
-			pipe_clear(&p);
-			return NULL;
-		}
-		if (p.r[0]->type == REDIS_REPLY_ARRAY) {
-			n = above;
-			for (i = 0; i < p.r[0]->elements && n < nt; i++) {
-				if (p.r[0]->element[i]->type !=
-				    REDIS_REPLY_STRING)
-					continue;
-				argv[2 + n] = p.r[0]->element[i]->str;
-				argvlen[2 + n] = p.r[0]->element[i]->len;
-				det[n++] = cut;
-			}
-		}
-		/* p.r[0] holds the strings in argv: cleared at the end. */
 	}
-	if (n == 0) {
-		pipe_clear(&p);
-		return json_array();
-	}
-	/* Most detections first; ties by ip, byte order (n <= 20). */
-	for (i = 1; i < n; i++) {
-		const char	*ip = argv[2 + i];
-		size_t		 len = argvlen[2 + i], j = i;
-		long long	 d = det[i];
+	if (pipe_run(&p, "report sources") == -1)
+		goto done;
+	for (k = 0, ti = 0; k < np; k++) {
+		top = tops[k];
+		if (top->type != REDIS_REPLY_ARRAY)
+			continue;
+		nt = top->elements / 2;
+		if (nt > REPORT_TOP_SOURCES)
+			nt = REPORT_TOP_SOURCES;
+		above = nt;
+		if (nt == REPORT_TOP_SOURCES && ti < (int)p.n) {
+			const redisReply *tie = p.r[ti++];
 
-		while (j > 0 && (det[j - 1] < d || (det[j - 1] == d &&
-		    source_cmp(argv[1 + j], argvlen[1 + j], ip, len) > 0))) {
-			argv[2 + j] = argv[1 + j];
-			argvlen[2 + j] = argvlen[1 + j];
-			det[j] = det[j - 1];
-			j--;
+			cut = score(top->element[2 * nt - 1]);
+			for (above = 0; above < nt &&
+			    score(top->element[2 * above + 1]) != cut; above++)
+				;
+			for (i = 0; tie->type == REDIS_REPLY_ARRAY &&
+			    i < tie->elements && above + i < nt; i++)
+				if (tie->element[i]->type == REDIS_REPLY_STRING)
+					cd[ncd++] = (struct pair){
+					    tie->element[i]->str,
+					    tie->element[i]->len, cut };
 		}
-		argv[2 + j] = ip;
-		argvlen[2 + j] = len;
-		det[j] = d;
+		for (i = 0; i < above; i++)
+			if (top->element[2 * i]->type == REDIS_REPLY_STRING)
+				cd[ncd++] = (struct pair){
+				    top->element[2 * i]->str,
+				    top->element[2 * i]->len,
+				    score(top->element[2 * i + 1]) };
 	}
-
-	keylen = snprintf(key, sizeof(key), "%sday:%s:source_country",
-	    prefix, day);
-	if (keylen < 0 || (size_t)keylen >= sizeof(key)) {
-		log_warnx("%s: key too long", __func__);
-		pipe_clear(&p);
-		return NULL;
-	}
-	argv[0] = "HMGET";
-	argvlen[0] = 5;
-	argv[1] = key;
-	argvlen[1] = keylen;
+	/* Most detections first; ties by ip, byte order. */
+	qsort(cd, ncd, sizeof(*cd), cand_cmp);
+	n = ncd < REPORT_TOP_SOURCES ? ncd : REPORT_TOP_SOURCES;
 	pipe_init(&q, c);
-	pipe_addargv(&q, 2 + n, argv, argvlen);
+	for (i = 0; i < n; i++)
+		pipe_add(&q, "HGET %sday:%s:source_country %b",
+		    rpart(c, prefix, np, parts_of(cd[i].key, cd[i].keylen, np), sp,
+		    sizeof(sp)), day, cd[i].key, cd[i].keylen);
 	if (pipe_run(&q, "report sources") == -1 ||
 	    (arr = json_array()) == NULL)
-		goto done;
+		goto doneq;
 	for (i = 0; i < n; i++) {
-		cc = NULL;
-		if (q.r[0]->type == REDIS_REPLY_ARRAY && i < q.r[0]->elements &&
-		    q.r[0]->element[i]->type == REDIS_REPLY_STRING)
-			cc = q.r[0]->element[i];
+		cc = q.r[i]->type == REDIS_REPLY_STRING ? q.r[i] : NULL;
 		if ((o = json_object()) == NULL ||
 		    json_array_append_new(arr, o) == -1 ||
-		    set_new(o, "ip", report_jstring(argv[2 + i],
-		    argvlen[2 + i])) == -1 ||
+		    set_new(o, "ip", report_jstring(cd[i].key, cd[i].keylen)) ==
+		    -1 ||
 		    set_new(o, "country", cc != NULL ?
 		    report_jstring(cc->str, cc->len) : json_string("")) == -1 ||
-		    set_new(o, "detections", json_integer(det[i])) == -1) {
+		    set_new(o, "detections", json_integer(cd[i].val)) == -1) {
 			log_warnx("%s: out of memory", __func__);
 			json_decref(arr);
 			arr = NULL;
 			break;
 		}
 	}
- done:
+ doneq:
 	pipe_clear(&q);
+ done:
 	pipe_clear(&p);
+	free(cd);
 	return arr;
 }
 
-json_t *
-report_day(redisContext *c, const char *prefix, const char *day)
+/*
+ * Distinct sources over the partitions' HyperLogLogs of the day: their
+ * union, as one HyperLogLog of every source would count them (a union
+ * is the registers' maximum). On a single server PFCOUNT takes them all;
+ * on a cluster they are copied under one hash tag of this reader's, for
+ * a minute at most, counted and deleted. -1 after logging.
+ */
+static long long
+day_uniq(struct rconn *c, const char *prefix, int np, const char *day,
+    const char *name)
 {
 	struct pipe	 p;
-	json_t		*o, *src;
-	size_t		 i;
+	redisReply	*r;
+	char		 sp[512], tag[600];
+	long long	 n = -1;
+	int		 k;
 
 	pipe_init(&p, c);
-	pipe_add(&p, "HGETALL %sday:%s:totals", prefix, day);
-	pipe_add(&p, "HGETALL %sday:%s:country", prefix, day);
-	pipe_add(&p, "HGETALL %sday:%s:category", prefix, day);
-	pipe_add(&p, "HGETALL %sday:%s:rule", prefix, day);
-	pipe_add(&p, "HGETALL %sday:%s:hour", prefix, day);
-	pipe_add(&p, "ZREVRANGE %sday:%s:sources 0 %d WITHSCORES", prefix,
-	    day, REPORT_TOP_SOURCES - 1);
-	pipe_add(&p, "PFCOUNT %sday:%s:uniq", prefix, day);
-	pipe_add(&p, "PFCOUNT %sday:%s:uniq_foreign", prefix, day);
-	if (pipe_run(&p, "report day") == -1) {
-		pipe_clear(&p);
-		return NULL;
-	}
-	for (i = 0; i < 6; i++)
-		if (p.r[i]->type != REDIS_REPLY_ARRAY) {
-			log_warnx("report day %s: unexpected reply type %d",
-			    day, p.r[i]->type);
-			pipe_clear(&p);
-			return NULL;
-		}
+	if (!rconn_is_cluster(c)) {
+		const char	*argv[1 + PARTS_MAX];
+		char		 keys[PARTS_MAX][600];
 
-	if ((o = json_object()) == NULL ||
-	    set_new(o, "day", json_string(day)) == -1 ||
-	    set_new(o, "totals", day_totals(p.r[0])) == -1 ||
-	    set_new(o, "countries", hash_counts(p.r[1])) == -1 ||
-	    set_new(o, "categories", hash_counts(p.r[2])) == -1 ||
-	    set_new(o, "rules", hash_counts(p.r[3])) == -1 ||
-	    set_new(o, "hours", day_hours(p.r[4])) == -1)
-		goto oom;
-	if ((src = day_sources(c, prefix, day, p.r[5])) == NULL) {
-		json_decref(o);
+		argv[0] = "PFCOUNT";
+		for (k = 0; k < np; k++) {
+			snprintf(keys[k], sizeof(keys[k]), "%sday:%s:%s",
+			    rpart(c, prefix, np, k, sp, sizeof(sp)), day, name);
+			argv[1 + k] = keys[k];
+		}
+		pipe_addargv(&p, 1 + np, argv, NULL);
+		if (pipe_run(&p, "report unique sources") == 0)
+			n = p.r[0]->type == REDIS_REPLY_INTEGER ?
+			    p.r[0]->integer : 0;
 		pipe_clear(&p);
-		return NULL;
+		return n;
 	}
-	if (set_new(o, "top_sources", src) == -1 ||
-	    set_new(o, "unique_sources", json_integer(
-	    p.r[6]->type == REDIS_REPLY_INTEGER ? p.r[6]->integer : 0)) == -1 ||
-	    set_new(o, "unique_foreign_sources", json_integer(
-	    p.r[7]->type == REDIS_REPLY_INTEGER ? p.r[7]->integer : 0)) == -1)
-		goto oom;
+	for (k = 0; k < np && k < PIPE_MAX; k++)
+		pipe_add(&p, "GET %sday:%s:%s", rpart(c, prefix, np, k, sp,
+		    sizeof(sp)), day, name);
+	if (pipe_run(&p, "report unique sources") == -1) {
+		pipe_clear(&p);
+		return -1;
+	}
+	snprintf(tag, sizeof(tag), "%s{uniq-%ld-%lx}:", prefix,
+	    (long)getpid(), (unsigned long)random());
+	n = 0;
+	for (k = 0; k < (int)p.n; k++) {
+		if (p.r[k]->type != REDIS_REPLY_STRING)
+			continue;
+		r = rconn_cmd(c, tag, "SET %s%d %b PX 60000", tag, k,
+		    p.r[k]->str, p.r[k]->len);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			if (r != NULL)
+				freeReplyObject(r);
+			n = -1;
+			break;
+		}
+		freeReplyObject(r);
+		r = rconn_cmd(c, tag, "PFMERGE %sall %s%d", tag, tag, k);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			if (r != NULL)
+				freeReplyObject(r);
+			n = -1;
+			break;
+		}
+		freeReplyObject(r);
+	}
 	pipe_clear(&p);
-	return o;
- oom:
-	log_warnx("%s: out of memory", __func__);
-	json_decref(o);
-	pipe_clear(&p);
-	return NULL;
+	if (n == 0) {
+		r = rconn_cmd(c, tag, "PFCOUNT %sall", tag);
+		n = r != NULL && r->type == REDIS_REPLY_INTEGER ? r->integer :
+		    -1;
+		if (r != NULL)
+			freeReplyObject(r);
+	}
+	for (k = 0; k <= np && k < PIPE_MAX; k++) {
+		if (k < np)
+			r = rconn_cmd(c, tag, "DEL %s%d", tag, k);
+		else
+			r = rconn_cmd(c, tag, "DEL %sall", tag);
+		if (r != NULL)
+			freeReplyObject(r);
+	}
+	if (n == -1)
+		log_warnx("report unique sources: redis: cannot merge the "
+		    "partitions' counts");
+	return n;
 }
 
 json_t *
-report_days(redisContext *c, const char *prefix, const char *last, int n)
+report_day(struct rconn *c, const char *prefix, const char *day)
+{
+	static const char *const hashes[5] = { "totals", "country",
+	    "category", "rule", "hour" };
+	struct pipe	 p;
+	redisReply	**got = NULL, *sum[5] = { NULL };
+	json_t		*o = NULL, *src;
+	char		 sp[512];
+	long long	 uniq, uniqf;
+	int		 np, k;
+	size_t		 i;
+
+	/* got[6 k + i]: partition k's five hashes and its top sources. */
+	if ((np = rparts(c, prefix)) == -1 ||
+	    (got = calloc((size_t)np * 6, sizeof(*got))) == NULL)
+		return NULL;
+	for (k = 0; k < np; k++) {
+		rpart(c, prefix, np, k, sp, sizeof(sp));
+		pipe_init(&p, c);
+		for (i = 0; i < 5; i++)
+			pipe_add(&p, "HGETALL %sday:%s:%s", sp, day, hashes[i]);
+		pipe_add(&p, "ZREVRANGE %sday:%s:sources 0 %d WITHSCORES", sp,
+		    day, REPORT_TOP_SOURCES - 1);
+		if (pipe_run(&p, "report day") == -1) {
+			pipe_clear(&p);
+			goto fail;
+		}
+		for (i = 0; i < 6; i++) {
+			if (p.r[i]->type != REDIS_REPLY_ARRAY) {
+				log_warnx("report day %s: unexpected reply "
+				    "type %d", day, p.r[i]->type);
+				pipe_clear(&p);
+				goto fail;
+			}
+			got[6 * k + i] = p.r[i];
+			p.r[i] = NULL;
+		}
+		pipe_clear(&p);
+	}
+	for (i = 0; i < 5; i++) {
+		redisReply *one[PARTS_MAX];
+
+		for (k = 0; k < np; k++)
+			one[k] = got[6 * k + i];
+		if ((sum[i] = hash_sum(one, np)) == NULL)
+			goto oom;
+	}
+	if ((uniq = day_uniq(c, prefix, np, day, "uniq")) == -1 ||
+	    (uniqf = day_uniq(c, prefix, np, day, "uniq_foreign")) == -1)
+		goto fail;
+	if ((o = json_object()) == NULL ||
+	    set_new(o, "day", json_string(day)) == -1 ||
+	    set_new(o, "totals", day_totals(sum[0])) == -1 ||
+	    set_new(o, "countries", hash_counts(sum[1])) == -1 ||
+	    set_new(o, "categories", hash_counts(sum[2])) == -1 ||
+	    set_new(o, "rules", hash_counts(sum[3])) == -1 ||
+	    set_new(o, "hours", day_hours(sum[4])) == -1)
+		goto oom;
+	{
+		redisReply *tops[PARTS_MAX];
+
+		for (k = 0; k < np; k++)
+			tops[k] = got[6 * k + 5];
+		if ((src = day_sources(c, prefix, np, day, tops)) == NULL)
+			goto fail;
+	}
+	if (set_new(o, "top_sources", src) == -1 ||
+	    set_new(o, "unique_sources", json_integer(uniq)) == -1 ||
+	    set_new(o, "unique_foreign_sources", json_integer(uniqf)) == -1)
+		goto oom;
+	goto out;
+ oom:
+	log_warnx("%s: out of memory", __func__);
+ fail:
+	json_decref(o);
+	o = NULL;
+ out:
+	for (i = 0; i < 5; i++)
+		if (sum[i] != NULL)
+			freeReplyObject(sum[i]);
+	for (i = 0; i < (size_t)np * 6; i++)
+		if (got[i] != NULL)
+			freeReplyObject(got[i]);
+	free(got);
+	return o;
+}
+
+json_t *
+report_days(struct rconn *c, const char *prefix, const char *last, int n)
 {
 	json_t	*arr, *d;
 	char	 day[11];
@@ -689,9 +1061,10 @@ status_is(const redisReply *h, const char *status)
 }
 
 json_t *
-report_incidents(redisContext *c, const char *prefix, const char *status,
+report_incidents(struct rconn *c, const char *prefix, const char *status,
     size_t limit)
 {
+	char		 ip[512];
 	struct pipe	 ids, p;
 	json_t		*arr, *seen, *o;
 	const redisReply *m;
@@ -707,10 +1080,8 @@ report_incidents(redisContext *c, const char *prefix, const char *status,
 		chunk = limit;
 	while (more && (limit == 0 || json_array_size(arr) < limit)) {
 		pipe_init(&ids, c);
-		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
-		    (unsigned long long)start,
-		    (unsigned long long)(start + chunk - 1));
-		if (pipe_run(&ids, "report incidents") == -1)
+		if (ids_fetch(&ids, prefix, "incidents", start,
+		    start + chunk - 1, 1, "report incidents") == -1)
 			goto fail_ids;
 		if (ids.r[0]->type != REDIS_REPLY_ARRAY) {
 			log_warnx("report incidents: unexpected reply type %d",
@@ -728,7 +1099,8 @@ report_incidents(redisContext *c, const char *prefix, const char *status,
 			    json_object_get(seen, m->str) != NULL)
 				continue;
 			member[nm++] = m->str;
-			pipe_add(&p, "HGETALL %sinc:%s", prefix, m->str);
+			pipe_add(&p, "HGETALL %sinc:%s", inc_prefix(c, prefix,
+			    m->str, ip, sizeof(ip)), m->str);
 		}
 		if (pipe_run(&p, "report incidents") == -1)
 			goto fail;
@@ -870,9 +1242,10 @@ stored_object(const redisReply *r)
 }
 
 int
-report_incident(redisContext *c, const char *prefix, const char *id,
+report_incident(struct rconn *c, const char *prefix, const char *id,
     json_t **out)
 {
+	char		 ip[512];
 	struct pipe	 p;
 	json_t		*o = NULL, *ev, *notes, *e;
 	size_t		 i;
@@ -881,10 +1254,11 @@ report_incident(redisContext *c, const char *prefix, const char *id,
 	if (!report_id_valid(id))
 		return 1;
 	pipe_init(&p, c);
-	pipe_add(&p, "HGETALL %sinc:%s", prefix, id);
-	pipe_add(&p, "LRANGE %sinc:%s:ev 0 %d", prefix, id,
+	inc_prefix(c, prefix, id, ip, sizeof(ip));
+	pipe_add(&p, "HGETALL %sinc:%s", ip, id);
+	pipe_add(&p, "LRANGE %sinc:%s:ev 0 %d", ip, id,
 	    REPORT_MAX_EVIDENCE - 1);
-	pipe_add(&p, "LRANGE %sinc:%s:notes 0 %d", prefix, id,
+	pipe_add(&p, "LRANGE %sinc:%s:notes 0 %d", ip, id,
 	    REPORT_MAX_NOTES - 1);
 	if (pipe_run(&p, "report incident") == -1) {
 		pipe_clear(&p);
@@ -1052,34 +1426,41 @@ hmget_pairs(const redisReply *r, redisReply *names, redisReply **pairs,
  * so a page costs its own incidents only.
  */
 static json_t *
-incidents_page(redisContext *c, const char *prefix, json_t *arr,
+incidents_page(struct rconn *c, const char *prefix, json_t *arr,
     size_t offset, size_t limit, size_t *total)
 {
 	struct pipe	 ids, p;
 	const redisReply *m;
 	const char	*member[INC_CHUNK], *argv[2 + NLIST];
 	size_t		 start = offset, i, k, nm, want, argl[2 + NLIST];
-	char		 key[512];
+	char		 key[512], ip[512];
+	int		 np;
 	redisReply	 names[NLIST], *pairs[2 * NLIST], view;
 
+	if ((np = rparts(c, prefix)) == -1) {
+		json_decref(arr);
+		return NULL;
+	}
+	*total = 0;
 	pipe_init(&ids, c);
-	pipe_add(&ids, "ZCARD %sincidents", prefix);
-	if (pipe_run(&ids, "report incidents") == -1 ||
-	    ids.r[0]->type != REDIS_REPLY_INTEGER) {
+	for (k = 0; k < (size_t)np && k < PIPE_MAX; k++)
+		pipe_add(&ids, "ZCARD %sincidents", rpart(c, prefix, np,
+		    (int)k, ip, sizeof(ip)));
+	if (pipe_run(&ids, "report incidents") == -1) {
 		pipe_clear(&ids);
 		json_decref(arr);
 		return NULL;
 	}
-	*total = (size_t)ids.r[0]->integer;
+	for (k = 0; k < ids.n; k++)
+		if (ids.r[k]->type == REDIS_REPLY_INTEGER)
+			*total += (size_t)ids.r[k]->integer;
 	pipe_clear(&ids);
 	while (start < *total && (limit == 0 || json_array_size(arr) < limit)) {
 		want = limit == 0 || limit - json_array_size(arr) > INC_CHUNK ?
 		    INC_CHUNK : limit - json_array_size(arr);
 		pipe_init(&ids, c);
-		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
-		    (unsigned long long)start,
-		    (unsigned long long)(start + want - 1));
-		if (pipe_run(&ids, "report incidents") == -1 ||
+		if (ids_fetch(&ids, prefix, "incidents", start,
+		    start + want - 1, 1, "report incidents") == -1 ||
 		    ids.r[0]->type != REDIS_REPLY_ARRAY)
 			goto fail_ids;
 		if (ids.r[0]->elements == 0) {
@@ -1094,7 +1475,8 @@ incidents_page(redisContext *c, const char *prefix, json_t *arr,
 			    !report_id_valid(m->str))
 				continue;
 			member[nm++] = m->str;
-			snprintf(key, sizeof(key), "%sinc:%s", prefix, m->str);
+			snprintf(key, sizeof(key), "%sinc:%s", inc_prefix(c,
+			    prefix, m->str, ip, sizeof(ip)), m->str);
 			argv[0] = "HMGET";
 			argl[0] = 5;
 			argv[1] = key;
@@ -1126,10 +1508,11 @@ incidents_page(redisContext *c, const char *prefix, json_t *arr,
 }
 
 json_t *
-report_incidents_find(redisContext *c, const char *prefix,
+report_incidents_find(struct rconn *c, const char *prefix,
     const struct incident_filter *f, size_t offset, size_t limit,
     size_t *total)
 {
+	char		 ip[512];
 	struct pipe	 ids, p;
 	json_t		*arr;
 	const redisReply *m;
@@ -1144,10 +1527,8 @@ report_incidents_find(redisContext *c, const char *prefix,
 		return incidents_page(c, prefix, arr, offset, limit, total);
 	while (more && start < REPORT_SCAN_MAX) {
 		pipe_init(&ids, c);
-		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
-		    (unsigned long long)start,
-		    (unsigned long long)(start + INC_CHUNK - 1));
-		if (pipe_run(&ids, "report incidents") == -1)
+		if (ids_fetch(&ids, prefix, "incidents", start,
+		    start + INC_CHUNK - 1, 1, "report incidents") == -1)
 			goto fail_ids;
 		if (ids.r[0]->type != REDIS_REPLY_ARRAY) {
 			log_warnx("report incidents: unexpected reply type %d",
@@ -1163,7 +1544,8 @@ report_incidents_find(redisContext *c, const char *prefix,
 			    !report_id_valid(m->str))
 				continue;
 			member[nm++] = m->str;
-			pipe_add(&p, "HGETALL %sinc:%s", prefix, m->str);
+			pipe_add(&p, "HGETALL %sinc:%s", inc_prefix(c, prefix,
+			    m->str, ip, sizeof(ip)), m->str);
 		}
 		if (pipe_run(&p, "report incidents") == -1)
 			goto fail;
@@ -1197,37 +1579,72 @@ typedef int (*det_visit)(const json_t *det, const char *frame, void *arg);
  * Walks the detections of the n days ending with `last`, newest day
  * first, at most REPORT_DET_ENTRIES entries a day. Returns 0 or -1.
  */
+/* Stream entries, newest first: by id, "<ms>-<seq>". */
 static int
-det_walk(redisContext *c, const char *prefix, const char *last, int n,
+entry_newer(const void *a, const void *b)
+{
+	const redisReply *x = *(const redisReply *const *)a;
+	const redisReply *y = *(const redisReply *const *)b;
+	unsigned long long xm, xs = 0, ym, ys = 0;
+	char *e;
+
+	xm = strtoull(x->element[0]->str, &e, 10);
+	if (*e == '-')
+		xs = strtoull(e + 1, NULL, 10);
+	ym = strtoull(y->element[0]->str, &e, 10);
+	if (*e == '-')
+		ys = strtoull(e + 1, NULL, 10);
+	if (xm != ym)
+		return xm > ym ? -1 : 1;
+	return xs > ys ? -1 : xs < ys;
+}
+
+static int
+det_walk(struct rconn *c, const char *prefix, const char *last, int n,
     det_visit visit, void *arg)
 {
 	struct pipe	 p;
-	const redisReply *e, *fv;
+	const redisReply *e, *fv, **ents = NULL;
 	json_t		*arr, *d;
 	const char	*frame;
-	char		 day[11];
-	size_t		 i, k, j;
-	int		 di, stop = 0;
+	char		 day[11], sp[512];
+	size_t		 i, k, j, ne;
+	int		 di, stop = 0, np, pk;
 
-	pipe_init(&p, c);
-	for (di = 0; di < n; di++) {
-		daytime_day_add(last, -di, day);
-		pipe_add(&p, "XREVRANGE %sdet:%s + - COUNT %d", prefix, day,
-		    REPORT_DET_ENTRIES);
-	}
-	if (pipe_run(&p, "report detections") == -1) {
-		pipe_clear(&p);
+	if ((np = rparts(c, prefix)) == -1)
 		return -1;
-	}
+	/* A day at a time: its entries over the partitions, newest first. */
 	for (di = 0; di < n && !stop; di++) {
-		if (p.r[di]->type != REDIS_REPLY_ARRAY)
-			continue;
-		for (i = 0; i < p.r[di]->elements && !stop; i++) {
-			e = p.r[di]->element[i];
-			if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
-			    e->element[1]->type != REDIS_REPLY_ARRAY)
-				continue;
-			fv = e->element[1];
+		daytime_day_add(last, -di, day);
+		pipe_init(&p, c);
+		for (pk = 0; pk < np && pk < PIPE_MAX; pk++)
+			pipe_add(&p, "XREVRANGE %sdet:%s + - COUNT %d",
+			    rpart(c, prefix, np, pk, sp, sizeof(sp)), day,
+			    REPORT_DET_ENTRIES);
+		if (pipe_run(&p, "report detections") == -1) {
+			pipe_clear(&p);
+			return -1;
+		}
+		for (ne = 0, k = 0; k < p.n; k++)
+			if (p.r[k]->type == REDIS_REPLY_ARRAY)
+				ne += p.r[k]->elements;
+		if ((ents = calloc(ne + 1, sizeof(*ents))) == NULL) {
+			pipe_clear(&p);
+			return -1;
+		}
+		for (ne = 0, k = 0; k < p.n; k++)
+			for (i = 0; p.r[k]->type == REDIS_REPLY_ARRAY &&
+			    i < p.r[k]->elements; i++) {
+				e = p.r[k]->element[i];
+				if (e->type == REDIS_REPLY_ARRAY &&
+				    e->elements == 2 &&
+				    e->element[0]->type == REDIS_REPLY_STRING &&
+				    e->element[1]->type == REDIS_REPLY_ARRAY)
+					ents[ne++] = e;
+			}
+		qsort(ents, ne, sizeof(*ents), entry_newer);
+		for (i = 0; i < ne && i < REPORT_DET_ENTRIES && !stop; i++) {
+			fv = ents[i]->element[1];
 			frame = "";
 			arr = NULL;
 			for (k = 0; k + 1 < fv->elements; k += 2) {
@@ -1250,8 +1667,9 @@ det_walk(redisContext *c, const char *prefix, const char *last, int n,
 			}
 			json_decref(arr);
 		}
+		free(ents);
+		pipe_clear(&p);
 	}
-	pipe_clear(&p);
 	return 0;
 }
 
@@ -1318,7 +1736,7 @@ det_pick(const json_t *d, const char *frame, void *arg)
 }
 
 int
-report_source(redisContext *c, const char *prefix, const char *ip,
+report_source(struct rconn *c, const char *prefix, const char *ip,
     const char *last, int ndays, json_t **out)
 {
 	struct pipe		 p;
@@ -1328,20 +1746,24 @@ report_source(redisContext *c, const char *prefix, const char *ip,
 	json_t			*d, *e, *inc;
 	const char		*country = NULL, *first = NULL, *lastd = NULL;
 	char			 day[11], firstbuf[11], lastbuf[11];
+	char			 sp[512], ip2[512];
 	size_t			 total, i, j;
 	long long		 det, sum = 0;
-	int			 di;
+	int			 di, np;
 
 	*out = NULL;
 	if (ndays < 1 || ndays > 100)
 		return 1;
+	if ((np = rparts(c, prefix)) == -1)
+		return -1;
+	rpart(c, prefix, np, parts_of(ip, strlen(ip), np), sp, sizeof(sp));
 	memset(&k, 0, sizeof(k));
 	pipe_init(&p, c);
 	for (di = ndays - 1; di >= 0; di--) {
 		daytime_day_add(last, -di, day);
-		pipe_add(&p, "ZSCORE %sday:%s:sources %s", prefix, day, ip);
-		pipe_add(&p, "HGET %sday:%s:source_country %s", prefix, day,
-		    ip);
+		/* A source's counters are in its own partition. */
+		pipe_add(&p, "ZSCORE %sday:%s:sources %s", sp, day, ip);
+		pipe_add(&p, "HGET %sday:%s:source_country %s", sp, day, ip);
 	}
 	if (pipe_run(&p, "report source") == -1) {
 		pipe_clear(&p);
@@ -1440,7 +1862,8 @@ report_source(redisContext *c, const char *prefix, const char *ip,
 		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
 		    json_object_get(json_array_get(incs, i), "id")));
 		pipe_init(&p, c);
-		pipe_add(&p, "LRANGE %sinc:%s:ev 0 19", prefix, id);
+		pipe_add(&p, "LRANGE %sinc:%s:ev 0 19", inc_prefix(c, prefix,
+		    id, ip2, sizeof(ip2)), id);
 		if (pipe_run(&p, "report source") == -1) {
 			pipe_clear(&p);
 			goto fail;
@@ -1474,7 +1897,7 @@ report_source(redisContext *c, const char *prefix, const char *ip,
 }
 
 json_t *
-report_rules(redisContext *c, const char *prefix, const char *const *names,
+report_rules(struct rconn *c, const char *prefix, const char *const *names,
     size_t n, const char *last, int ndays)
 {
 	struct pipe	 p, ids, q;
@@ -1482,10 +1905,10 @@ report_rules(redisContext *c, const char *prefix, const char *const *names,
 	const redisReply *st, *h, *rr;
 	const char	*argv[2 + REPORT_RULES_MAX];
 	size_t		 argvlen[2 + REPORT_RULES_MAX];
-	char		 key[512], field[256], day[11];
+	char		 key[512], field[256], day[11], ip[512];
 	size_t		 i, start = 0;
-	int		 di, more = 1, kl;
-	long long	 v;
+	int		 di, more = 1, kl, np, k;
+	long long	 v, *dsum = NULL;
 
 	if (n > REPORT_RULES_MAX || ndays < 1 || ndays > 100)
 		return NULL;
@@ -1496,10 +1919,8 @@ report_rules(redisContext *c, const char *prefix, const char *const *names,
 	/* Incidents per rule, over the most recent ones. */
 	while (more && start < REPORT_SCAN_MAX) {
 		pipe_init(&ids, c);
-		pipe_add(&ids, "ZREVRANGE %sincidents %llu %llu", prefix,
-		    (unsigned long long)start,
-		    (unsigned long long)(start + INC_CHUNK - 1));
-		if (pipe_run(&ids, "report rules") == -1 ||
+		if (ids_fetch(&ids, prefix, "incidents", start,
+		    start + INC_CHUNK - 1, 1, "report rules") == -1 ||
 		    ids.r[0]->type != REDIS_REPLY_ARRAY) {
 			pipe_clear(&ids);
 			goto fail;
@@ -1510,7 +1931,9 @@ report_rules(redisContext *c, const char *prefix, const char *const *names,
 		for (i = 0; i < ids.r[0]->elements; i++)
 			if (ids.r[0]->element[i]->type == REDIS_REPLY_STRING)
 				pipe_add(&q, "HMGET %sinc:%s rule status",
-				    prefix, ids.r[0]->element[i]->str);
+				    inc_prefix(c, prefix,
+				    ids.r[0]->element[i]->str, ip, sizeof(ip)),
+				    ids.r[0]->element[i]->str);
 		if (pipe_run(&q, "report rules") == -1) {
 			pipe_clear(&q);
 			pipe_clear(&ids);
@@ -1539,25 +1962,44 @@ report_rules(redisContext *c, const char *prefix, const char *const *names,
 		pipe_clear(&ids);
 	}
 
-	pipe_init(&p, c);
-	pipe_add(&p, "HGETALL %srules:stats", prefix);
-	for (di = ndays - 1; di >= 0 && n > 0; di--) {
-		daytime_day_add(last, -di, day);
-		kl = snprintf(key, sizeof(key), "%sday:%s:rule", prefix, day);
-		argv[0] = "HMGET";
-		argvlen[0] = 5;
-		argv[1] = key;
-		argvlen[1] = (size_t)kl;
-		for (i = 0; i < n; i++) {
-			argv[2 + i] = names[i];
-			argvlen[2 + i] = strlen(names[i]);
-		}
-		pipe_addargv(&p, (int)(2 + n), argv, argvlen);
-	}
-	if (pipe_run(&p, "report rules") == -1) {
-		pipe_clear(&p);
+	/* Each day's external detections per rule, over the partitions. */
+	if ((np = rparts(c, prefix)) == -1 ||
+	    (dsum = calloc((size_t)ndays * (n + 1), sizeof(*dsum))) == NULL)
 		goto fail;
+	for (k = 0; k < np && n > 0; k++) {
+		pipe_init(&p, c);
+		rpart(c, prefix, np, k, ip, sizeof(ip));
+		for (di = ndays - 1; di >= 0; di--) {
+			daytime_day_add(last, -di, day);
+			kl = snprintf(key, sizeof(key), "%sday:%s:rule", ip,
+			    day);
+			argv[0] = "HMGET";
+			argvlen[0] = 5;
+			argv[1] = key;
+			argvlen[1] = (size_t)kl;
+			for (i = 0; i < n; i++) {
+				argv[2 + i] = names[i];
+				argvlen[2 + i] = strlen(names[i]);
+			}
+			pipe_addargv(&p, (int)(2 + n), argv, argvlen);
+		}
+		if (pipe_run(&p, "report rules") == -1) {
+			pipe_clear(&p);
+			goto fail;
+		}
+		for (di = 0; di < ndays; di++)
+			for (i = 0, rr = p.r[di]; i < n &&
+			    rr->type == REDIS_REPLY_ARRAY && i < rr->elements;
+			    i++)
+				dsum[(size_t)di * n + i] +=
+				    counter(rr->element[i]);
+		pipe_clear(&p);
 	}
+	pipe_init(&p, c);
+	if ((p.r[0] = hash_all(c, prefix, "rules:stats", "report rules")) ==
+	    NULL)
+		goto fail;
+	p.n = 1;
 	st = p.r[0];
 	for (i = 0; i < n; i++) {
 		char	 buf[REPORT_TIME_LEN];
@@ -1596,31 +2038,31 @@ report_rules(redisContext *c, const char *prefix, const char *const *names,
 		for (di = ndays - 1; di >= 0; di--) {
 			json_t	*d;
 
-			rr = p.r[1 + (ndays - 1 - di)];
 			daytime_day_add(last, -di, day);
 			if ((d = json_object()) == NULL ||
 			    json_array_append_new(days, d) == -1 ||
 			    set_new(d, "day", json_string(day)) == -1 ||
 			    set_new(d, "detections", json_integer(
-			    rr->type == REDIS_REPLY_ARRAY && i < rr->elements ?
-			    counter(rr->element[i]) : 0)) == -1)
+			    dsum[(size_t)(ndays - 1 - di) * n + i])) == -1)
 				goto oom;
 		}
 	}
 	pipe_clear(&p);
 	json_decref(opened);
+	free(dsum);
 	return arr;
  oom:
 	log_warnx("%s: out of memory", __func__);
 	pipe_clear(&p);
  fail:
+	free(dsum);
 	json_decref(opened);
 	json_decref(arr);
 	return NULL;
 }
 
 json_t *
-report_rule_detections(redisContext *c, const char *prefix,
+report_rule_detections(struct rconn *c, const char *prefix,
     const char *rule, const char *last, int ndays, size_t max)
 {
 	struct det_pick	 k;
@@ -1675,7 +2117,7 @@ id_ms(const json_t *id)
 }
 
 json_t *
-report_sensors(redisContext *c, const char *prefix)
+report_sensors(struct rconn *c, const char *prefix)
 {
 	struct pipe	 p, q;
 	json_t		*arr, *o, *health, *stream, *group, *g;
@@ -1708,16 +2150,13 @@ report_sensors(redisContext *c, const char *prefix)
 		pipe_add(&q, "XINFO GROUPS %sev:{%s}", prefix, s);
 	}
 	/* A stream not there yet answers an error: read them all anyway. */
-	if (q.n > 0 && deadline_check(c, "report sensors") == -1)
+	if (q.n > 0 && deadline_check(c, "report sensors") == -1) {
+		(void)rconn_replies(c, q.r);
 		goto fail;
-	for (i = 0; i < q.n; i++) {
-		void	*v;
-
-		if (redisGetReply(c, &v) != REDIS_OK) {
-			log_warnx("report sensors: redis: %s", c->errstr);
-			goto fail;
-		}
-		q.r[i] = v;
+	}
+	if (rconn_replies(c, q.r) == -1) {
+		log_warnx("report sensors: redis: I/O error");
+		goto fail;
 	}
 	for (i = 0; i < n; i++) {
 		const char *s = names->element[i]->type == REDIS_REPLY_STRING ?
@@ -1777,8 +2216,9 @@ report_sensors(redisContext *c, const char *prefix)
 }
 
 json_t *
-report_open_by_severity(redisContext *c, const char *prefix)
+report_open_by_severity(struct rconn *c, const char *prefix)
 {
+	char		 ip[512];
 	struct pipe	 p, q;
 	json_t		*o;
 	size_t		 i, start = 0;
@@ -1789,10 +2229,8 @@ report_open_by_severity(redisContext *c, const char *prefix)
 		return NULL;
 	while (more && start < REPORT_SCAN_MAX) {
 		pipe_init(&p, c);
-		pipe_add(&p, "ZRANGE %sincidents:open %llu %llu", prefix,
-		    (unsigned long long)start,
-		    (unsigned long long)(start + INC_CHUNK - 1));
-		if (pipe_run(&p, "report open") == -1 ||
+		if (ids_fetch(&p, prefix, "incidents:open", start,
+		    start + INC_CHUNK - 1, 0, "report open") == -1 ||
 		    p.r[0]->type != REDIS_REPLY_ARRAY) {
 			pipe_clear(&p);
 			json_decref(o);
@@ -1804,7 +2242,9 @@ report_open_by_severity(redisContext *c, const char *prefix)
 		for (i = 0; i < p.r[0]->elements; i++)
 			if (p.r[0]->element[i]->type == REDIS_REPLY_STRING)
 				pipe_add(&q, "HMGET %sinc:%s severity status",
-				    prefix, p.r[0]->element[i]->str);
+				    inc_prefix(c, prefix,
+				    p.r[0]->element[i]->str, ip, sizeof(ip)),
+				    p.r[0]->element[i]->str);
 		if (pipe_run(&q, "report open") == -1) {
 			pipe_clear(&q);
 			pipe_clear(&p);
@@ -1833,16 +2273,17 @@ report_open_by_severity(redisContext *c, const char *prefix)
 }
 
 json_t *
-report_hash(redisContext *c, const char *prefix, const char *name)
+report_hash(struct rconn *c, const char *prefix, const char *name)
 {
 	struct pipe	 p;
 	json_t		*o;
 	size_t		 i;
 
 	pipe_init(&p, c);
-	pipe_add(&p, "HGETALL %s%s", prefix, name);
-	if (pipe_run(&p, "report hash") == -1 ||
-	    p.r[0]->type != REDIS_REPLY_ARRAY) {
+	if ((p.r[0] = hash_all(c, prefix, name, "report hash")) == NULL)
+		return NULL;
+	p.n = 1;
+	if (p.r[0]->type != REDIS_REPLY_ARRAY) {
 		pipe_clear(&p);
 		return NULL;
 	}

@@ -13,6 +13,8 @@
 #include <hiredis/hiredis.h>
 #include <jansson.h>
 
+#include "redis.h"
+
 #define REPORT_TOP_SOURCES	20
 #define REPORT_MAX_DAYS		3660	/* longest --days accepted */
 #define REPORT_MAX_EVIDENCE	1000	/* evidence read per incident */
@@ -38,10 +40,10 @@
  * first, ties by ip), "unique_sources", "unique_foreign_sources"}.
  * A day with no keys is all zeros, not an error.
  */
-json_t	*report_day(redisContext *, const char *prefix, const char *day);
+json_t	*report_day(struct rconn *, const char *prefix, const char *day);
 
 /* The n days (1..REPORT_MAX_DAYS) ending with `last`, oldest first. */
-json_t	*report_days(redisContext *, const char *prefix, const char *last,
+json_t	*report_days(struct rconn *, const char *prefix, const char *last,
 	    int n);
 
 /*
@@ -50,7 +52,7 @@ json_t	*report_days(redisContext *, const char *prefix, const char *last,
  * last_seen}; times are RFC 3339 UTC, absent fields are null. `status`
  * NULL lists all; limit 0 means no limit.
  */
-json_t	*report_incidents(redisContext *, const char *prefix,
+json_t	*report_incidents(struct rconn *, const char *prefix,
 	    const char *status, size_t limit);
 
 /*
@@ -62,7 +64,7 @@ json_t	*report_incidents(redisContext *, const char *prefix,
  * *out, 1 when there is no such incident (or the id is malformed), -1
  * after logging a Redis error.
  */
-int	 report_incident(redisContext *, const char *prefix, const char *id,
+int	 report_incident(struct rconn *, const char *prefix, const char *id,
 	    json_t **out);
 
 /*
@@ -122,7 +124,7 @@ struct incident_filter {
  * (among the REPORT_SCAN_MAX most recent; with no filter, the size of
  * the incidents zset, and only the page is read).
  */
-json_t	*report_incidents_find(redisContext *, const char *prefix,
+json_t	*report_incidents_find(struct rconn *, const char *prefix,
 	    const struct incident_filter *f, size_t offset, size_t limit,
 	    size_t *total);
 
@@ -133,7 +135,7 @@ json_t	*report_incidents_find(redisContext *, const char *prefix,
  * detections_latest, evidence}. The address is the caller's to check.
  * Returns 0 and sets *out, 1 for a bad ndays, -1 after logging.
  */
-int	 report_source(redisContext *, const char *prefix, const char *ip,
+int	 report_source(struct rconn *, const char *prefix, const char *ip,
 	    const char *last, int ndays, json_t **out);
 
 /*
@@ -141,23 +143,23 @@ int	 report_source(redisContext *, const char *prefix, const char *ip,
  * incidents, incidents_active, days [{day, detections}]} where days are
  * the external detections of day:<d>:rule.
  */
-json_t	*report_rules(redisContext *, const char *prefix,
+json_t	*report_rules(struct rconn *, const char *prefix,
 	    const char *const *names, size_t n, const char *last, int ndays);
 
 /* The latest detections of a rule (det:<d>), newest first, at most max. */
-json_t	*report_rule_detections(redisContext *, const char *prefix,
+json_t	*report_rule_detections(struct rconn *, const char *prefix,
 	    const char *rule, const char *last, int ndays, size_t max);
 
 /*
  * Every sensor: {sensor, health (the collector's hash), stream (XINFO
  * STREAM, flat), group (XINFO GROUPS' "correlators"), lag_seconds}.
  */
-json_t	*report_sensors(redisContext *, const char *prefix);
+json_t	*report_sensors(struct rconn *, const char *prefix);
 
 /* HGETALL <prefix><name> as an object of strings (made valid UTF-8). */
-json_t	*report_hash(redisContext *, const char *prefix, const char *name);
+json_t	*report_hash(struct rconn *, const char *prefix, const char *name);
 
 /* Open and acknowledged incidents by severity: {severity: count}. */
-json_t	*report_open_by_severity(redisContext *, const char *prefix);
+json_t	*report_open_by_severity(struct rconn *, const char *prefix);
 
 #endif

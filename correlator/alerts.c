@@ -50,7 +50,10 @@ struct line {
 
 struct alerts {
 	char			*redis_addr;
-	char			*key;		/* <prefix>alerts */
+	char			*key;		/* the stream being read */
+	char			**keys;		/* each partition's alerts */
+	int			 nkeys;
+	unsigned		 turn;		/* the stream a block waits on */
 	char			*file;		/* NULL: none */
 	char			*syslog;	/* NULL: none */
 	char			 where[1024];	/* the outputs, for logs */
@@ -59,7 +62,7 @@ struct alerts {
 	pthread_t		 thread;
 	int			 running;
 
-	redisContext		*rc;		/* NULL: to connect */
+	struct rconn		*rc;		/* NULL: to connect */
 	int			 grouped;	/* group created on rc */
 	char			 consumer[320];
 	char			 host[256];
@@ -102,34 +105,52 @@ static void
 alerts_disconnect(struct alerts *a)
 {
 	if (a->rc != NULL)
-		redisFree(a->rc);
+		rconn_close(a->rc);
 	a->rc = NULL;
 	a->grouped = 0;
 }
 
-/* The connection, and the group on the stream (from its first entry). */
+/* A command on the stream being read (a->key), in its slot. */
+static redisReply *
+alerts_cmd(struct alerts *a, int argc, const char **argv)
+{
+	return rconn_argv(a->rc, redis_slot(a->key, strlen(a->key)), argc,
+	    argv, NULL);
+}
+
+/* The connection, and the group on every partition's stream (from its
+ * first entry). */
 static int
 alerts_connect(struct alerts *a)
 {
 	redisReply	*r;
+	int		 k;
 
 	if (a->rc == NULL &&
-	    (a->rc = redis_open(a->redis_addr, REDIS_TIMEOUT_MS)) == NULL)
+	    (a->rc = rconn_open(a->redis_addr, REDIS_TIMEOUT_MS)) == NULL)
 		return -1;
 	if (a->grouped)
 		return 0;
-	if ((r = redisCommand(a->rc, "XGROUP CREATE %s %s 0 MKSTREAM", a->key,
-	    ALERTS_GROUP)) == NULL) {
-		alerts_fail(a, "redis: %s", a->rc->errstr);
-		alerts_disconnect(a);
-		return -1;
-	}
-	if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9)) {
-		alerts_fail(a, "redis: XGROUP CREATE %s: %s", a->key, r->str);
+	for (k = 0; k < a->nkeys; k++) {
+		const char *argv[] = { "XGROUP", "CREATE", a->keys[k],
+		    ALERTS_GROUP, "0", "MKSTREAM" };
+
+		a->key = a->keys[k];
+		if ((r = alerts_cmd(a, 6, argv)) == NULL) {
+			alerts_fail(a, "redis: XGROUP CREATE %s: I/O error",
+			    a->key);
+			alerts_disconnect(a);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ERROR &&
+		    strncmp(r->str, "BUSYGROUP", 9)) {
+			alerts_fail(a, "redis: XGROUP CREATE %s: %s", a->key,
+			    r->str);
+			freeReplyObject(r);
+			return -1;
+		}
 		freeReplyObject(r);
-		return -1;
 	}
-	freeReplyObject(r);
 	a->grouped = 1;
 	return 0;
 }
@@ -336,8 +357,8 @@ alerts_ack(struct alerts *a, const char **argv, size_t argc)
 
 	if (argc == 3)
 		return 0;
-	if ((r = redisCommandArgv(a->rc, (int)argc, argv, NULL)) == NULL) {
-		alerts_fail(a, "redis: XACK: %s", a->rc->errstr);
+	if ((r = alerts_cmd(a, (int)argc, argv)) == NULL) {
+		alerts_fail(a, "redis: XACK %s: I/O error", a->key);
 		alerts_disconnect(a);
 		return -1;
 	}
@@ -356,7 +377,7 @@ alerts_ack(struct alerts *a, const char **argv, size_t argc)
  * -1 (logged once): what was read stays pending.
  */
 static long
-alerts_round(struct alerts *a, const char *id, int block_ms)
+alerts_round_key(struct alerts *a, const char *id, int block_ms)
 {
 	const redisReply	*s, *entries;
 	redisReply		*r;
@@ -365,8 +386,6 @@ alerts_round(struct alerts *a, const char *id, int block_ms)
 	size_t			 argc;
 	long			 n;
 
-	if (alerts_connect(a) == -1)
-		return -1;
 	snprintf(count, sizeof(count), "%d", READ_COUNT);
 	snprintf(block, sizeof(block), "%d", block_ms);
 	{
@@ -376,11 +395,10 @@ alerts_round(struct alerts *a, const char *id, int block_ms)
 		const char *rn[] = { "XREADGROUP", "GROUP", ALERTS_GROUP,
 		    a->consumer, "COUNT", count, "STREAMS", a->key, id };
 
-		r = block_ms > 0 ? redisCommandArgv(a->rc, 11, rd, NULL) :
-		    redisCommandArgv(a->rc, 9, rn, NULL);
+		r = block_ms > 0 ? alerts_cmd(a, 11, rd) : alerts_cmd(a, 9, rn);
 	}
 	if (r == NULL) {
-		alerts_fail(a, "redis: XREADGROUP: %s", a->rc->errstr);
+		alerts_fail(a, "redis: XREADGROUP %s: I/O error", a->key);
 		alerts_disconnect(a);
 		return -1;
 	}
@@ -424,19 +442,63 @@ alerts_round(struct alerts *a, const char *id, int block_ms)
 }
 
 /*
- * Takes over alerts other exporters left pending min_idle ms or more.
- * Returns the number claimed (read back with "0"), or -1.
+ * The round over every partition's stream, each without a block; when
+ * none had anything, a block on one of them, taken in turn, for a share
+ * of block_ms. Returns the entries read, or -1.
+ */
+static long
+alerts_round(struct alerts *a, const char *id, int block_ms)
+{
+	long	 n, total = 0;
+	int	 k, ms;
+
+	if (alerts_connect(a) == -1)
+		return -1;
+	for (k = 0; k < a->nkeys; k++) {
+		a->key = a->keys[k];
+		if ((n = alerts_round_key(a, id, 0)) == -1)
+			return -1;
+		total += n;
+	}
+	if (total > 0 || block_ms <= 0)
+		return total;
+	ms = block_ms / a->nkeys;
+	a->key = a->keys[a->turn++ % (unsigned)a->nkeys];
+	return alerts_round_key(a, id, ms < 1 ? 1 : ms);
+}
+
+static long	alerts_claim_key(struct alerts *, long);
+
+/*
+ * Takes over alerts other exporters left pending min_idle ms or more,
+ * in every partition's stream. Returns the number claimed (read back
+ * with "0"), or -1.
  */
 static long
 alerts_claim(struct alerts *a, long min_idle)
 {
-	redisReply	*r;
-	long		 n = 0;
+	long	 n, total = 0;
+	int	 k;
 
 	if (alerts_connect(a) == -1)
 		return -1;
-	r = redis_cmd(a->rc, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT %d JUSTID",
-	    a->key, ALERTS_GROUP, a->consumer, min_idle, READ_COUNT);
+	for (k = 0; k < a->nkeys; k++) {
+		a->key = a->keys[k];
+		if ((n = alerts_claim_key(a, min_idle)) == -1)
+			return -1;
+		total += n;
+	}
+	return total;
+}
+
+static long
+alerts_claim_key(struct alerts *a, long min_idle)
+{
+	redisReply	*r;
+	long		 n = 0;
+
+	r = rconn_cmd(a->rc, a->key, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT %d "
+	    "JUSTID", a->key, ALERTS_GROUP, a->consumer, min_idle, READ_COUNT);
 	if (r == NULL) {
 		alerts_disconnect(a);
 		return -1;
@@ -573,11 +635,11 @@ alerts_syslog_open(struct alerts *a, const char *target)
 }
 
 int
-alerts_open(const struct conf *conf, const char *host,
-    volatile sig_atomic_t *stop, struct alerts **out)
+alerts_open(const struct conf *conf, const char *host, int nparts,
+    int cluster, volatile sig_atomic_t *stop, struct alerts **out)
 {
 	struct alerts	*a;
-	char		 key[512];
+	char		 key[512], sp[512];
 
 	*out = NULL;
 	if (conf->alert_file == NULL && conf->alert_syslog == NULL)
@@ -593,9 +655,21 @@ alerts_open(const struct conf *conf, const char *host,
 	snprintf(a->host, sizeof(a->host), "%s", host);
 	snprintf(a->consumer, sizeof(a->consumer), "%s-%ld-alerts", host,
 	    a->pid);
-	redis_key(key, sizeof(key), conf->redis_prefix, "alerts");
+	if ((a->keys = calloc((size_t)nparts, sizeof(*a->keys))) == NULL) {
+		log_warn("%s: calloc", __func__);
+		goto fail;
+	}
+	for (a->nkeys = 0; a->nkeys < nparts; a->nkeys++) {
+		parts_prefix(sp, sizeof(sp), conf->redis_prefix, nparts,
+		    cluster, a->nkeys);
+		redis_key(key, sizeof(key), sp, "alerts");
+		if ((a->keys[a->nkeys] = strdup(key)) == NULL) {
+			log_warn("%s: strdup", __func__);
+			goto fail;
+		}
+	}
+	a->key = a->keys[0];
 	if ((a->redis_addr = strdup(conf->redis_address)) == NULL ||
-	    (a->key = strdup(key)) == NULL ||
 	    (conf->alert_file != NULL &&
 	    (a->file = strdup(conf->alert_file)) == NULL) ||
 	    (conf->alert_syslog != NULL &&
@@ -614,7 +688,8 @@ alerts_open(const struct conf *conf, const char *host,
 	    a->file != NULL && a->syslog != NULL ? " and " : "",
 	    a->syslog != NULL ? "syslog " : "",
 	    a->syslog != NULL ? a->syslog : "");
-	log_info("alerts: exporting %s to %s", a->key, a->where);
+	log_info("alerts: exporting %s%s to %s", a->key, nparts > 1 ?
+	    " and the other partitions' alerts" : "", a->where);
 	*out = a;
 	return 0;
  fail:
@@ -674,7 +749,9 @@ alerts_free(struct alerts *a)
 	if (a->sfd != -1)
 		close(a->sfd);
 	free(a->redis_addr);
-	free(a->key);
+	while (a->keys != NULL && a->nkeys > 0)
+		free(a->keys[--a->nkeys]);
+	free(a->keys);
 	free(a->file);
 	free(a->syslog);
 	free(a->buf);

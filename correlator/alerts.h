@@ -19,10 +19,11 @@ struct alerts;
  * syslog target's address resolved). Sets *out NULL when neither
  * alert-file nor alert-syslog is set. The conf is copied from; `host`
  * names the consumer and the syslog HOSTNAME; `stop` is polled. Returns
- * 0, or -1 after logging (the file or the address named).
+ * 0, or -1 after logging (the file or the address named). With nparts
+ * partitions it reads each one's stream (DESIGN.md, "Partitions").
  */
-int	 alerts_open(const struct conf *, const char *host,
-	    volatile sig_atomic_t *stop, struct alerts **out);
+int	 alerts_open(const struct conf *, const char *host, int nparts,
+	    int cluster, volatile sig_atomic_t *stop, struct alerts **out);
 
 /*
  * Starts the exporter thread (every signal blocked in it): it exports

@@ -38,6 +38,7 @@ static const struct bundle_key {
 	K("web-root", K_STR, web_root, 1),
 	K("http-token-file", K_STR, http_token_file, 1),
 	K("timezone", K_STR, timezone, 1),
+	K("partitions", K_INT, partitions, 1),
 	K("geo database", K_STR, geo_database, 0),
 	K("home-countries", K_LIST, home_countries, 0),
 	K("internal-networks", K_LIST, internal_text, 0),

@@ -51,29 +51,90 @@ commit_load(redisContext *rc)
 }
 
 int
-commit_sweep(redisContext *rc, const struct conf *conf)
+commit_load_all(struct rconn *r)
 {
-	redisReply	*r;
-	long long	 closed = 0, n;
+	redisContext	*c;
+	int		 k, n = rconn_nodes(r);
 
-	do {
-		r = redis_cmd(rc, "FCALL vigie_sweep_v1 0 %s %" PRId64 " %lld 1000",
-		    conf->redis_prefix, daytime_now_us(),
-		    (long long)conf->incident_quiet * 1000000);
-		if (r == NULL)
+	for (k = 0; k < n; k++)
+		if ((c = rconn_node_context(r, k)) == NULL ||
+		    commit_load(c) == -1)
 			return -1;
-		if (r->type != REDIS_REPLY_INTEGER) {
-			log_warnx("redis: FCALL vigie_sweep_v1: %s",
-			    r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
-			freeReplyObject(r);
-			return -1;
-		}
-		n = r->integer;
-		closed += n;
-		freeReplyObject(r);
-	} while (n == 1000);
+	return 0;
+}
+
+int
+commit_sweep(struct rconn *r, const struct conf *conf, int nparts)
+{
+	redisReply	*rep;
+	long long	 closed = 0, n;
+	char		 sp[512], key[600];
+	int		 k;
+
+	for (k = 0; k < nparts; k++) {
+		parts_prefix(sp, sizeof(sp), conf->redis_prefix, nparts,
+		    rconn_is_cluster(r), k);
+		/* Routed by the partition's tag: its keys are that slot's. */
+		snprintf(key, sizeof(key), "%sincidents:open", sp);
+		do {
+			rep = rconn_cmd(r, key, "FCALL vigie_sweep_v1 0 %s %"
+			    PRId64 " %lld 1000", sp, daytime_now_us(),
+			    (long long)conf->incident_quiet * 1000000);
+			if (rep == NULL)
+				return -1;
+			if (rep->type != REDIS_REPLY_INTEGER) {
+				log_warnx("redis: FCALL vigie_sweep_v1: %s",
+				    rep->type == REDIS_REPLY_ERROR ? rep->str :
+				    "bad reply");
+				freeReplyObject(rep);
+				return -1;
+			}
+			n = rep->integer;
+			closed += n;
+			freeReplyObject(rep);
+		} while (n == 1000);
+	}
 	if (closed > 0)
 		log_info("closed %lld incident%s quiet for %d s", closed,
 		    closed == 1 ? "" : "s", conf->incident_quiet);
 	return 0;
+}
+
+int
+commit_parts(struct rconn *r, const struct conf *conf)
+{
+	redisReply	*rep;
+	char		 key[512];
+	int		 have, want;
+
+	if ((have = parts_read(r, conf->redis_prefix)) == -1)
+		return -1;
+	if (have == 0) {
+		want = conf->partitions > 0 ? conf->partitions :
+		    rconn_is_cluster(r) ? PARTS_CLUSTER : 1;
+		redis_key(key, sizeof(key), conf->redis_prefix, "config");
+		/* Two correlators starting at once: the first one wins. */
+		if ((rep = rconn_cmd(r, key, "HSETNX %s %s %d", key,
+		    PARTS_FIELD, want)) == NULL)
+			return -1;
+		if (rep->type == REDIS_REPLY_ERROR) {
+			log_warnx("redis: HSETNX %s: %s", key, rep->str);
+			freeReplyObject(rep);
+			return -1;
+		}
+		freeReplyObject(rep);
+		if ((have = parts_read(r, conf->redis_prefix)) <= 0)
+			return -1;
+		if (have == want)
+			log_info("the state is cut in %d partition%s, from now "
+			    "on", have, have == 1 ? "" : "s");
+	}
+	if (conf->partitions > 0 && conf->partitions != have) {
+		log_warnx("partitions = %d refused: the state in %sconfig is "
+		    "cut in %d, fixed when it was first written; give %d (or "
+		    "leave partitions unset)", conf->partitions,
+		    conf->redis_prefix, have, have);
+		return 0;
+	}
+	return have;
 }

@@ -161,9 +161,37 @@ local function commit_check(args, i, nrules)
 	if i ~= n + 1 then error('vigie_commit_v4: truncated arguments') end
 end
 
-local function commit(keys, args)
+-- A partition's record of the frames it has counted (vigie_part_v1): an
+-- origin "<frame id>\t<stream>" scores the ms it was counted at; once its
+-- frame is acknowledged in its stream the correlator moves it below zero
+-- (ZADD XX, the ms of the XACK minus DONE_ACKED). An acknowledged origin
+-- is kept DONE_ACKED_KEEP ms more: long enough for a worker that read
+-- its frame before the XACK, or a frame sent again after a master lost
+-- it, to find it; one never acknowledged (a worker died between its
+-- partition calls and its XACK) DONE_KEEP ms.
+local DONE_ACKED = 10000000000000
+local DONE_ACKED_KEEP = 15 * 60 * 1000
+local DONE_KEEP = 7 * 86400 * 1000
+
+local function commit_run(part, keys, args)
 	local stream = keys[1]
 	local group, P = args[1], args[2]
+	-- Partition mode: keys[1] is the partition's done zset, args[1]
+	-- "<partitions>/<k>"; incident ids are n * partitions + k.
+	local nparts, pk, now_ms = 1, 0, 0
+	if part then
+		local a, b = string.match(group, '^(%d+)/(%d+)$')
+		nparts, pk = tonumber(a), tonumber(b)
+		if not nparts or nparts < 1 or pk >= nparts then
+			error('vigie_part_v1: bad partition ' .. group)
+		end
+		local t = redis.call('TIME')
+		now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+		redis.call('ZREMRANGEBYSCORE', stream, '-inf',
+		    '(' .. num(now_ms - DONE_ACKED_KEEP - DONE_ACKED))
+		redis.call('ZREMRANGEBYSCORE', stream, 0,
+		    '(' .. num(now_ms - DONE_KEEP))
+	end
 	local retention = tonumber(args[3])
 	local quiet_us = tonumber(args[4])
 	local evkeep = tonumber(args[5])
@@ -232,11 +260,11 @@ local function commit(keys, args)
 		if c then return c end
 		local f = redis.call('HMGET', P .. 'inc:' .. id, 'first_seen',
 		    'last_seen', 'count', 'status', 'closed_by', 'first_day',
-		    'zn', 'zl')
+		    'zn', 'zl', 'sensor')
 		c = { id = id, f = tonumber(f[1]), l = tonumber(f[2]),
 		    count = tonumber(f[3]) or 0, status = f[4], closed_by = f[5],
 		    day = f[6], zn = tonumber(f[7]) or 0, zl = tonumber(f[8]) or 0,
-		    evs = {}, nev = 0, dirty = false }
+		    sensor = f[9], evs = {}, nev = 0, dirty = false }
 		c.count0 = c.count
 		incs[id] = c
 		return c
@@ -336,7 +364,7 @@ local function commit(keys, args)
 		opened_on(V.day, -1)
 		if V.f < S.f then
 			opened_on(S.day, -1)
-			S.f, S.day = V.f, V.day
+			S.f, S.day, S.sensor = V.f, V.day, V.sensor
 			opened_on(S.day, 1)
 		end
 		S.dirty = true
@@ -396,11 +424,13 @@ local function commit(keys, args)
 		return I
 	end
 
-	local function new_incident(g, s, m, tail)
-		local _, src, cc, sensor = string.match(tail,
+	-- Its source, country and sensor are those of its first detection
+	-- (m, at s): the same whatever order detections are committed in.
+	local function new_incident(g, s, m)
+		local _, src, cc, sensor = string.match(member_of(m),
 		    '^(%S*)\t(%S*)\t(%S*)\t(%S*)\t')
 		local r = g.r
-		local id = tostring(redis.call('INCR', P .. 'inc:seq'))
+		local id = tostring(redis.call('INCR', P .. 'inc:seq') * nparts + pk)
 		local day = string.match(member_of(m), '^(%S+)')
 		local isrc, icc = '', ''
 		if r.bysrc then isrc, icc = src, cc end
@@ -516,9 +546,8 @@ local function commit(keys, args)
 				if n > 0 then
 					local s, m = qualify(g, t, W, I.f)
 					if s then
-						walk(g, new_incident(g, s, m,
-						    member_of(evidence)),
-						    s - 1, Q, nil)
+						walk(g, new_incident(g, s, m), s - 1, Q,
+						    nil)
 					end
 				else
 					I.pre_gen, I.pre_f, I.pre_lo = g.zgen, I.f, lo
@@ -533,8 +562,7 @@ local function commit(keys, args)
 		local s, m = qualify(g, t, W, math.huge)
 		if s == nil then return end
 		local evs = {}
-		local N = walk(g, new_incident(g, s, m, member_of(evidence)), s - 1,
-		    Q, evs)
+		local N = walk(g, new_incident(g, s, m), s - 1, Q, evs)
 		-- The last evkeep walked; a member of an older commit has its
 		-- evidence in winev.
 		local from, old, olds = math.max(1, #evs - evkeep + 1), {}, {}
@@ -585,7 +613,7 @@ local function commit(keys, args)
 						redis.call('HSET', ik, 'first_seen', num(c.f),
 						    'last_seen', num(c.l), 'count', num(c.count),
 						    'first_day', c.day or '', 'zn', num(c.zn),
-						    'zl', num(c.zl))
+						    'zl', num(c.zl), 'sensor', c.sensor or '')
 					end
 					redis.call('ZADD', P .. 'incidents', num(ms), id)
 					if c.status == 'open' or c.status == 'acknowledged' then
@@ -713,12 +741,21 @@ local function commit(keys, args)
 	local nargs = #args
 	while i <= nargs do
 		local id, kind = args[i], args[i + 1]
-		local acked = redis.call('XACK', stream, group, id) == 1
+		local acked
+		if part then
+			acked = redis.call('ZADD', stream, 'NX', num(now_ms), id) == 1
+		else
+			acked = redis.call('XACK', stream, group, id) == 1
+		end
 		if kind == 'D' then
 			if acked then
+				local fs, fid = stream, id
+				if part then
+					fid, fs = string.match(id, '^([^\t]*)\t(.*)$')
+				end
 				redis.call('XADD', P .. 'dead', 'MAXLEN', '~', dead_maxlen,
-				    '*', 'stream', stream, 'id', id, 'reason', args[i + 2],
-				    'frame', args[i + 3])
+				    '*', 'stream', fs or '', 'id', fid or id,
+				    'reason', args[i + 2], 'frame', args[i + 3])
 				dead = dead + 1
 			end
 			i = i + 4
@@ -820,5 +857,17 @@ local function sweep(keys, args)
 	return #ids
 end
 
-redis.register_function('vigie_commit_v4', commit)
+redis.register_function('vigie_commit_v4', function(keys, args)
+	return commit_run(false, keys, args)
+end)
+-- The same step for one partition of a partitioned state (DESIGN.md,
+-- "Partitions"): the frames' origins are deduplicated in keys[1], the
+-- partition's done zset, instead of acknowledged; the correlator sends
+-- XACK once every partition call of a read has answered.
+-- FCALL vigie_part_v1 1 <prefix>{p<k>}:pdone <partitions>/<k>
+--       <prefix>{p<k>}: <retention_s> ... (as vigie_commit_v4), each
+--       frame's <id> being its origin "<frame id>\t<stream>"
+redis.register_function('vigie_part_v1', function(keys, args)
+	return commit_run(true, keys, args)
+end)
 redis.register_function('vigie_sweep_v1', sweep)

@@ -16,6 +16,7 @@
 #include "correlator.h"
 #include "webinfo.h"
 #include "log.h"
+#include "daytime.h"
 #include "redis.h"
 
 #define CLAIM_EVERY_S	30	/* at most; half of claim-idle when less */
@@ -26,6 +27,9 @@
 #define DEAD_LOG_EVERY_S 60
 #define FRAME_FIELD	"frame"
 #define REDIS_TIMEOUT_MS 30000
+/* An origin acknowledged in its stream scores below this (commit.lua). */
+#define DONE_ACKED	10000000000000LL
+#define WAIT_MS		2000	/* a replica's acknowledgement of a commit */
 
 /* Logs an undecodable frame, at most once a minute with a count. */
 static void
@@ -62,23 +66,35 @@ entry_field(const redisReply *fields, const char *name)
 	return NULL;
 }
 
+/*
+ * One connection whatever Redis's shape (the slot router); on a single
+ * server with the state unpartitioned, its context is also used as is,
+ * so that Redis commits one read while the worker judges the next.
+ */
 static int
 worker_connect(struct worker *w)
 {
-	if (w->rc != NULL)
+	if (w->r != NULL)
 		return 0;
-	if ((w->rc = redis_open(w->b->conf.redis_address,
+	if ((w->r = rconn_open(w->b->conf.redis_address,
 	    REDIS_TIMEOUT_MS)) == NULL)
 		return -1;
+	w->parted = parts_tagged(w->cor->nparts, rconn_is_cluster(w->r));
+	if (!w->parted && (w->rc = rconn_single(w->r)) == NULL) {
+		rconn_close(w->r);
+		w->r = NULL;
+		return -1;
+	}
 	return 0;
 }
 
 static void
 worker_disconnect(struct worker *w)
 {
-	if (w->rc != NULL)
-		redisFree(w->rc);
-	w->rc = NULL;
+	if (w->r != NULL)
+		rconn_close(w->r);
+	w->r = NULL;
+	w->rc = NULL;		/* r's */
 	w->discovered = 0;	/* look again on the next connection */
 }
 
@@ -95,7 +111,7 @@ worker_discover(struct worker *w)
 	size_t		 i, j;
 
 	redis_key(key, sizeof(key), prefix, "sensors");
-	if ((r = redis_cmd(w->rc, "SMEMBERS %s", key)) == NULL)
+	if ((r = rconn_cmd(w->r, key, "SMEMBERS %s", key)) == NULL)
 		return -1;
 	if (r->type != REDIS_REPLY_ARRAY) {
 		log_warnx("redis: SMEMBERS %s: %s", key,
@@ -113,7 +129,7 @@ worker_discover(struct worker *w)
 				break;
 		if (j < w->nstreams)
 			continue;
-		g = redis_cmd(w->rc, "XGROUP CREATE %s %s 0 MKSTREAM", key,
+		g = rconn_cmd(w->r, key, "XGROUP CREATE %s %s 0 MKSTREAM", key,
 		    CORRELATOR_GROUP);
 		if (g == NULL) {
 			freeReplyObject(r);
@@ -184,6 +200,24 @@ worker_count(const struct worker *w)
 	    w->b->conf.read_count;
 }
 
+/* Adds id to the XACK call w->next[*call] of stream, made when
+ * SIZE_MAX. */
+static void
+worker_ack(struct worker *w, size_t *call, const char *stream,
+    const char *id)
+{
+	struct fargs	*fa;
+
+	if (*call == SIZE_MAX) {
+		fa = worker_call(w);
+		*call = (size_t)(fa - w->next);
+		fargs_add(fa, "XACK");
+		fargs_add(fa, stream);
+		fargs_add(fa, CORRELATOR_GROUP);
+	}
+	fargs_add(&w->next[*call], id);
+}
+
 /*
  * Judges one stream's entries and prepares their FCALL (and an XACK for
  * entries that were pending but are gone from the stream) for the next
@@ -193,11 +227,19 @@ static void
 worker_prepare(struct worker *w, const char *stream, const redisReply *entries)
 {
 	const redisReply	*raw;
-	struct fargs		*fa;
 	const char		*id, *why;
-	size_t			 i, gone = SIZE_MAX;
+	size_t			 i, gone = SIZE_MAX, acks = SIZE_MAX;
+	uint64_t		 dets = w->rec.calldets, frames = w->rec.nframes;
 
-	record_begin(&w->rec);
+	/*
+	 * Partitioned: the frames of every stream go to one split call
+	 * (record_part_calls()), and each frame read is acknowledged in its
+	 * stream once every partition call has answered.
+	 */
+	if (w->parted)
+		record_stream(&w->rec, stream);
+	else
+		record_begin(&w->rec);
 	for (i = 0; i < entries->elements; i++) {
 		const redisReply *e = entries->element[i];
 
@@ -205,18 +247,14 @@ worker_prepare(struct worker *w, const char *stream, const redisReply *entries)
 		    e->element[0]->type != REDIS_REPLY_STRING)
 			continue;
 		id = e->element[0]->str;
+		if (w->parted)
+			worker_ack(w, &acks, stream, id);
 		if (e->element[1]->type != REDIS_REPLY_ARRAY) {
 			/* Pending, but trimmed or deleted: nothing to count. */
 			log_warnx("%s %s: entry gone from the stream; "
 			    "acknowledged uncounted", stream, id);
-			if (gone == SIZE_MAX) {
-				fa = worker_call(w);
-				gone = (size_t)(fa - w->next);
-				fargs_add(fa, "XACK");
-				fargs_add(fa, stream);
-				fargs_add(fa, CORRELATOR_GROUP);
-			}
-			fargs_add(&w->next[gone], id);
+			if (!w->parted)
+				worker_ack(w, &gone, stream, id);
 			continue;
 		}
 		raw = entry_field(e->element[1], FRAME_FIELD);
@@ -230,9 +268,9 @@ worker_prepare(struct worker *w, const char *stream, const redisReply *entries)
 			continue;
 		worker_dead_note(w, stream, id, why);
 	}
-	w->read_dets += w->rec.calldets;
-	w->read_frames += w->rec.nframes;
-	if (w->rec.nframes > 0)
+	w->read_dets += w->rec.calldets - dets;
+	w->read_frames += w->rec.nframes - frames;
+	if (!w->parted && w->rec.nframes > 0)
 		record_call(&w->rec, worker_call(w), &w->b->conf, stream,
 		    CORRELATOR_GROUP);
 }
@@ -379,6 +417,8 @@ worker_rebind(struct worker *w)
 	log_debug("worker %d: on the rules of reload %u", w->idx, nb->gen);
 }
 
+static long	worker_read_parts(struct worker *, const char *, int);
+
 /*
  * One round: XREADGROUP from `id` ("0": this consumer's pending entries;
  * ">": new ones), then the calls prepared last round are sent, and Redis
@@ -390,6 +430,9 @@ static long
 worker_read(struct worker *w, const char *id, int block)
 {
 	const struct conf *conf = &w->b->conf;
+
+	if (w->parted)
+		return worker_read_parts(w, id, block);
 	const char	**argv;
 	struct fargs	*swap;
 	redisReply	*r;
@@ -478,6 +521,293 @@ worker_read(struct worker *w, const char *id, int block)
 	return total;
 }
 
+/* The replies of a pipeline, freed. */
+static void
+replies_free(redisReply **out, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (out[i] != NULL)
+			freeReplyObject(out[i]);
+	free(out);
+}
+
+/* Queues a prepared call on the router, for its key's slot (argv[3]
+ * for FCALL, argv[1] otherwise). 0 or -1. */
+static int
+worker_append(struct worker *w, struct fargs *fa)
+{
+	size_t	 kl;
+	const char *k;
+
+	fargs_argv(fa);
+	k = fargs_get(fa, strcmp(fa->argv[0], "FCALL") == 0 ? 3 : 1, &kl);
+	return rconn_append(w->r, redis_slot(k, kl), (int)fa->n, fa->argv,
+	    fa->argl);
+}
+
+/*
+ * Partitioned state (DESIGN.md, "Partitions"): one round, without
+ * overlap. Each stream is read in its own XREADGROUP, the reads pipelined
+ * over the masters (a read of several streams is refused across slots);
+ * when all come back empty, one stream, taken in turn, is read again
+ * with BLOCK for a share of block-ms. The frames of every stream are
+ * judged into one call per partition touched, sent together with the
+ * marks of the last round; only when every partition answered are the
+ * frames acknowledged in their streams (XACK), and their origins marked
+ * as such on the next round. A crash in between leaves frames pending:
+ * read again, the partitions that counted them drop them by origin.
+ * Returns entries read, or -1.
+ */
+static long
+worker_read_parts(struct worker *w, const char *id, int block)
+{
+	const struct conf *conf = &w->b->conf;
+	const char	*argv[12];
+	redisReply	**out = NULL, *r;
+	size_t		 n = w->nstreams, i, nq, kl;
+	int		 k, P = w->cor->nparts, rc = 0;
+	long		 total = 0;
+	char		 count[16], blockms[16], sp[512], waitms[16];
+	const char	*wait_argv[3] = { "WAIT", "1", waitms };
+	unsigned char	 waited[PARTS_MAX];
+	unsigned	 slot;
+	struct timespec	 ts;
+	const char	*key;
+
+	if (n == 0) {
+		if (block) {
+			ts.tv_sec = conf->block_ms / 1000;
+			ts.tv_nsec = (long)(conf->block_ms % 1000) * 1000000;
+			nanosleep(&ts, NULL);
+			w->discovered = 0;
+		}
+		return 0;
+	}
+	snprintf(count, sizeof(count), "%d", worker_count(w));
+	snprintf(waitms, sizeof(waitms), "%d", WAIT_MS);
+	argv[0] = "XREADGROUP";
+	argv[1] = "GROUP";
+	argv[2] = CORRELATOR_GROUP;
+	argv[3] = w->consumer;
+	argv[4] = "COUNT";
+	argv[5] = count;
+	argv[6] = "STREAMS";
+	argv[8] = id;
+	for (i = 0; i < n; i++) {
+		argv[7] = w->streams[i];
+		if (rconn_append(w->r, redis_slot(w->streams[i],
+		    strlen(w->streams[i])), 9, argv, NULL) == -1)
+			return -1;
+	}
+	if ((out = calloc(n, sizeof(*out))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (rconn_replies(w->r, out) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (out[i]->type == REDIS_REPLY_ERROR) {
+			log_warnx("redis: XREADGROUP %s: %s", w->streams[i],
+			    out[i]->str);
+			goto fail;
+		}
+		if (out[i]->type == REDIS_REPLY_ARRAY)
+			total++;
+	}
+	if (total == 0 && block) {
+		int ms = conf->block_ms / (int)n;
+
+		i = w->turn++ % n;
+		snprintf(blockms, sizeof(blockms), "%d", ms < 1 ? 1 : ms);
+		argv[6] = "BLOCK";
+		argv[7] = blockms;
+		argv[8] = "STREAMS";
+		argv[9] = w->streams[i];
+		argv[10] = id;
+		r = rconn_argv(w->r, redis_slot(w->streams[i],
+		    strlen(w->streams[i])), 11, argv, NULL);
+		if (r == NULL)
+			goto fail;
+		if (r->type == REDIS_REPLY_ERROR) {
+			log_warnx("redis: XREADGROUP %s: %s", w->streams[i],
+			    r->str);
+			freeReplyObject(r);
+			goto fail;
+		}
+		freeReplyObject(out[i]);
+		out[i] = r;
+	}
+	/* Rules put in force while the read waited judge what it brought. */
+	worker_rebind(w);
+	w->nnext = 0;
+	w->read_dets = w->read_frames = 0;
+	total = 0;
+	record_begin(&w->rec);
+	for (i = 0; i < n; i++) {
+		const redisReply *s;
+
+		if (out[i]->type != REDIS_REPLY_ARRAY ||
+		    out[i]->elements != 1 ||
+		    (s = out[i]->element[0])->type != REDIS_REPLY_ARRAY ||
+		    s->elements != 2 ||
+		    s->element[1]->type != REDIS_REPLY_ARRAY)
+			continue;
+		total += (long)s->element[1]->elements;
+		worker_prepare(w, w->streams[i], s->element[1]);
+	}
+	if (w->read_frames > 0)
+		w->dets_x16 = w->read_dets * 16 / w->read_frames;
+	record_part_calls(&w->rec, w->pcalls, w->porigins, P,
+	    rconn_is_cluster(w->r), conf);
+
+	/* The partitions: last round's marks, then this round's calls. */
+	for (k = 0; k < P; k++)
+		if (w->marks[k].n > 0 && worker_append(w, &w->marks[k]) == -1)
+			goto fail;
+	for (k = 0; k < P; k++) {
+		if (w->pcalls[k].n == 0)
+			continue;
+		if (w->cor->crash_before > 0 && --w->cor->crash_before == 0)
+			_exit(99);	/* test hook: batch read, not committed */
+		if (worker_append(w, &w->pcalls[k]) == -1)
+			goto fail;
+		/*
+		 * Where the partition's master has replicas, one of them
+		 * has the commit before the frames are acknowledged: a
+		 * failover then keeps what the XACK says was counted.
+		 */
+		key = fargs_get(&w->pcalls[k], 3, &kl);
+		slot = redis_slot(key, kl);
+		waited[k] = rconn_slot_replicas(w->r, slot) > 0;
+		if (waited[k] && rconn_append(w->r, slot, 3, wait_argv,
+		    NULL) == -1)
+			goto fail;
+	}
+	nq = rconn_queued(w->r);
+	replies_free(out, n);
+	if ((out = calloc(nq + 1, sizeof(*out))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (rconn_replies(w->r, out) == -1)
+		rc = -1;
+	i = 0;
+	for (k = 0; k < P; k++)
+		if (w->marks[k].n > 0) {
+			if (out[i] != NULL && out[i]->type != REDIS_REPLY_ERROR)
+				fargs_reset(&w->marks[k]);	/* done */
+			i++;
+		}
+	for (k = 0; k < P; k++) {
+		if (w->pcalls[k].n == 0)
+			continue;
+		r = out[i++];
+		if (waited[k]) {
+			redisReply *wr = out[i++];
+
+			if (wr == NULL || wr->type != REDIS_REPLY_INTEGER ||
+			    wr->integer < 1) {
+				log_warnx("redis: %s: no replica acknowledged "
+				    "the commit within %d ms; acknowledging "
+				    "the frames anyway", w->pcalls[k].argv[3],
+				    WAIT_MS);
+			}
+		}
+		if (r == NULL)
+			continue;
+		if (r->type == REDIS_REPLY_ERROR) {
+			log_warnx("redis: FCALL %s %s: %s", COMMIT_PART_FUNCTION,
+			    w->pcalls[k].argv[3], r->str);
+			if (strstr(r->str, "not found") != NULL)
+				w->reload = 1;	/* Redis lost its functions */
+			rc = -1;
+		} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 3) {
+			w->events += (uint64_t)r->element[0]->integer;
+			w->skipped += (uint64_t)r->element[1]->integer;
+			w->dead += (uint64_t)r->element[2]->integer;
+			webinfo_count(w->pcalls[k].argv[3],
+			    (uint64_t)r->element[0]->integer,
+			    (uint64_t)r->element[1]->integer,
+			    (uint64_t)r->element[2]->integer, 0);
+		}
+	}
+	replies_free(out, nq);
+	out = NULL;
+	webinfo_count("", 0, 0, 0, w->rec.detections - w->shown_dets);
+	w->shown_dets = w->rec.detections;
+	webinfo_judge_us(w->rec.judge_us - w->shown_us);
+	w->shown_us = w->rec.judge_us;
+	if (rc == -1)
+		return -1;	/* the frames stay pending: read again */
+
+	/* Every partition has them: acknowledged in their streams. */
+	for (i = 0; i < w->nnext; i++)
+		if (worker_append(w, &w->next[i]) == -1)
+			return -1;
+	nq = rconn_queued(w->r);
+	if ((out = calloc(nq + 1, sizeof(*out))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (rconn_replies(w->r, out) == -1)
+		rc = -1;
+	for (i = 0; i < nq; i++)
+		if (out[i] != NULL && out[i]->type == REDIS_REPLY_ERROR) {
+			log_warnx("redis: XACK %s: %s", w->next[i].argv[1],
+			    out[i]->str);
+			rc = -1;
+		}
+	replies_free(out, nq);
+	w->nnext = 0;
+	if (rc == -1)
+		return -1;
+	/* Their origins may go from the partitions sooner (commit.lua). */
+	for (k = 0; k < P; k++) {
+		struct fargs *m = &w->marks[k];
+		char score[32];
+
+		if (w->porigins[k].n == 0)
+			continue;
+		if (m->n == 0) {
+			parts_prefix(sp, sizeof(sp), conf->redis_prefix, P,
+			    rconn_is_cluster(w->r), k);
+			fargs_add(m, "ZADD");
+			fargs_addf(m, "%spdone", sp);
+			fargs_add(m, "XX");
+		}
+		snprintf(score, sizeof(score), "%lld",
+		    (long long)(daytime_now_us() / 1000) - DONE_ACKED);
+		for (i = 0; i < w->porigins[k].n; i++) {
+			key = fargs_get(&w->porigins[k], i, &kl);
+			fargs_add(m, score);
+			fargs_addn(m, key, kl);
+		}
+	}
+	return total;
+ fail:
+	if (out != NULL)
+		replies_free(out, n);
+	return -1;
+}
+
+/* The last round's marks, when the worker stops (best effort: an origin
+ * left unmarked goes from its partition after 7 days). */
+static void
+worker_marks_flush(struct worker *w)
+{
+	redisReply	**out;
+	size_t		 nq;
+	int		 k;
+
+	for (k = 0; k < w->cor->nparts; k++)
+		if (w->marks[k].n > 0 && worker_append(w, &w->marks[k]) == -1)
+			return;
+	if ((nq = rconn_queued(w->r)) == 0)
+		return;
+	if ((out = calloc(nq, sizeof(*out))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	(void)rconn_replies(w->r, out);
+	replies_free(out, nq);
+	for (k = 0; k < w->cor->nparts; k++)
+		fargs_reset(&w->marks[k]);
+}
+
 /*
  * Takes over entries other consumers left pending longer than min_idle
  * (a dead correlator's). They become ours and are read back with "0".
@@ -491,8 +821,8 @@ worker_claim(struct worker *w, long min_idle)
 	long		 claimed = 0;
 
 	for (i = 0; i < w->nstreams; i++) {
-		r = redis_cmd(w->rc, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT %d "
-		    "JUSTID", w->streams[i], CORRELATOR_GROUP, w->consumer,
+		r = rconn_cmd(w->r, w->streams[i], "XAUTOCLAIM %s %s %s %ld "
+		    "0-0 COUNT %d JUSTID", w->streams[i], CORRELATOR_GROUP, w->consumer,
 		    min_idle, w->b->conf.read_count);
 		if (r == NULL)
 			return -1;
@@ -516,8 +846,8 @@ worker_pending(struct worker *w)
 	long long	 n = 0;
 
 	for (i = 0; i < w->nstreams; i++) {
-		r = redis_cmd(w->rc, "XPENDING %s %s", w->streams[i],
-		    CORRELATOR_GROUP);
+		r = rconn_cmd(w->r, w->streams[i], "XPENDING %s %s",
+		    w->streams[i], CORRELATOR_GROUP);
 		if (r == NULL)
 			return -1;
 		if (r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
@@ -565,7 +895,8 @@ trim_need(struct worker *w, const char *stream, const redisReply *g)
 		return -1;	/* lag unknown (after XDEL, say): keep all */
 	if (pending->integer == 0)
 		return lag->integer + keep;
-	if ((r = redis_cmd(w->rc, "XPENDING %s %s", stream, name->str)) == NULL)
+	if ((r = rconn_cmd(w->r, stream, "XPENDING %s %s", stream,
+	    name->str)) == NULL)
 		return -1;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
 	    (min = r->element[1])->type != REDIS_REPLY_STRING) {
@@ -575,8 +906,9 @@ trim_need(struct worker *w, const char *stream, const redisReply *g)
 	/* Count the delivered entries from the oldest pending one on. */
 	cap = (keep < TRIM_SPAN_MAX ? keep : TRIM_SPAN_MAX) + 1;
 	{
-		redisReply *span = redis_cmd(w->rc, "XRANGE %s %s %s COUNT %lld",
-		    stream, min->str, last->str, cap);
+		redisReply *span = rconn_cmd(w->r, stream,
+		    "XRANGE %s %s %s COUNT %lld", stream, min->str, last->str,
+		    cap);
 
 		if (span != NULL && span->type == REDIS_REPLY_ARRAY) {
 			n = (long long)span->elements;
@@ -603,8 +935,8 @@ worker_trim(struct worker *w)
 	size_t		 i, j;
 
 	for (i = 0; i < w->nstreams; i++) {
-		if ((gr = redis_cmd(w->rc, "XINFO GROUPS %s", w->streams[i])) ==
-		    NULL)
+		if ((gr = rconn_cmd(w->r, w->streams[i], "XINFO GROUPS %s",
+		    w->streams[i])) == NULL)
 			return -1;
 		most = -1;
 		if (gr->type == REDIS_REPLY_ARRAY && gr->elements > 0) {
@@ -623,8 +955,8 @@ worker_trim(struct worker *w)
 		freeReplyObject(gr);
 		if (most < 0)
 			continue;
-		if ((r = redis_cmd(w->rc, "XTRIM %s MAXLEN %lld", w->streams[i],
-		    most)) == NULL)
+		if ((r = rconn_cmd(w->r, w->streams[i], "XTRIM %s MAXLEN %lld",
+		    w->streams[i], most)) == NULL)
 			return -1;
 		if (r->type == REDIS_REPLY_ERROR)
 			log_warnx("redis: XTRIM %s: %s", w->streams[i], r->str);
@@ -656,6 +988,13 @@ worker_run(struct worker *w)
 		return;
 	}
 	worker_bind(w, w->b, sc);
+	if ((w->pcalls = calloc((size_t)w->cor->nparts,
+	    sizeof(*w->pcalls))) == NULL ||
+	    (w->porigins = calloc((size_t)w->cor->nparts,
+	    sizeof(*w->porigins))) == NULL ||
+	    (w->marks = calloc((size_t)w->cor->nparts,
+	    sizeof(*w->marks))) == NULL)
+		fatalx("%s: out of memory", __func__);
 	snprintf(w->consumer, sizeof(w->consumer), "%s-%ld-%d", w->cor->host,
 	    (long)getpid(), w->idx);
 	while (!atomic_load(&w->cor->stop)) {
@@ -667,7 +1006,7 @@ worker_run(struct worker *w)
 		    worker_discover(w) == -1)
 			goto error;
 		if (w->reload) {
-			if (commit_load(w->rc) == -1)
+			if (commit_load_all(w->r) == -1)
 				goto error;
 			w->reload = 0;
 		}
@@ -700,7 +1039,8 @@ worker_run(struct worker *w)
 		    time(NULL) - last_sweep >= SWEEP_EVERY_S) {
 			last_sweep = time(NULL);
 			if (worker_flush(w) == -1 ||
-			    commit_sweep(w->rc, &w->b->conf) == -1)
+			    commit_sweep(w->r, &w->b->conf,
+			    w->cor->nparts) == -1)
 				goto error;
 		}
 		if (w->idx == 0 && !drain &&
@@ -722,8 +1062,9 @@ worker_run(struct worker *w)
 		if ((n = worker_pending(w)) == -1)
 			goto error;
 		if (n == 0) {
-			if (w->idx == 0 && (commit_sweep(w->rc,
-			    &w->b->conf) == -1 || worker_trim(w) == -1))
+			if (w->idx == 0 && (commit_sweep(w->r,
+			    &w->b->conf, w->cor->nparts) == -1 ||
+			    worker_trim(w) == -1))
 				goto error;
 			break;
 		}
@@ -743,8 +1084,10 @@ worker_run(struct worker *w)
 		sleep(1);
 	}
 	/* Stopping: commit what was read, or leave it pending for a claim. */
-	if (w->rc != NULL && worker_flush(w) == -1)
+	if (w->r != NULL && worker_flush(w) == -1)
 		log_warnx("worker %d: last batch left pending", w->idx);
+	if (w->r != NULL && w->parted)
+		worker_marks_flush(w);
 }
 
 void *
@@ -772,6 +1115,14 @@ worker_free(struct worker *w)
 	}
 	free(w->ready);
 	free(w->next);
+	for (i = 0; w->pcalls != NULL && i < (size_t)w->cor->nparts; i++) {
+		fargs_free(&w->pcalls[i]);
+		fargs_free(&w->porigins[i]);
+		fargs_free(&w->marks[i]);
+	}
+	free(w->pcalls);
+	free(w->porigins);
+	free(w->marks);
 	record_free(&w->rec);
 	for (i = 0; i < w->nstreams; i++)
 		free(w->streams[i]);

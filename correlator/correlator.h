@@ -29,6 +29,8 @@ struct correlator {
 	pthread_t		 main;		/* told (SIGUSR1) when none is */
 	char			 host[64];	/* for consumer names */
 	int			 crash_before;	/* VIGIE_TEST_CRASH_BEFORE: tests */
+	int			 nparts;	/* of the state, as recorded */
+	int			 cluster;	/* Redis is a cluster */
 };
 
 struct worker {
@@ -37,7 +39,12 @@ struct worker {
 	pthread_t		 thread;
 	struct bundle		*b;		/* held; taken by main at start */
 	unsigned		 refused;	/* gen it could not take */
-	redisContext		*rc;
+	struct rconn		*r;		/* Redis, whatever its shape */
+	redisContext		*rc;		/* r's server: unpartitioned */
+	int			 parted;	/* the state is partitioned */
+	struct fargs		*pcalls, *porigins;	/* per partition */
+	struct fargs		*marks;		/* ZADD XX of acked origins */
+	size_t			 turn;		/* stream a blocking read waits on */
 	struct scanner		*sc;		/* for b's rules */
 	char			 consumer[128];
 	/*
@@ -76,11 +83,20 @@ struct worker {
  * REPLACE). 0 or -1 (logged).
  */
 int	commit_load(redisContext *);
+/* The same on every master. 0 or -1 (logged). */
+int	commit_load_all(struct rconn *);
 /*
  * Closes incidents quiet for conf->incident_quiet seconds by the wall
  * clock. Returns 0 or -1 (logged).
  */
-int	commit_sweep(redisContext *, const struct conf *);
+int	commit_sweep(struct rconn *, const struct conf *, int nparts);
+/*
+ * The partitions of the state at start: the number recorded in
+ * <prefix>config, or conf's (else 1 on a single server, 16 on a cluster)
+ * recorded when none is. Returns it, 0 when conf asks for another than
+ * the one recorded (logged: refused), -1 after a Redis error (logged).
+ */
+int	commit_parts(struct rconn *, const struct conf *);
 /*
  * The thread body: consume until stopped, or until drained with --drain.
  * Takes a newer bundle between batches. The last worker to return sends

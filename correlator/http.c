@@ -109,7 +109,7 @@ struct httpd {
 	char			*token;		/* NULL: none configured */
 	int			 loopback;
 
-	redisContext		*redis;		/* NULL: to reconnect */
+	struct rconn		*redis;		/* NULL: to reconnect */
 	struct timespec		 redis_next;	/* not before */
 	unsigned long		 redis_errors;	/* requests answered 503 */
 
@@ -403,17 +403,13 @@ sockaddr_loopback(const struct sockaddr *sa)
 }
 
 /* The server's Redis connection, reconnecting at most once a second. */
-static redisContext *
+static struct rconn *
 httpd_redis(struct httpd *h)
 {
 	struct timespec	 now;
 
-	if (h->redis != NULL && h->redis->err == 0)
+	if (h->redis != NULL)
 		return h->redis;
-	if (h->redis != NULL) {
-		redisFree(h->redis);
-		h->redis = NULL;
-	}
 	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
 		return NULL;
 	if (now.tv_sec < h->redis_next.tv_sec ||
@@ -422,16 +418,20 @@ httpd_redis(struct httpd *h)
 		return NULL;
 	h->redis_next = now;
 	h->redis_next.tv_sec += REDIS_BACKOFF_MS / 1000;
-	h->redis = redis_open(h->redis_addr, REDIS_TIMEOUT_MS);
+	h->redis = rconn_open(h->redis_addr, REDIS_TIMEOUT_MS);
 	return h->redis;
 }
 
-/* After a failed read: drop a dead connection so the next one reconnects. */
+/*
+ * After a failed read: the connection goes, and the next request after
+ * a pause opens another (the router reconnects a lost node by itself;
+ * this bounds what a Redis that does not answer costs).
+ */
 static void
 httpd_redis_check(struct httpd *h)
 {
-	if (h->redis != NULL && h->redis->err != 0) {
-		redisFree(h->redis);
+	if (h->redis != NULL) {
+		rconn_close(h->redis);
 		h->redis = NULL;
 		/* A Redis that does not answer costs one request a second. */
 		if (clock_gettime(CLOCK_MONOTONIC, &h->redis_next) == 0) {
@@ -502,7 +502,7 @@ static void
 serve_healthz(struct httpd *h, struct evhttp_request *req)
 {
 	struct evbuffer	*b;
-	redisContext	*c;
+	struct rconn	*c;
 	redisReply	*r = NULL;
 	json_t		*rules = NULL, *sensors = NULL, *o;
 	struct httpd_source src;
@@ -515,16 +515,15 @@ serve_healthz(struct httpd *h, struct evhttp_request *req)
 		return;
 	}
 	if ((c = httpd_redis(h)) != NULL &&
-	    (r = redisCommand(c, "PING")) != NULL)
+	    (r = rconn_cmd(c, "", "PING")) != NULL)
 		ok = r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
 	if (r != NULL)
 		freeReplyObject(r);
-	else if (c != NULL)
-		log_warnx("http: healthz: redis: %s", c->errstr);
-	if (!ok)
+	if (!ok) {
 		evbuffer_add_printf(b, "redis unreachable (%s)\n",
 		    h->redis_addr);
-	httpd_redis_check(h);
+		httpd_redis_check(h);
+	}
 
 	(void)pthread_mutex_lock(&h->src_lock);
 	src = h->src;
@@ -627,7 +626,7 @@ serve_metrics(struct httpd *h, struct evhttp_request *req)
 {
 	struct httpd_source src;
 	struct evbuffer	*b;
-	redisContext	*c;
+	struct rconn	*c;
 	json_t		*sensors = NULL, *stats = NULL, *open = NULL, *o, *v;
 	const char	*k, *colon;
 	char		 rule[256];
@@ -799,7 +798,7 @@ param_int(const char *s, long lo, long hi, long *out)
 static void
 api_report(struct httpd *h, struct evhttp_request *req, const struct query *q)
 {
-	redisContext	*c;
+	struct rconn	*c;
 	const char	*day;
 	json_t		*j;
 	char		 today[11];
@@ -826,7 +825,7 @@ api_report(struct httpd *h, struct evhttp_request *req, const struct query *q)
 static void
 api_days(struct httpd *h, struct evhttp_request *req, const struct query *q)
 {
-	redisContext	*c;
+	struct rconn	*c;
 	const char	*end, *ns;
 	json_t		*j;
 	char		 today[11];
@@ -859,7 +858,7 @@ api_incidents(struct httpd *h, struct evhttp_request *req,
     const struct query *q)
 {
 	struct incident_filter	 f;
-	redisContext		*c;
+	struct rconn		*c;
 	const char		*ls, *os;
 	json_t			*j;
 	char			 total[32];
@@ -933,7 +932,7 @@ api_source(struct httpd *h, struct evhttp_request *req, const char *addr,
     const struct query *q)
 {
 	struct netaddr	 na;
-	redisContext	*c;
+	struct rconn	*c;
 	json_t		*j;
 	char		 ip[64], today[11];
 	long		 days;
@@ -976,7 +975,7 @@ static json_t *
 rules_merged(struct httpd *h, struct evhttp_request *req, long days,
     const char *only)
 {
-	redisContext	*c;
+	struct rconn	*c;
 	json_t		*meta, *stats, *o, *m;
 	const char	*names[REPORT_RULES_MAX];
 	char		 today[11];
@@ -1042,7 +1041,7 @@ static void
 api_rule(struct httpd *h, struct evhttp_request *req, const char *name,
     const struct query *q)
 {
-	redisContext	*c;
+	struct rconn	*c;
 	json_t		*j, *o, *dets;
 	char		 today[11];
 	size_t		 i;
@@ -1126,7 +1125,7 @@ sensor_rates(struct httpd *h, json_t *arr)
 static void
 api_sensors(struct httpd *h, struct evhttp_request *req)
 {
-	redisContext	*c;
+	struct rconn	*c;
 	json_t		*j;
 
 	if ((c = httpd_redis(h)) == NULL ||
@@ -1141,7 +1140,7 @@ api_sensors(struct httpd *h, struct evhttp_request *req)
 static void
 api_incident(struct httpd *h, struct evhttp_request *req, const char *id)
 {
-	redisContext	*c;
+	struct rconn	*c;
 	json_t		*j;
 
 	if (!report_id_valid(id)) {
@@ -1207,7 +1206,7 @@ api_incident_change(struct httpd *h, struct evhttp_request *req,
 {
 	struct incident_result	 res;
 	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
-	redisContext		*c;
+	struct rconn		*c;
 	json_t			*body = NULL;
 	const char		*key, *note, *by;
 	char			 buf[BODY_MAX + 1];
@@ -1628,12 +1627,8 @@ httpd_request(struct evhttp_request *req, void *arg)
 	report_deadline(REQUEST_REDIS_MS, REDIS_TIMEOUT_MS);
 	httpd_api(h, req, &r);
 	report_deadline(0, 0);
-	httpd_redis_check(h);
-	if (h->redis != NULL) {
-		struct timeval tv = { 0, REDIS_TIMEOUT_MS * 1000 };
-
-		(void)redisSetTimeout(h->redis, tv);
-	}
+	if (h->redis != NULL)
+		(void)rconn_timeout(h->redis, REDIS_TIMEOUT_MS);
 	h->caching = NULL;
 }
 
@@ -2007,7 +2002,7 @@ httpd_free(struct httpd *h)
 	if (h->wakefd[1] != -1)
 		close(h->wakefd[1]);
 	if (h->redis != NULL)
-		redisFree(h->redis);
+		rconn_close(h->redis);
 	if (h->token != NULL) {
 		explicit_bzero(h->token, strlen(h->token));
 		free(h->token);

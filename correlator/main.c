@@ -96,7 +96,12 @@ reload(struct correlator *cor, const char *conf_path,
 		reload_kept(old, "failed");
 		return;
 	}
-	if (nb->conf.retention_days != old->conf.retention_days) {
+	if (nb->conf.retention_days != old->conf.retention_days &&
+	    parts_tagged(cor->nparts, cor->cluster))
+		log_warnx("retention-days %d: a partitioned state's days take "
+		    "it as they are written; older days keep their expiry",
+		    nb->conf.retention_days);
+	else if (nb->conf.retention_days != old->conf.retention_days) {
 		if ((rc = redis_open(nb->conf.redis_address, 10000)) == NULL)
 			r = -1;
 		else {
@@ -124,6 +129,7 @@ main(int argc, char *argv[])
 	struct conf_opt		*opts;
 	sigset_t		 sigs;
 	redisContext		*rc;
+	struct rconn		*router;
 	const char		*conf_path = NULL;
 	uint64_t		 events = 0, skipped = 0, dets = 0, dead = 0;
 	size_t			 nopts = 0, i;
@@ -172,13 +178,6 @@ main(int argc, char *argv[])
 		    b->conf.timezone);
 		exit(2);
 	}
-	if (strncmp(b->conf.redis_address, "cluster:", 8) == 0) {
-		fprintf(stderr, "vigie-correlator: %s: the correlator does "
-		    "not read from a Redis Cluster yet (only vigie-collector "
-		    "writes to one); give it a single Redis\n",
-		    b->conf.redis_address);
-		exit(2);
-	}
 	if (b->conf.geo_database == NULL)
 		log_warnx("no geo database: every external source counts as "
 		    "of unknown country");
@@ -213,10 +212,33 @@ main(int argc, char *argv[])
 		fatalx("pthread_sigmask failed");
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((rc = redis_open_ready(b->conf.redis_address, 10000, 600)) == NULL)
+	memset(&cor, 0, sizeof(cor));
+	/*
+	 * The partitions of the state (recorded, or recorded now), the
+	 * functions on every master, and the retention in force.
+	 */
+	if (strncmp(b->conf.redis_address, "cluster:", 8) != 0) {
+		if ((rc = redis_open_ready(b->conf.redis_address, 10000,
+		    600)) == NULL)
+			exit(1);
+		redisFree(rc);
+	}
+	if ((router = rconn_open(b->conf.redis_address, 10000)) == NULL)
 		exit(1);
-	r = commit_load(rc) == -1 ? -1 : retention_enforce(rc, &b->conf, 1);
-	redisFree(rc);
+	cor.cluster = rconn_is_cluster(router);
+	if ((cor.nparts = commit_parts(router, &b->conf)) <= 0) {
+		rconn_close(router);
+		bundle_free(b);
+		exit(cor.nparts == 0 ? 2 : 1);	/* refused: 2 */
+	}
+	r = commit_load_all(router);
+	if (r == 0 && !parts_tagged(cor.nparts, cor.cluster)) {
+		if ((rc = rconn_single(router)) == NULL)
+			r = -1;
+		else
+			r = retention_enforce(rc, &b->conf, 1);
+	}
+	rconn_close(router);
 	if (r != 0) {
 		bundle_free(b);
 		exit(r == 1 ? 2 : 1);	/* retention refused: 2 */
@@ -226,7 +248,6 @@ main(int argc, char *argv[])
 	    (httpd = httpd_start(&b->conf)) == NULL)
 		exit(1);
 
-	memset(&cor, 0, sizeof(cor));
 	if (bundle_slot_init(&cor.slot, b) == -1)
 		fatalx("cannot initialise a mutex");
 	webinfo_set_slot(&cor.slot);
@@ -245,7 +266,8 @@ main(int argc, char *argv[])
 
 	/* The SIEM exporter: a thread, or after the workers with --drain. */
 	drain = b->conf.drain;
-	if (alerts_open(&b->conf, cor.host, &alerts_quit, &alerts) == -1)
+	if (alerts_open(&b->conf, cor.host, cor.nparts, cor.cluster,
+	    &alerts_quit, &alerts) == -1)
 		exit(1);
 	if (!drain && alerts != NULL && alerts_start(alerts) == -1)
 		exit(1);

@@ -11,6 +11,7 @@
 #include "daytime.h"
 #include "log.h"
 #include "record.h"
+#include "redis.h"
 #include "text.h"
 
 #define DET_TEXT_MAX	256	/* bytes of a group or sensor in det:<d> */
@@ -30,6 +31,31 @@ struct frameday {
 	int64_t		 unknown_country;
 	struct jbuf	 dets;		/* its detections, for det:<d> */
 };
+
+/* One partition's pieces of the call being split. */
+struct recpart {
+	struct fargs	 body, once, origins;
+	struct fargs	 groups, blocks;	/* of the frame being split */
+	size_t		 nonce, ng, nb, nd;
+	size_t		 count;			/* scratch */
+};
+
+static void
+parts_free(struct recorder *rec)
+{
+	int	 k;
+
+	for (k = 0; k < rec->nparts; k++) {
+		fargs_free(&rec->parts[k].body);
+		fargs_free(&rec->parts[k].once);
+		fargs_free(&rec->parts[k].origins);
+		fargs_free(&rec->parts[k].groups);
+		fargs_free(&rec->parts[k].blocks);
+	}
+	free(rec->parts);
+	rec->parts = NULL;
+	rec->nparts = 0;
+}
 
 void
 record_init(struct recorder *rec, const struct detector *d)
@@ -58,6 +84,7 @@ record_free(struct recorder *rec)
 	free(rec->days);
 	free(rec->rslot);
 	free(rec->rused);
+	parts_free(rec);
 	memset(rec, 0, sizeof(*rec));
 }
 
@@ -71,6 +98,7 @@ record_begin(struct recorder *rec)
 	rec->nrused = 0;
 	rec->nframes = 0;
 	rec->calldets = 0;
+	rec->stream = NULL;
 	fargs_reset(&rec->body);
 	tally_reset(&rec->once);
 	rec->once_last = tally_key(&rec->once, TALLY_HMAX, "rules:stats");
@@ -441,6 +469,18 @@ frame_days(struct recorder *rec, const char *id)
 	rec->ndays = 0;
 }
 
+/* A frame's first argument: its id, or its origin in partition mode. */
+static void
+record_origin(struct recorder *rec, const char *id)
+{
+	if (rec->stream == NULL) {
+		fargs_add(&rec->body, id);
+		return;
+	}
+	fargs_add2(&rec->body, id, strlen(id), "\t", 1);
+	fargs_extend(&rec->body, rec->stream, strlen(rec->stream));
+}
+
 int
 record_frame(struct recorder *rec, const char *id, const void *buf,
     size_t len, const char **why)
@@ -489,7 +529,7 @@ record_frame(struct recorder *rec, const char *id, const void *buf,
 	frame_days(rec, id);
 	frame_blocks(rec);
 	ngroups = tally_finish(t);
-	fargs_add(&rec->body, id);
+	record_origin(rec, id);
 	fargs_add(&rec->body, "F");
 	fargs_addf(&rec->body, "%" PRIu32, i);
 	fargs_addf(&rec->body, "%zu", ngroups);
@@ -506,26 +546,30 @@ void
 record_dead(struct recorder *rec, const char *id, const char *why,
     const void *buf, size_t len)
 {
-	fargs_add(&rec->body, id);
+	record_origin(rec, id);
 	fargs_add(&rec->body, "D");
 	fargs_add(&rec->body, why);
 	fargs_addn(&rec->body, buf, len);
 	rec->nframes++;
 }
 
-void
-record_call(struct recorder *rec, struct fargs *fa, const struct conf *conf,
-    const char *stream, const char *group)
+/*
+ * FCALL <fn> 1 <key> <arg1> <prefix> and the arguments every call has:
+ * retention, quiet, evidence, caps, and the rules the call names.
+ */
+static void
+call_head(struct recorder *rec, struct fargs *fa, const struct conf *conf,
+    const char *fn, const char *key, const char *arg1, const char *prefix)
 {
 	const struct ruleset	*rs = rec->det.rs;
 	size_t			 i;
 
 	fargs_add(fa, "FCALL");
-	fargs_add(fa, COMMIT_FUNCTION);
+	fargs_add(fa, fn);
 	fargs_add(fa, "1");
-	fargs_add(fa, stream);
-	fargs_add(fa, group);
-	fargs_add(fa, conf->redis_prefix);
+	fargs_add(fa, key);
+	fargs_add(fa, arg1);
+	fargs_add(fa, prefix);
 	fargs_addf(fa, "%lld", (long long)conf->retention_days * 86400);
 	fargs_addf(fa, "%lld", (long long)conf->incident_quiet * 1000000);
 	fargs_addf(fa, "%d", conf->evidence_keep);
@@ -543,8 +587,260 @@ record_call(struct recorder *rec, struct fargs *fa, const struct conf *conf,
 		fargs_add(fa, group_by_name(m->group_by));
 		fargs_add(fa, m->group_by == EV_SRC_IP ? "1" : "0");
 	}
+}
+
+void
+record_call(struct recorder *rec, struct fargs *fa, const struct conf *conf,
+    const char *stream, const char *group)
+{
+	call_head(rec, fa, conf, COMMIT_FUNCTION, stream, group,
+	    conf->redis_prefix);
 	fargs_addf(fa, "%zu", tally_finish(&rec->once));
 	tally_emit(&rec->once, fa);
 	fargs_append(fa, &rec->body);
 }
 
+
+void
+record_stream(struct recorder *rec, const char *stream)
+{
+	rec->stream = stream;
+}
+
+/* An argument that the recorder wrote as a decimal or hex number. */
+static size_t
+arg_num(const struct fargs *fa, size_t i, int base)
+{
+	char		 buf[32];
+	const char	*s;
+	size_t		 len;
+
+	s = fargs_get(fa, i, &len);
+	if (len >= sizeof(buf))
+		fatalx("%s: argument %zu is not a number", __func__, i);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return (size_t)strtoull(buf, NULL, base);
+}
+
+/*
+ * Splits the key group at src[*j] over the partitions' groups: HINCRBY
+ * and XADD whole to partition `whole`; the others field by field, each
+ * to the partition of its field (or member). Returns nothing; *j moves
+ * past the group.
+ */
+static void
+split_group(struct recorder *rec, const struct fargs *src, size_t *j,
+    int whole, int once)
+{
+	const char	*op, *key, *f;
+	size_t		 oplen, keylen, flen, n, per, e, i;
+	int		 k;
+
+	op = fargs_get(src, *j, &oplen);
+	key = fargs_get(src, *j + 1, &keylen);
+	n = arg_num(src, *j + 2, 10);
+	per = op[0] == TALLY_PFADD ? 1 : 2;
+	e = *j + 3;
+	*j = e + n * per;
+	if (op[0] == TALLY_HINCRBY || op[0] == TALLY_XADD) {
+		struct recpart *p = &rec->parts[whole];
+		struct fargs *g = once ? &p->once : &p->groups;
+
+		fargs_addn(g, op, oplen);
+		fargs_addn(g, key, keylen);
+		fargs_addf(g, "%zu", n);
+		for (i = e; i < e + n * per; i++) {
+			f = fargs_get(src, i, &flen);
+			fargs_addn(g, f, flen);
+		}
+		if (once)
+			p->nonce++;
+		else
+			p->ng++;
+		return;
+	}
+	for (k = 0; k < rec->nparts; k++)
+		rec->parts[k].count = 0;
+	for (i = e; i < e + n * per; i += per) {
+		f = fargs_get(src, i, &flen);
+		rec->parts[parts_of(f, flen, rec->nparts)].count++;
+	}
+	for (k = 0; k < rec->nparts; k++) {
+		struct recpart *p = &rec->parts[k];
+		struct fargs *g = once ? &p->once : &p->groups;
+
+		if (p->count == 0)
+			continue;
+		fargs_addn(g, op, oplen);
+		fargs_addn(g, key, keylen);
+		fargs_addf(g, "%zu", p->count);
+		if (once)
+			p->nonce++;
+		else
+			p->ng++;
+	}
+	for (i = e; i < e + n * per; i += per) {
+		struct recpart *p;
+		struct fargs *g;
+
+		f = fargs_get(src, i, &flen);
+		p = &rec->parts[parts_of(f, flen, rec->nparts)];
+		g = once ? &p->once : &p->groups;
+		fargs_addn(g, f, flen);
+		if (per == 2) {
+			f = fargs_get(src, i + 1, &flen);
+			fargs_addn(g, f, flen);
+		}
+	}
+}
+
+/* The partition of a block of detections: that of "<rule>\t<group>". */
+static int
+block_part(struct recorder *rec, const char *head, size_t len, size_t *n)
+{
+	const struct ruleset	*rs = rec->det.rs;
+	const char		*t1, *t2, *name;
+	char			 buf[1024];
+	size_t			 slot, nlen, glen;
+	int			 k;
+
+	if ((t1 = memchr(head, '\t', len)) == NULL ||
+	    (t2 = memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - head))) ==
+	    NULL)
+		fatalx("%s: bad block head", __func__);
+	slot = (size_t)strtoull(head, NULL, 16);
+	*n = (size_t)strtoull(t1 + 1, NULL, 16);
+	if (slot < 1 || slot > rec->nrused)
+		fatalx("%s: bad rule in a block head", __func__);
+	name = rs->meta[rec->rused[slot - 1]].name;
+	nlen = strlen(name);
+	glen = len - (size_t)(t2 + 1 - head);
+	if (nlen + 1 + glen <= sizeof(buf)) {
+		memcpy(buf, name, nlen);
+		buf[nlen] = '\t';
+		memcpy(buf + nlen + 1, t2 + 1, glen);
+		return parts_of(buf, nlen + 1 + glen, rec->nparts);
+	}
+	{
+		char *big = malloc(nlen + 1 + glen);
+
+		if (big == NULL)
+			fatalx("%s: out of memory", __func__);
+		memcpy(big, name, nlen);
+		big[nlen] = '\t';
+		memcpy(big + nlen + 1, t2 + 1, glen);
+		k = parts_of(big, nlen + 1 + glen, rec->nparts);
+		free(big);
+	}
+	return k;
+}
+
+void
+record_part_calls(struct recorder *rec, struct fargs *calls,
+    struct fargs *origins, int nparts, int cluster, const struct conf *conf)
+{
+	const struct fargs	*b = &rec->body;
+	struct fargs		 once;
+	const char		*origin, *kind, *a;
+	size_t			 j, i, i2, olen, alen, nev, ng, nb, n;
+	char			 sp[512], key[600], pk[32];
+	int			 k, pf, bk;
+
+	if (rec->nparts != nparts) {
+		parts_free(rec);
+		if ((rec->parts = calloc((size_t)nparts, sizeof(*rec->parts))) ==
+		    NULL)
+			fatalx("%s: out of memory", __func__);
+		rec->nparts = nparts;
+	}
+	for (k = 0; k < nparts; k++) {
+		fargs_reset(&rec->parts[k].body);
+		fargs_reset(&rec->parts[k].once);
+		rec->parts[k].nonce = 0;
+		fargs_reset(&calls[k]);
+		fargs_reset(&origins[k]);
+	}
+	/* What is the same whoever writes it, field by field. */
+	memset(&once, 0, sizeof(once));
+	tally_finish(&rec->once);
+	tally_emit(&rec->once, &once);
+	for (j = 0; j < once.n; )
+		split_group(rec, &once, &j, 0, 1);
+	fargs_free(&once);
+
+	for (j = 0; j < b->n; ) {
+		origin = fargs_get(b, j, &olen);
+		kind = fargs_get(b, j + 1, NULL);
+		pf = parts_of(origin, olen, nparts);
+		if (kind[0] == 'D') {
+			struct recpart *p = &rec->parts[pf];
+
+			for (i = j; i < j + 4; i++) {
+				a = fargs_get(b, i, &alen);
+				fargs_addn(&p->body, a, alen);
+			}
+			fargs_addn(&origins[pf], origin, olen);
+			j += 4;
+			continue;
+		}
+		nev = arg_num(b, j + 2, 10);
+		ng = arg_num(b, j + 3, 10);
+		nb = arg_num(b, j + 4, 10);
+		for (k = 0; k < nparts; k++) {
+			struct recpart *p = &rec->parts[k];
+
+			fargs_reset(&p->groups);
+			fargs_reset(&p->blocks);
+			p->ng = p->nb = p->nd = 0;
+		}
+		j += 6;
+		for (i = 0; i < ng; i++)
+			split_group(rec, b, &j, pf, 0);
+		for (i = 0; i < nb; i++) {
+			struct recpart *p;
+
+			a = fargs_get(b, j, &alen);
+			bk = block_part(rec, a, alen, &n);
+			p = &rec->parts[bk];
+			for (i2 = j; i2 < j + 1 + n; i2++) {
+				a = fargs_get(b, i2, &alen);
+				fargs_addn(&p->blocks, a, alen);
+			}
+			j += 1 + n;
+			p->nb++;
+			p->nd += n;
+		}
+		for (k = 0; k < nparts; k++) {
+			struct recpart *p = &rec->parts[k];
+
+			if (k != pf && p->ng == 0 && p->nb == 0)
+				continue;
+			fargs_addn(&p->body, origin, olen);
+			fargs_add(&p->body, "F");
+			fargs_addf(&p->body, "%zu", k == pf ? nev : 0);
+			fargs_addf(&p->body, "%zu", p->ng);
+			fargs_addf(&p->body, "%zu", p->nb);
+			fargs_addf(&p->body, "%zu", p->nd);
+			fargs_append(&p->body, &p->groups);
+			fargs_append(&p->body, &p->blocks);
+			fargs_addn(&origins[k], origin, olen);
+		}
+	}
+
+	for (k = 0; k < nparts; k++) {
+		struct recpart	*p = &rec->parts[k];
+		struct fargs	*fa = &calls[k];
+
+		if (p->body.n == 0 && p->nonce == 0)
+			continue;
+		parts_prefix(sp, sizeof(sp), conf->redis_prefix, nparts,
+		    cluster, k);
+		snprintf(key, sizeof(key), "%spdone", sp);
+		snprintf(pk, sizeof(pk), "%d/%d", nparts, k);
+		call_head(rec, fa, conf, COMMIT_PART_FUNCTION, key, pk, sp);
+		fargs_addf(fa, "%zu", p->nonce);
+		fargs_append(fa, &p->once);
+		fargs_append(fa, &p->body);
+	}
+}

@@ -16,6 +16,7 @@
 #include "tally.h"
 
 #define COMMIT_FUNCTION		"vigie_commit_v4"
+#define COMMIT_PART_FUNCTION	"vigie_part_v1"
 #define COMMIT_DET_MAXLEN	"1000"	/* det:<d>: one entry per frame */
 #define COMMIT_DEAD_MAXLEN	"10000"
 /*
@@ -28,6 +29,7 @@
 #define COMMIT_MAX_DETECTIONS	2048
 
 struct frameday;
+struct recpart;
 
 struct recorder {
 	struct detector		 det;		/* borrowed parts; see detect.h */
@@ -54,6 +56,15 @@ struct recorder {
 	struct frameday		*days;
 	size_t			 ndays, capdays;
 
+	/*
+	 * Partition mode (record_stream(), record_part_calls()): the stream
+	 * of the frames being recorded, whose origins "<id>\t<stream>" then
+	 * name them, and the per-partition pieces of the call being split.
+	 */
+	const char		*stream;
+	struct recpart		*parts;
+	int			 nparts;
+
 	uint64_t		 detections;	/* over its lifetime */
 	uint64_t		 judge_us;	/* time spent judging events */
 };
@@ -79,5 +90,26 @@ void	record_dead(struct recorder *, const char *id, const char *why,
  */
 void	record_call(struct recorder *, struct fargs *fa, const struct conf *,
 	    const char *stream, const char *group);
+
+/*
+ * Partition mode: the frames recorded after this call are of `stream`
+ * (borrowed until record_part_calls()), and their arguments name each by
+ * its origin, "<id>\t<stream>".
+ */
+void	record_stream(struct recorder *, const char *stream);
+/*
+ * Partition mode: splits the frames recorded since record_begin(), of
+ * any streams, over nparts partitions (DESIGN.md, "Partitions"): calls[k]
+ * gets the FCALL vigie_part_v1 of partition k, or nothing when k has no
+ * part of them, and origins[k] the origins it names. A frame's day
+ * totals, rule hits, det:<d> entry or dead letter go to the partition of
+ * its origin; a source's counters and HyperLogLog members to the
+ * partition of the source; a rule and group's detections to the
+ * partition of "<rule>\t<group>"; a rule's last hit to the partition of
+ * its field.
+ */
+void	record_part_calls(struct recorder *, struct fargs *calls,
+	    struct fargs *origins, int nparts, int cluster,
+	    const struct conf *);
 
 #endif

@@ -59,8 +59,8 @@ start_cluster() {
 			sleep 0.05
 		done
 	done
-	if [ "$2" = 0 ]; then
-		# Masters only, any number (redis-cli wants 3 at least): each
+	if [ "$2" = 0 ] && [ "$1" -lt 3 ]; then
+		# One or two masters (redis-cli wants 3 at least): each
 		# its share of the slots, its own epoch, then they meet.
 		_i=0
 		for _p in $cluster_ports; do

@@ -74,8 +74,6 @@ check "(3) the sensors registered" sh -c "test \$(redis-cli -c -p $(cluster_any)
 s1=$(echo $sensors | cut -d' ' -f1)
 check "(3) the health hash under the sensor's tag" sh -c \
     "sleep 6; redis-cli -c -p $(cluster_any) hget 'vigie:sensor:{$s1}' stored | grep -qx 3000"
-check "(3) the correlator refuses a cluster, saying so" sh -c \
-    "! '$BIN/vigie-correlator' --redis '$R' --rules rules/ssh.yar --drain --no-http --allow-root 2>'$tmp/corr.err'; grep -q 'Redis Cluster' '$tmp/corr.err'"
 
 # (4): the master of s1's stream killed while its log grows.
 log=$tmp/$s1.log

@@ -157,7 +157,7 @@ test_ack_then_close(void **state)
 	srv_cmd0(c, "FUNCTION FLUSH");
 	incident(c, 3);
 	/* No library in Redis: the client loads its own, once. */
-	assert_int_equal(incident_change(c, P, "3", INCIDENT_ACK, "alice",
+	assert_int_equal(incident_change(srv_router(state), P, "3", INCIDENT_ACK, "alice",
 	    "looking\ninto it", &res), INCIDENT_OK);
 	assert_string_equal(res.status, "acknowledged");
 	assert_string_equal(res.alert_id, "3:1");
@@ -167,7 +167,7 @@ test_ack_then_close(void **state)
 	freeReplyObject(r);
 	assert_int_equal(integer(c, "ZCARD " P "incidents:open"), 1);
 
-	assert_int_equal(incident_change(c, P, "3", INCIDENT_CLOSE, "bob",
+	assert_int_equal(incident_change(srv_router(state), P, "3", INCIDENT_CLOSE, "bob",
 	    NULL, &res), INCIDENT_OK);
 	assert_string_equal(res.status, "closed");
 	assert_string_equal(res.alert_id, "3:2");
@@ -195,7 +195,7 @@ test_ack_then_close(void **state)
 	assert_true(strlen(alert_field(c, 1, "ts", b, sizeof(b))) == 16);
 
 	/* The notes history, through the read side. */
-	assert_int_equal(report_incident(c, P, "3", &o), 0);
+	assert_int_equal(report_incident(srv_router(state), P, "3", &o), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "status")),
 	    "closed");
 	assert_string_equal(json_string_value(json_object_get(o,
@@ -229,26 +229,26 @@ test_refusals_change_nothing(void **state)
 	srv_cmd0(c, "FLUSHALL");
 	incident(c, 5);
 	incident(c, 6);
-	assert_int_equal(incident_change(c, P, "5", INCIDENT_ACK, "a", NULL,
+	assert_int_equal(incident_change(srv_router(state), P, "5", INCIDENT_ACK, "a", NULL,
 	    &res), INCIDENT_OK);
-	assert_int_equal(incident_change(c, P, "5", INCIDENT_ACK, "a", NULL,
+	assert_int_equal(incident_change(srv_router(state), P, "5", INCIDENT_ACK, "a", NULL,
 	    &res), INCIDENT_REFUSED);
 	assert_string_equal(res.msg, "incident 5 is already acknowledged");
-	assert_int_equal(incident_change(c, P, "6", INCIDENT_CLOSE, "a", NULL,
+	assert_int_equal(incident_change(srv_router(state), P, "6", INCIDENT_CLOSE, "a", NULL,
 	    &res), INCIDENT_OK);
-	assert_int_equal(incident_change(c, P, "6", INCIDENT_CLOSE, "a", NULL,
+	assert_int_equal(incident_change(srv_router(state), P, "6", INCIDENT_CLOSE, "a", NULL,
 	    &res), INCIDENT_REFUSED);
 	assert_string_equal(res.msg, "incident 6 is already closed");
-	assert_int_equal(incident_change(c, P, "6", INCIDENT_ACK, "a", NULL,
+	assert_int_equal(incident_change(srv_router(state), P, "6", INCIDENT_ACK, "a", NULL,
 	    &res), INCIDENT_REFUSED);
 	assert_string_equal(res.msg,
 	    "incident 6 is closed: it cannot be acknowledged");
-	assert_int_equal(incident_change(c, P, "7", INCIDENT_ACK, "a", NULL,
+	assert_int_equal(incident_change(srv_router(state), P, "7", INCIDENT_ACK, "a", NULL,
 	    &res), INCIDENT_NOT_FOUND);
 	assert_string_equal(res.msg, "no incident 7");
-	assert_int_equal(incident_change(c, P, "7 OR 1", INCIDENT_ACK, "a",
+	assert_int_equal(incident_change(srv_router(state), P, "7 OR 1", INCIDENT_ACK, "a",
 	    NULL, &res), INCIDENT_INVALID);
-	assert_int_equal(incident_change(c, P, "5", INCIDENT_CLOSE, "",
+	assert_int_equal(incident_change(srv_router(state), P, "5", INCIDENT_CLOSE, "",
 	    NULL, &res), INCIDENT_INVALID);
 	/* Two changes written, three refused: two alerts, two notes. */
 	assert_int_equal(integer(c, "XLEN " P "alerts"), 2);
@@ -259,14 +259,14 @@ test_refusals_change_nothing(void **state)
 	/* Merged by the commit into an older one: that one is named. */
 	incident(c, 10);
 	srv_cmd0(c, "HSET " P "inc:10 status merged merged_into 4");
-	assert_int_equal(incident_change(c, P, "10", INCIDENT_CLOSE, "a", NULL,
+	assert_int_equal(incident_change(srv_router(state), P, "10", INCIDENT_CLOSE, "a", NULL,
 	    &res), INCIDENT_REFUSED);
 	assert_string_equal(res.msg, "incident 10 was merged into incident 4");
 
 	/* A newer pointer (another incident of that group) is left alone. */
 	incident(c, 8);
 	srv_cmd0(c, "SET " P "inc:open:ssh:192.0.2.8 9");
-	assert_int_equal(incident_change(c, P, "8", INCIDENT_CLOSE, "a", NULL,
+	assert_int_equal(incident_change(srv_router(state), P, "8", INCIDENT_CLOSE, "a", NULL,
 	    &res), INCIDENT_OK);
 	assert_int_equal(integer(c, "EXISTS " P "inc:open:ssh:192.0.2.8"), 1);
 }

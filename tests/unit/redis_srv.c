@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "redis.h"
 #include "redis_srv.h"
 
 struct srv {
@@ -24,6 +25,7 @@ struct srv {
 	char		 sock[96];
 	char		 addr[112];
 	redisContext	*c;
+	struct rconn	*r;		/* the same server, through the router */
 };
 
 int
@@ -80,6 +82,7 @@ srv_stop(void **state)
 		return 0;
 	if (s->c != NULL)
 		redisFree(s->c);
+	rconn_close(s->r);
 	kill(s->pid, SIGTERM);
 	waitpid(s->pid, NULL, 0);
 	unlink(s->sock);
@@ -98,6 +101,17 @@ srv(void **state)
 	if (s == NULL || s->c == NULL)
 		fail_msg("no redis-server: scripts/deps.sh installs it");
 	return s->c;
+}
+
+struct rconn *
+srv_router(void **state)
+{
+	struct srv	*s = *state;
+
+	srv(state);
+	if (s->r == NULL && (s->r = rconn_open(s->addr, 10000)) == NULL)
+		fail_msg("cannot open a router on %s", s->addr);
+	return s->r;
 }
 
 const char *

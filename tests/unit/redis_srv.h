@@ -8,12 +8,18 @@
 
 #include <hiredis/hiredis.h>
 
+#include "redis.h"
+
 /* Group setup: starts redis-server; *state holds it. Returns 0 or -1. */
 int		 srv_start(void **state);
 /* Group teardown: stops it by pid, removes its directory. Returns 0. */
 int		 srv_stop(void **state);
 /* The connection of the server in *state; fails the test without one. */
 redisContext	*srv(void **state);
+
+/* The same server through the slot router (core/redis.c), for the
+ * readers that take one. */
+struct rconn	*srv_router(void **state);
 
 /* The server's address, "unix:PATH". */
 const char	*srv_addr(void **state);

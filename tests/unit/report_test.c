@@ -229,7 +229,7 @@ test_day_empty(void **state)
 	size_t		 i;
 
 	srv_cmd0(c, "FLUSHALL");
-	d = report_day(c, P, DAY);
+	d = report_day(srv_router(state), P, DAY);
 	assert_non_null(d);
 	assert_string_equal(json_string_value(json_object_get(d, "day")), DAY);
 	t = json_object_get(d, "totals");
@@ -266,7 +266,7 @@ test_day_counters(void **state)
 	srv_cmd0(c, "HSET " P "day:" DAY ":rule r 30");
 	srv_cmd0(c, "PFADD " P "day:" DAY ":uniq a b c");
 	srv_cmd0(c, "PFADD " P "day:" DAY ":uniq_foreign a");
-	d = report_day(c, P, DAY);
+	d = report_day(srv_router(state), P, DAY);
 	assert_non_null(d);
 	t = json_object_get(d, "totals");
 	assert_int_equal(json_integer_value(json_object_get(t, "events")), 100);
@@ -314,7 +314,7 @@ test_day_top_sources_ties(void **state)
 		srv_cmd0(c, "ZADD " P "day:" DAY ":sources 2 %s", ip);
 	}
 	srv_cmd0(c, "HSET " P "day:" DAY ":source_country 203.0.113.10 CN");
-	d = report_day(c, P, DAY);
+	d = report_day(srv_router(state), P, DAY);
 	assert_non_null(d);
 	src = json_object_get(d, "top_sources");
 	assert_int_equal(json_array_size(src), REPORT_TOP_SOURCES);
@@ -341,7 +341,7 @@ test_day_top_sources_ties(void **state)
 	srv_cmd0(c, "ZREMRANGEBYSCORE " P "day:" DAY ":sources 2 2");
 	for (i = 0; i < 5; i++)
 		srv_cmd0(c, "ZADD " P "day:" DAY ":sources %d 192.0.2.%d", 50 - i, i);
-	d = report_day(c, P, DAY);
+	d = report_day(srv_router(state), P, DAY);
 	assert_non_null(d);
 	src = json_object_get(d, "top_sources");
 	assert_int_equal(json_array_size(src), 20);
@@ -374,7 +374,7 @@ test_incidents(void **state)
 	srv_cmd0(c, "ZADD " P "incidents 1 999");	/* its hash expired */
 	srv_cmd0(c, "ZADD " P "incidents 2 bogus");
 
-	l = report_incidents(c, P, NULL, 0);
+	l = report_incidents(srv_router(state), P, NULL, 0);
 	assert_non_null(l);
 	assert_int_equal(json_array_size(l), 250);
 	o = json_array_get(l, 0);
@@ -389,19 +389,19 @@ test_incidents(void **state)
 	assert_null(json_object_get(o, "evidence"));
 	json_decref(l);
 
-	l = report_incidents(c, P, "closed", 0);
+	l = report_incidents(srv_router(state), P, "closed", 0);
 	assert_int_equal(json_array_size(l), 83);
 	json_decref(l);
 	/* The filter reads past the first batch to fill the limit. */
-	l = report_incidents(c, P, "closed", 60);
+	l = report_incidents(srv_router(state), P, "closed", 60);
 	assert_int_equal(json_array_size(l), 60);
 	assert_int_equal(json_integer_value(json_object_get(
 	    json_array_get(l, 59), "id")), 72);
 	json_decref(l);
-	l = report_incidents(c, P, "acknowledged", 10);
+	l = report_incidents(srv_router(state), P, "acknowledged", 10);
 	assert_int_equal(json_array_size(l), 0);
 	json_decref(l);
-	l = report_incidents(c, P, NULL, 3);
+	l = report_incidents(srv_router(state), P, NULL, 3);
 	assert_int_equal(json_array_size(l), 3);
 	json_decref(l);
 }
@@ -418,7 +418,7 @@ test_incident_detail(void **state)
 	srv_cmd0(c, "HSET " P "inc:4 group %b", "a\xffz", (size_t)3);
 	srv_cmd0(c, "RPUSH " P "inc:4:ev %s %s", "{\"ts\":1795397662000000,"
 	    "\"user\":\"\\\"><script>\",\"line\":\"x\"}", "not json");
-	assert_int_equal(report_incident(c, P, "4", &o), 0);
+	assert_int_equal(report_incident(srv_router(state), P, "4", &o), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "group")),
 	    "a\xef\xbf\xbdz");
 	assert_string_equal(json_string_value(json_object_get(o, "group_by")),
@@ -450,7 +450,7 @@ test_incident_detail(void **state)
 	    "f000660e797dfc380\t2026-11-23\t\t\tweb1\t1-0/5\n{}",
 	    "000660e797dfc380\t2026-11-23\t\t\tw\0b\t1-0/6\n{\"a\":1}",
 	    (size_t)47);
-	assert_int_equal(report_incident(c, P, "4", &o), 0);
+	assert_int_equal(report_incident(srv_router(state), P, "4", &o), 0);
 	ev = json_object_get(o, "evidence");
 	assert_int_equal(json_array_size(ev), 5);
 	e = json_array_get(ev, 0);
@@ -488,9 +488,9 @@ test_incident_detail(void **state)
 	assert_null(json_object_get(e, "src_ip"));
 	json_decref(o);
 
-	assert_int_equal(report_incident(c, P, "5", &o), 1);
+	assert_int_equal(report_incident(srv_router(state), P, "5", &o), 1);
 	assert_null(o);
-	assert_int_equal(report_incident(c, P, "4 OR 1", &o), 1);
+	assert_int_equal(report_incident(srv_router(state), P, "4 OR 1", &o), 1);
 }
 
 static void
@@ -501,11 +501,11 @@ test_wrong_type_is_an_error(void **state)
 
 	srv_cmd0(c, "FLUSHALL");
 	srv_cmd0(c, "SET " P "day:" DAY ":country oops");
-	d = report_day(c, P, DAY);
+	d = report_day(srv_router(state), P, DAY);
 	assert_null(d);
 	/* The context stays in step: the next read works. */
 	srv_cmd0(c, "DEL " P "day:" DAY ":country");
-	d = report_day(c, P, DAY);
+	d = report_day(srv_router(state), P, DAY);
 	assert_non_null(d);
 	json_decref(d);
 }
@@ -527,7 +527,7 @@ test_incidents_find(void **state)
 
 	/* No filter: a range of the zset, the total its size. */
 	memset(&f, 0, sizeof(f));
-	l = report_incidents_find(c, P, &f, 10, 5, &total);
+	l = report_incidents_find(srv_router(state), P, &f, 10, 5, &total);
 	assert_non_null(l);
 	assert_int_equal(total, 250);
 	assert_int_equal(json_array_size(l), 5);
@@ -538,7 +538,7 @@ test_incidents_find(void **state)
 	json_decref(l);
 
 	f.status = "closed";
-	l = report_incidents_find(c, P, &f, 80, 10, &total);
+	l = report_incidents_find(srv_router(state), P, &f, 80, 10, &total);
 	assert_int_equal(total, 83);
 	assert_int_equal(json_array_size(l), 3);
 	assert_int_equal(json_integer_value(json_object_get(
@@ -547,12 +547,12 @@ test_incidents_find(void **state)
 
 	memset(&f, 0, sizeof(f));
 	f.severity = "low";
-	l = report_incidents_find(c, P, &f, 0, 0, &total);
+	l = report_incidents_find(srv_router(state), P, &f, 0, 0, &total);
 	assert_int_equal(total, 1);
 	json_decref(l);
 	memset(&f, 0, sizeof(f));
 	f.text = "<B>X";		/* case ignored, any text field */
-	l = report_incidents_find(c, P, &f, 0, 0, &total);
+	l = report_incidents_find(srv_router(state), P, &f, 0, 0, &total);
 	assert_int_equal(total, 1);
 	assert_int_equal(json_integer_value(json_object_get(
 	    json_array_get(l, 0), "id")), 7);
@@ -560,11 +560,11 @@ test_incidents_find(void **state)
 	memset(&f, 0, sizeof(f));
 	f.src = "192.0.2.42";
 	f.rule = "r42";
-	l = report_incidents_find(c, P, &f, 0, 0, &total);
+	l = report_incidents_find(srv_router(state), P, &f, 0, 0, &total);
 	assert_int_equal(total, 1);
 	json_decref(l);
 	f.rule = "r43";
-	l = report_incidents_find(c, P, &f, 0, 0, &total);
+	l = report_incidents_find(srv_router(state), P, &f, 0, 0, &total);
 	assert_int_equal(total, 0);
 	assert_int_equal(json_array_size(l), 0);
 	json_decref(l);
@@ -598,7 +598,7 @@ test_source_rules_sensors(void **state)
 	srv_cmd0(c, "RPUSH " P "inc:42:ev {\"ts\":1795397662000000,"
 	    "\"line\":\"l\"}");
 
-	assert_int_equal(report_source(c, P, "192.0.2.42", today, 3, &o), 0);
+	assert_int_equal(report_source(srv_router(state), P, "192.0.2.42", today, 3, &o), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "country")),
 	    "CN");
 	assert_int_equal(json_integer_value(json_object_get(o, "detections")),
@@ -618,9 +618,9 @@ test_source_rules_sensors(void **state)
 	assert_string_equal(json_string_value(json_object_get(o,
 	    "first_seen")), "2026-11-23T01:34:22Z");
 	json_decref(o);
-	assert_int_equal(report_source(c, P, "192.0.2.42", today, 0, &o), 1);
+	assert_int_equal(report_source(srv_router(state), P, "192.0.2.42", today, 0, &o), 1);
 
-	l = report_rules(c, P, names, 2, today, 7);
+	l = report_rules(srv_router(state), P, names, 2, today, 7);
 	assert_non_null(l);
 	r = json_array_get(l, 0);
 	assert_int_equal(json_integer_value(json_object_get(r, "hits")), 9);
@@ -634,7 +634,7 @@ test_source_rules_sensors(void **state)
 	assert_true(json_is_null(json_object_get(json_array_get(l, 1),
 	    "last_hit")));
 	json_decref(l);
-	l = report_rule_detections(c, P, "other", today, 2, 10);
+	l = report_rule_detections(srv_router(state), P, "other", today, 2, 10);
 	assert_int_equal(json_array_size(l), 1);
 	json_decref(l);
 
@@ -649,7 +649,7 @@ test_source_rules_sensors(void **state)
 	srv_cmd0(c, "XGROUP CREATE " P "ev:{web1} correlators 0");
 	srv_cmd0(c, "XREADGROUP GROUP correlators w COUNT 1 STREAMS "
 	    P "ev:{web1} >");
-	l = report_sensors(c, P);
+	l = report_sensors(srv_router(state), P);
 	assert_non_null(l);
 	assert_int_equal(json_array_size(l), 3);
 	for (size_t i = 0; i < 3; i++) {
@@ -675,11 +675,11 @@ test_source_rules_sensors(void **state)
 		    "lag_seconds")) == 4.0);
 	}
 	json_decref(l);
-	o = report_open_by_severity(c, P);
+	o = report_open_by_severity(srv_router(state), P);
 	assert_int_equal(json_integer_value(json_object_get(o, "high")), 0);
 	json_decref(o);
 	srv_cmd0(c, "ZADD " P "incidents:open 1 42");
-	o = report_open_by_severity(c, P);
+	o = report_open_by_severity(srv_router(state), P);
 	assert_int_equal(json_integer_value(json_object_get(o, "high")), 1);
 	json_decref(o);
 }
