@@ -20,10 +20,12 @@
 #include "backup.h"
 #include "cmd.h"
 #include "conf.h"
+#include "redis.h"
 
 #define SCAN_COUNT	1000
 #define PIPE_KEYS	256		/* DUMP/PTTL or RESTORE per round trip */
 #define PAUSE_MAX_MS	60000		/* writes held at most this long */
+#define PAUSE_MAX_S	"60000"
 #define KEEP_MAX	10000
 #define NAME_PREFIX	"vigie-"
 #define NAME_SUFFIX	".vbk"
@@ -60,16 +62,14 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A reply that must not be an error; prints what failed. NULL on error. */
+/* A reply that must not be an error (nor missing: an I/O error); prints
+ * what failed. r, or NULL (freed) on error. */
 static redisReply *
-reply_ok(redisContext *rc, const struct conf *conf, const char *what)
+reply_ok(redisReply *r, const struct conf *conf, const char *what)
 {
-	redisReply	*r;
-
-	if (redisGetReply(rc, (void **)&r) != REDIS_OK || r == NULL) {
-		fprintf(stderr, "vigie: Redis at %s: %s: %s\n",
-		    conf->redis_address, what, rc->errstr[0] ? rc->errstr :
-		    "no reply");
+	if (r == NULL) {
+		fprintf(stderr, "vigie: Redis at %s: %s: no reply\n",
+		    conf->redis_address, what);
 		return NULL;
 	}
 	if (r->type == REDIS_REPLY_ERROR) {
@@ -81,21 +81,69 @@ reply_ok(redisContext *rc, const struct conf *conf, const char *what)
 	return r;
 }
 
+/* Runs the commands queued on the router; their replies in out[]
+ * (allocated, n of them). 0, or -1 when one failed (printed; out freed). */
+static int
+queue_run(struct rconn *rc, const struct conf *conf, const char *what,
+    redisReply ***out, size_t *n)
+{
+	size_t	 i;
+	int	 bad = 0;
+
+	*n = rconn_queued(rc);
+	if ((*out = calloc(*n + 1, sizeof(**out))) == NULL) {
+		fprintf(stderr, "vigie: out of memory\n");
+		exit(1);
+	}
+	(void)rconn_replies(rc, *out);
+	for (i = 0; i < *n; i++)
+		if (((*out)[i] = reply_ok((*out)[i], conf, what)) == NULL)
+			bad = 1;
+	if (bad) {
+		for (i = 0; i < *n; i++)
+			if ((*out)[i] != NULL)
+				freeReplyObject((*out)[i]);
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* One command on every master (CLIENT PAUSE...). 0 or -1 (printed). */
+static int
+each_master(struct rconn *rc, const struct conf *conf, int argc,
+    const char **argv)
+{
+	redisReply	*r;
+	int		 k, n = rconn_nodes(rc), ret = 0;
+
+	for (k = 0; k < n; k++) {
+		if ((r = reply_ok(rconn_node_argv(rc, k, argc, argv, NULL),
+		    conf, argv[0])) == NULL)
+			ret = -1;
+		else
+			freeReplyObject(r);
+	}
+	return ret;
+}
+
 /* Every key under the prefix, from SCAN, into *keys (caller frees). */
 static int
-scan_keys(redisContext *rc, const struct conf *conf, char ***keys,
+scan_keys(struct rconn *rc, const struct conf *conf, char ***keys,
     size_t *nkeys, size_t limit)
 {
 	redisReply	*r;
 	char		 cursor[32] = "0", pat[256];
 	char		**v = NULL, **nv;
 	size_t		 n = 0, cap = 0, i;
+	int		 node = 0;
 
+	/* Every master's keys: a cluster's SCAN sees one node. */
 	snprintf(pat, sizeof(pat), "%s*", conf->redis_prefix);
 	do {
-		redisAppendCommand(rc, "SCAN %s MATCH %s COUNT %d", cursor, pat,
-		    SCAN_COUNT);
-		if ((r = reply_ok(rc, conf, "SCAN")) == NULL)
+		if ((r = reply_ok(rconn_node_scan(rc, node, cursor, pat,
+		    SCAN_COUNT), conf, "SCAN")) == NULL)
 			goto fail;
 		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 		    r->element[0]->type != REDIS_REPLY_STRING ||
@@ -125,7 +173,9 @@ scan_keys(redisContext *rc, const struct conf *conf, char ***keys,
 			v[n++][k->len] = '\0';
 		}
 		freeReplyObject(r);
-	} while (strcmp(cursor, "0") != 0 && n < limit);
+		if (strcmp(cursor, "0") == 0)
+			node++;
+	} while (node < rconn_nodes(rc) && n < limit);
 	*keys = v;
 	*nkeys = n;
 	return 0;
@@ -189,11 +239,15 @@ sync_dir(const char *path)
  * so the snapshot is consistent. Prints a summary. Returns 0, 1 or 2.
  */
 static int
-backup_write(redisContext *rc, const struct conf *conf, const char *path,
+backup_write(struct rconn *rc, const struct conf *conf, const char *path,
     int quiet)
 {
+	static const char *pause_argv[] = { "CLIENT", "PAUSE", PAUSE_MAX_S,
+	    "WRITE" };
+	static const char *unpause_argv[] = { "CLIENT", "UNPAUSE" };
 	struct backup_w	 w;
-	redisReply	*r, *d, *t;
+	redisReply	*r, *d, *t, **out;
+	size_t		 nout;
 	char		 tmp[PATH_MAX], header[1024], host[256], ver[64];
 	char		**keys = NULL;
 	size_t		 nkeys = 0, i, j, end, skipped = 0;
@@ -207,7 +261,7 @@ backup_write(redisContext *rc, const struct conf *conf, const char *path,
 		snprintf(host, sizeof(host), "?");
 	host[sizeof(host) - 1] = '\0';
 	snprintf(ver, sizeof(ver), "?");
-	if ((r = redisCommand(rc, "INFO server")) != NULL &&
+	if ((r = rconn_cmd(rc, "", "INFO server")) != NULL &&
 	    r->type == REDIS_REPLY_STRING) {
 		const char *p = strstr(r->str, "redis_version:");
 
@@ -226,12 +280,11 @@ backup_write(redisContext *rc, const struct conf *conf, const char *path,
 		return 1;
 	}
 	t0 = now_ms();
-	/* A consistent snapshot: writers wait while the keys are read. */
-	redisAppendCommand(rc, "CLIENT PAUSE %d WRITE", PAUSE_MAX_MS);
-	if ((r = reply_ok(rc, conf, "CLIENT PAUSE")) == NULL)
-		goto out;
-	freeReplyObject(r);
+	/* A consistent snapshot: writers wait, on every master, while the
+	 * keys are read. */
 	paused = 1;
+	if (each_master(rc, conf, 4, pause_argv) == -1)
+		goto out;
 	if (scan_keys(rc, conf, &keys, &nkeys, SIZE_MAX) == -1)
 		goto out;
 	base = now_ms();
@@ -243,16 +296,14 @@ backup_write(redisContext *rc, const struct conf *conf, const char *path,
 	for (i = 0; i < nkeys; i = end) {
 		end = i + PIPE_KEYS < nkeys ? i + PIPE_KEYS : nkeys;
 		for (j = i; j < end; j++) {
-			redisAppendCommand(rc, "DUMP %s", keys[j]);
-			redisAppendCommand(rc, "PTTL %s", keys[j]);
+			(void)rconn_appendf(rc, "DUMP %s", keys[j]);
+			(void)rconn_appendf(rc, "PTTL %s", keys[j]);
 		}
+		if (queue_run(rc, conf, "DUMP", &out, &nout) == -1)
+			goto out;
 		for (j = i; j < end; j++) {
-			if ((d = reply_ok(rc, conf, "DUMP")) == NULL)
-				goto out;
-			if ((t = reply_ok(rc, conf, "PTTL")) == NULL) {
-				freeReplyObject(d);
-				goto out;
-			}
+			d = out[2 * (j - i)];
+			t = out[2 * (j - i) + 1];
 			/* Gone since SCAN (expired): nothing to keep. */
 			if (d->type != REDIS_REPLY_STRING ||
 			    t->type != REDIS_REPLY_INTEGER || t->integer == -2) {
@@ -260,20 +311,16 @@ backup_write(redisContext *rc, const struct conf *conf, const char *path,
 			} else if (backup_w_key(&w, keys[j], strlen(keys[j]),
 			    t->integer > 0 ? (uint64_t)(base + t->integer) : 0,
 			    d->str, d->len) == -1) {
-				freeReplyObject(d);
-				freeReplyObject(t);
+				rconn_replies_free(out, nout);
 				goto werr;
 			}
-			freeReplyObject(d);
-			freeReplyObject(t);
 		}
+		rconn_replies_free(out, nout);
 	}
 	t1 = now_ms();
-	redisAppendCommand(rc, "CLIENT UNPAUSE");
-	if ((r = reply_ok(rc, conf, "CLIENT UNPAUSE")) == NULL)
-		goto out;
-	freeReplyObject(r);
 	paused = 0;
+	if (each_master(rc, conf, 2, unpause_argv) == -1)
+		goto out;
 	if (t1 - t0 >= PAUSE_MAX_MS) {
 		fprintf(stderr, "vigie: reading the keys took %" PRId64 " ms, "
 		    "longer than writes were held (%d ms): the snapshot may "
@@ -302,11 +349,8 @@ backup_write(redisContext *rc, const struct conf *conf, const char *path,
  werr:
 	fprintf(stderr, "vigie: %s: %s\n", tmp, strerror(errno));
  out:
-	if (paused) {
-		redisAppendCommand(rc, "CLIENT UNPAUSE");
-		if ((r = reply_ok(rc, conf, "CLIENT UNPAUSE")) != NULL)
-			freeReplyObject(r);
-	}
+	if (paused)
+		(void)each_master(rc, conf, 2, unpause_argv);
 	if (fp != NULL)
 		fclose(fp);
 	if (status != 0 && unlink(tmp) == -1 && errno != ENOENT)
@@ -373,7 +417,7 @@ backup_prune(const char *dir, long keep)
 int
 cmd_backup(const struct conf *conf, int argc, char **argv)
 {
-	redisContext	*rc;
+	struct rconn	*rc;
 	const char	*file = NULL, *dir = NULL, *v;
 	char		 path[PATH_MAX], stamp[32], *end;
 	long		 keep = 0;
@@ -417,10 +461,10 @@ cmd_backup(const struct conf *conf, int argc, char **argv)
 			return usage_err("%s: path too long", dir);
 		file = path;
 	}
-	if ((rc = cli_connect(conf)) == NULL)
+	if ((rc = cli_router(conf)) == NULL)
 		return 1;
 	status = backup_write(rc, conf, file, 0);
-	redisFree(rc);
+	rconn_close(rc);
 	if (status == 0 && dir != NULL && keep > 0 &&
 	    backup_prune(dir, keep) == -1)
 		status = 1;
@@ -499,13 +543,14 @@ restore_verify(const struct conf *conf, const char *path, struct kinds *k,
 
 /* RESTOREs every key of the (verified) file. Returns 0 or 1. */
 static int
-restore_write(redisContext *c, const struct conf *conf, const char *path,
+restore_write(struct rconn *c, const struct conf *conf, const char *path,
     int replace, uint64_t *written, uint64_t *expired)
 {
 	struct backup_r	 r;
-	redisReply	*rep;
+	redisReply	**out;
 	FILE		*fp;
 	char		 ttl[24];
+	size_t		 nout;
 	size_t		 pending = 0, k;
 	int64_t		 now = now_ms();
 	int		 rc, status = 0;
@@ -539,21 +584,19 @@ restore_write(redisContext *c, const struct conf *conf, const char *path,
 		if (replace) {
 			argv[k] = "REPLACE"; argl[k++] = 7;
 		}
-		if (redisAppendCommandArgv(c, (int)k, argv, argl) != REDIS_OK) {
+		if (rconn_append(c, redis_slot(r.name, r.namelen), (int)k,
+		    argv, argl) == -1) {
 			fprintf(stderr, "vigie: out of memory\n");
 			status = 1;
 			goto out;
 		}
 		if (++pending == PIPE_KEYS) {
-			for (; pending > 0; pending--) {
-				if ((rep = reply_ok(c, conf, "RESTORE")) ==
-				    NULL)
-					status = 1;
-				else
-					freeReplyObject(rep);
-			}
-			if (status != 0)
+			pending = 0;
+			if (queue_run(c, conf, "RESTORE", &out, &nout) == -1) {
+				status = 1;
 				goto out;
+			}
+			rconn_replies_free(out, nout);
 		}
 		(*written)++;
 	}
@@ -563,11 +606,11 @@ restore_write(redisContext *c, const struct conf *conf, const char *path,
 		status = 1;
 	}
  out:
-	for (; pending > 0; pending--) {
-		if ((rep = reply_ok(c, conf, "RESTORE")) == NULL)
+	if (rconn_queued(c) > 0) {
+		if (queue_run(c, conf, "RESTORE", &out, &nout) == -1)
 			status = 1;
 		else
-			freeReplyObject(rep);
+			rconn_replies_free(out, nout);
 	}
 	backup_r_free(&r);
 	fclose(fp);
@@ -576,21 +619,20 @@ restore_write(redisContext *c, const struct conf *conf, const char *path,
 
 /* Deletes keys[0..n): what a forced restore replaces. */
 static int
-delete_keys(redisContext *rc, const struct conf *conf, char **keys, size_t n)
+delete_keys(struct rconn *rc, const struct conf *conf, char **keys, size_t n)
 {
-	redisReply	*r;
-	size_t		 i, pending = 0;
+	redisReply	**out;
+	size_t		 i, nout;
 	int		 status = 0;
 
 	for (i = 0; i < n; i++) {
-		redisAppendCommand(rc, "UNLINK %s", keys[i]);
-		if (++pending == PIPE_KEYS || i + 1 == n)
-			for (; pending > 0; pending--) {
-				if ((r = reply_ok(rc, conf, "UNLINK")) == NULL)
-					status = -1;
-				else
-					freeReplyObject(r);
-			}
+		(void)rconn_appendf(rc, "UNLINK %s", keys[i]);
+		if (rconn_queued(rc) == PIPE_KEYS || i + 1 == n) {
+			if (queue_run(rc, conf, "UNLINK", &out, &nout) == -1)
+				status = -1;
+			else
+				rconn_replies_free(out, nout);
+		}
 	}
 	return status;
 }
@@ -598,7 +640,7 @@ delete_keys(redisContext *rc, const struct conf *conf, char **keys, size_t n)
 int
 cmd_restore(const struct conf *conf, int argc, char **argv)
 {
-	redisContext	*rc;
+	struct rconn	*rc;
 	struct kinds	 k;
 	const char	*file = NULL;
 	char		 prefix[256], saved[PATH_MAX], stamp[32], **keys = NULL;
@@ -634,11 +676,11 @@ cmd_restore(const struct conf *conf, int argc, char **argv)
 		    prefix, conf->redis_prefix);
 		return 2;
 	}
-	if ((rc = cli_connect(conf)) == NULL)
+	if ((rc = cli_router(conf)) == NULL)
 		return 1;
 	if (scan_keys(rc, conf, &keys, &nold, dry || force ? SIZE_MAX : 1) ==
 	    -1) {
-		redisFree(rc);
+		rconn_close(rc);
 		return 1;
 	}
 	if (dry) {
@@ -658,7 +700,7 @@ cmd_restore(const struct conf *conf, int argc, char **argv)
 			    "saved to a backup first, then deleted\n", nold);
 		printf("dry run: nothing written\n");
 		keys_free(keys, nold);
-		redisFree(rc);
+		rconn_close(rc);
 		return 0;
 	}
 	if (nold > 0 && !force) {
@@ -667,7 +709,7 @@ cmd_restore(const struct conf *conf, int argc, char **argv)
 		    "which saves it to a backup first; nothing was written\n",
 		    conf->redis_address, keys[0]);
 		keys_free(keys, nold);
-		redisFree(rc);
+		rconn_close(rc);
 		return 2;
 	}
 	if (nold > 0) {
@@ -688,20 +730,20 @@ cmd_restore(const struct conf *conf, int argc, char **argv)
 			fprintf(stderr, "vigie: the data in Redis could not be "
 			    "saved first; nothing was restored\n");
 			keys_free(keys, nold);
-			redisFree(rc);
+			rconn_close(rc);
 			return 1;
 		}
 		printf("%s: the %zu keys Redis held, saved before the "
 		    "restore\n", saved, nold);
 		if (delete_keys(rc, conf, keys, nold) == -1) {
 			keys_free(keys, nold);
-			redisFree(rc);
+			rconn_close(rc);
 			return 1;
 		}
 	}
 	keys_free(keys, nold);
 	status = restore_write(rc, conf, file, force, &written, &gone);
-	redisFree(rc);
+	rconn_close(rc);
 	if (status == 0)
 		printf("%s: %" PRIu64 " keys restored%s", file, written,
 		    gone ? "; keys past their expiry left out: " : "");

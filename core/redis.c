@@ -1011,3 +1011,33 @@ rconn_slot_replicas(struct rconn *rc, unsigned slot)
 
 	return k < 0 ? 0 : rc->nodes[k].replicas;
 }
+
+void
+rconn_replies_free(redisReply **out, size_t n)
+{
+	size_t	 i;
+
+	if (out == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if (out[i] != NULL)
+			freeReplyObject(out[i]);
+	free(out);
+}
+
+redisReply *
+rconn_node_scan(struct rconn *rc, int node, const char *cursor,
+    const char *pattern, int count)
+{
+	const char	*argv[6];
+	char		 n[16];
+
+	snprintf(n, sizeof(n), "%d", count);
+	argv[0] = "SCAN";
+	argv[1] = cursor;
+	argv[2] = "MATCH";
+	argv[3] = pattern;
+	argv[4] = "COUNT";
+	argv[5] = n;
+	return rconn_node_argv(rc, node, 6, argv, NULL);
+}

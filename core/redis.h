@@ -105,6 +105,12 @@ int		 rconn_slot_node(struct rconn *, unsigned slot);
  * server): what WAIT can ask for. */
 int		 rconn_slot_replicas(struct rconn *, unsigned slot);
 
+/* Frees a pipeline's replies (NULL ones skipped) and the array. */
+void		 rconn_replies_free(redisReply **out, size_t n);
+/* SCAN cursor MATCH pattern COUNT count on one node: a cluster's keys are
+ * those of every master's SCAN. The reply, or NULL (logged). */
+redisReply	*rconn_node_scan(struct rconn *, int node, const char *cursor,
+		    const char *pattern, int count);
 /* Node k's context, connected again when it was lost; NULL if it cannot
  * be (logged). For what a node runs alone (FUNCTION LOAD). */
 redisContext	*rconn_node_context(struct rconn *, int node);

@@ -122,7 +122,7 @@ glob_escape(const char *s, char *out, size_t len)
 
 /* The recorded retention-days: *prev 0 when none. Returns 0 or -1. */
 static int
-recorded(redisContext *rc, const char *prefix, int *prev)
+recorded(struct rconn *rc, const char *prefix, int *prev)
 {
 	redisReply	*r;
 	char		 key[256];
@@ -130,7 +130,8 @@ recorded(redisContext *rc, const char *prefix, int *prev)
 
 	*prev = 0;
 	redis_key(key, sizeof(key), prefix, RETENTION_KEY);
-	if ((r = redis_cmd(rc, "HGET %s %s", key, RETENTION_FIELD)) == NULL)
+	if ((r = rconn_cmd(rc, key, "HGET %s %s", key, RETENTION_FIELD)) ==
+	    NULL)
 		return -1;
 	if (r->type == REDIS_REPLY_STRING) {
 		*prev = atoi(r->str);
@@ -165,64 +166,115 @@ key_day(const char *key, size_t plen, const char *suffix, char day[11])
 	return daytime_parse_day(day);
 }
 
-/* The days of every <prefix>day:<d>:totals, each once. 0 or -1. */
+/*
+ * Calls fn on every key matching <state prefix><pat> of every partition
+ * (DESIGN.md, "Partitions"), on every master, with the length of that
+ * partition's state prefix. 0 or -1 (logged, or fn's -1).
+ */
 static int
-scan_days(redisContext *rc, const char *prefix, char (**days)[11],
-    size_t *ndays)
+scan_state(struct rconn *rc, const char *prefix, const char *what,
+    int (*fn)(struct rconn *, const char *, size_t, void *), void *arg)
 {
 	redisReply	*r;
-	char		 pat[256], cursor[32] = "0", day[11];
-	size_t		 i, cap = 0, plen = strlen(prefix), n = 0, u;
-	char		(*v)[11] = NULL, (*nv)[11];
+	char		 sp[256], pat[300], cursor[32];
+	size_t		 i;
+	int		 np, k, node;
 
-	glob_escape(prefix, pat, sizeof(pat) - 16);
-	strcat(pat, "day:*:totals");
-	do {
-		if ((r = redis_cmd(rc, "SCAN %s MATCH %s COUNT %d", cursor, pat,
-		    SCAN_COUNT)) == NULL)
-			goto fail;
-		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-		    r->element[0]->type != REDIS_REPLY_STRING ||
-		    r->element[1]->type != REDIS_REPLY_ARRAY) {
-			log_warnx("redis: SCAN %s: %s", pat,
-			    r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
-			freeReplyObject(r);
-			goto fail;
-		}
-		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-		for (i = 0; i < r->element[1]->elements; i++) {
-			const redisReply *k = r->element[1]->element[i];
-
-			if (k->type != REDIS_REPLY_STRING ||
-			    key_day(k->str, plen, "totals", day) == -1)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+	if ((np = parts_read(rc, prefix)) == -1)
+		return -1;
+	np = np == 0 ? 1 : np;
+	for (k = 0; k < np; k++) {
+		parts_prefix(sp, sizeof(sp), prefix, np, rconn_is_cluster(rc),
+		    k);
+		glob_escape(sp, pat, sizeof(pat) - 16);
+		strcat(pat, what);
+		for (node = 0; node < rconn_nodes(rc); node++) {
+			snprintf(cursor, sizeof(cursor), "0");
+			do {
+				if ((r = rconn_node_scan(rc, node, cursor, pat,
+				    SCAN_COUNT)) == NULL)
+					return -1;
+				if (r->type != REDIS_REPLY_ARRAY ||
+				    r->elements != 2 ||
+				    r->element[0]->type != REDIS_REPLY_STRING ||
+				    r->element[1]->type != REDIS_REPLY_ARRAY) {
+					log_warnx("redis: SCAN %s: %s", pat,
+					    r->type == REDIS_REPLY_ERROR ?
+					    r->str : "bad reply");
 					freeReplyObject(r);
-					log_warnx("%s: out of memory", __func__);
-					goto fail;
+					return -1;
 				}
-				v = nv;
-			}
-			memcpy(v[n++], day, 11);
+				snprintf(cursor, sizeof(cursor), "%s",
+				    r->element[0]->str);
+				for (i = 0; i < r->element[1]->elements; i++) {
+					const redisReply *e =
+					    r->element[1]->element[i];
+
+					if (e->type == REDIS_REPLY_STRING &&
+					    fn(rc, e->str, strlen(sp), arg) ==
+					    -1) {
+						freeReplyObject(r);
+						return -1;
+					}
+				}
+				freeReplyObject(r);
+				if (fn(rc, NULL, 0, arg) == -1)
+					return -1;	/* a batch ends */
+			} while (strcmp(cursor, "0") != 0);
 		}
-		freeReplyObject(r);
-	} while (strcmp(cursor, "0") != 0);
-	/* SCAN may give a key twice. */
-	if (n > 0) {
-		qsort(v, n, sizeof(*v), day_cmp);
-		for (i = 1, u = 1; i < n; i++)
-			if (strcmp(v[i], v[u - 1]) != 0)
-				memcpy(v[u++], v[i], 11);
-		n = u;
 	}
-	*days = v;
-	*ndays = n;
 	return 0;
- fail:
-	free(v);
-	return -1;
+}
+
+struct days {
+	char	(*v)[11];
+	size_t	 n, cap;
+};
+
+static int
+day_found(struct rconn *rc, const char *key, size_t plen, void *arg)
+{
+	struct days	*d = arg;
+	char		 day[11], (*nv)[11];
+
+	(void)rc;
+	if (key == NULL || key_day(key, plen, "totals", day) == -1)
+		return 0;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		if ((nv = realloc(d->v, d->cap * sizeof(*d->v))) == NULL) {
+			log_warnx("%s: out of memory", __func__);
+			return -1;
+		}
+		d->v = nv;
+	}
+	memcpy(d->v[d->n++], day, 11);
+	return 0;
+}
+
+/* The days of every <state prefix>day:<d>:totals, each once. 0 or -1. */
+static int
+scan_days(struct rconn *rc, const char *prefix, char (**days)[11],
+    size_t *ndays)
+{
+	struct days	 d = { NULL, 0, 0 };
+	size_t		 i, u;
+
+	if (scan_state(rc, prefix, "day:*:totals", day_found, &d) == -1) {
+		free(d.v);
+		return -1;
+	}
+	/* SCAN may give a key twice, and partitions share days. */
+	if (d.n > 0) {
+		qsort(d.v, d.n, sizeof(*d.v), day_cmp);
+		for (i = 1, u = 1; i < d.n; i++)
+			if (strcmp(d.v[i], d.v[u - 1]) != 0)
+				memcpy(d.v[u++], d.v[i], 11);
+		d.n = u;
+	}
+	*days = d.v;
+	*ndays = d.n;
+	return 0;
 }
 
 /* "d1, d2, ... (N in all)" into buf. */
@@ -240,16 +292,22 @@ days_text(char (*days)[11], size_t n, char *buf, size_t len)
 }
 
 static void
-refusal(const struct retention_plan *p, const struct conf *c,
-    enum retention_verdict v)
+refusal(struct rconn *rc, const struct retention_plan *p,
+    const struct conf *c, enum retention_verdict v)
 {
-	char	 days[256], what[512];
+	char	 days[256], what[1200], sp[300];
+	int	 np = parts_read(rc, c->redis_prefix);
 
+	/* The keys as they are named: under each partition's tag. */
+	if (parts_tagged(np, rconn_is_cluster(rc)))
+		snprintf(sp, sizeof(sp), "%s{p<k>}:", c->redis_prefix);
+	else
+		snprintf(sp, sizeof(sp), "%s", c->redis_prefix);
 	days_text(p->del, p->ndel, days, sizeof(days));
 	snprintf(what, sizeof(what), "retention-days %d would delete %zu "
 	    "day%s that retention-days %d keeps: %s (keys %sday:<day>:* and "
 	    "%sdet:<day>)", p->days, p->ndel, p->ndel == 1 ? "" : "s",
-	    p->prev, days, c->redis_prefix, c->redis_prefix);
+	    p->prev, days, sp, sp);
 	if (v == RETENTION_MISMATCH)
 		log_warnx("confirm-retention-shrink = %d does not match: %s; "
 		    "set confirm-retention-shrink = %zu in [correlator] to go "
@@ -259,96 +317,99 @@ refusal(const struct retention_plan *p, const struct conf *c,
 		    "%zu to [correlator]", what, p->ndel);
 }
 
-/* Sends the n commands appended and reads their replies. 0 or -1. */
+/* Sends the commands queued and reads their replies. 0 or -1. */
 static int
-replies(redisContext *rc, size_t n)
+replies(struct rconn *rc)
 {
-	void	*rv;
-	int	 bad = 0;
+	redisReply	**out;
+	size_t		 i, n = rconn_queued(rc);
+	int		 bad = 0;
 
-	for (; n > 0; n--) {
-		if (redisGetReply(rc, &rv) != REDIS_OK) {
-			log_warnx("redis: %s", rc->errstr);
-			return -1;
-		}
-		if (((redisReply *)rv)->type == REDIS_REPLY_ERROR) {
-			if (!bad++)
-				log_warnx("redis: %s", ((redisReply *)rv)->str);
-		}
-		freeReplyObject(rv);
-	}
+	if (n == 0)
+		return 0;
+	if ((out = calloc(n, sizeof(*out))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (rconn_replies(rc, out) == -1)
+		bad = 1;
+	for (i = 0; i < n; i++)
+		if (out[i] != NULL && out[i]->type == REDIS_REPLY_ERROR &&
+		    !bad++)
+			log_warnx("redis: %s", out[i]->str);
+	rconn_replies_free(out, n);
 	return bad ? -1 : 0;
 }
 
-/* Appends UNLINK key or EXPIREAT key for the plan's day. Returns 1 or 0. */
+/* Queues UNLINK key or EXPIREAT key for the plan's day. 0 or -1. */
 static int
-append_one(redisContext *rc, const struct retention_plan *p, const char *key,
+append_one(struct rconn *rc, const struct retention_plan *p, const char *key,
     const char *day)
 {
 	if (bsearch(day, p->del, p->ndel, sizeof(*p->del), day_cmp) != NULL)
-		return redisAppendCommand(rc, "UNLINK %s", key) == REDIS_OK;
+		return rconn_appendf(rc, "UNLINK %s", key);
 	if (bsearch(day, p->expire, p->nexpire, sizeof(*p->expire),
 	    day_cmp) != NULL)
-		return redisAppendCommand(rc, "EXPIREAT %s %lld", key,
-		    (long long)retention_expire_at(day, p->days)) == REDIS_OK;
+		return rconn_appendf(rc, "EXPIREAT %s %lld", key,
+		    (long long)retention_expire_at(day, p->days));
 	return 0;
 }
 
-/* Carries out the plan on every day:<d>:* and det:<d>. 0 or -1. */
+/* A day key: queued as the plan says; NULL ends a batch: sent. */
 static int
-apply_plan(redisContext *rc, const struct retention_plan *p,
+day_apply(struct rconn *rc, const char *key, size_t plen, void *arg)
+{
+	const struct retention_plan	*p = arg;
+	char				 day[11];
+
+	if (key == NULL)
+		return replies(rc);
+	if (key_day(key, plen, NULL, day) == -1)
+		return 0;
+	return append_one(rc, p, key, day);
+}
+
+/* Carries out the plan on every day:<d>:* and det:<d>, in every
+ * partition. 0 or -1. */
+static int
+apply_plan(struct rconn *rc, const struct retention_plan *p,
     const char *prefix)
 {
-	redisReply	*r;
-	char		 pat[256], cursor[32] = "0", day[11], key[256];
-	size_t		 i, n, plen = strlen(prefix);
+	char		 key[256], sp[256];
+	size_t		 i;
+	int		 np, k;
 
-	glob_escape(prefix, pat, sizeof(pat) - 8);
-	strcat(pat, "day:*");
-	do {
-		if ((r = redis_cmd(rc, "SCAN %s MATCH %s COUNT %d", cursor, pat,
-		    SCAN_COUNT)) == NULL)
-			return -1;
-		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-		    r->element[0]->type != REDIS_REPLY_STRING ||
-		    r->element[1]->type != REDIS_REPLY_ARRAY) {
-			log_warnx("redis: SCAN %s: %s", pat,
-			    r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
-			freeReplyObject(r);
-			return -1;
+	if (scan_state(rc, prefix, "day:*", day_apply, (void *)p) == -1)
+		return -1;
+	if ((np = parts_read(rc, prefix)) == -1)
+		return -1;
+	np = np == 0 ? 1 : np;
+	for (k = 0; k < np; k++) {
+		parts_prefix(sp, sizeof(sp), prefix, np, rconn_is_cluster(rc),
+		    k);
+		for (i = 0; i < p->ndel; i++) {
+			redis_key(key, sizeof(key), sp, "det:%s", p->del[i]);
+			if (append_one(rc, p, key, p->del[i]) == -1)
+				return -1;
 		}
-		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-		for (i = n = 0; i < r->element[1]->elements; i++) {
-			const redisReply *k = r->element[1]->element[i];
-
-			if (k->type == REDIS_REPLY_STRING &&
-			    key_day(k->str, plen, NULL, day) == 0)
-				n += (size_t)append_one(rc, p, k->str, day);
+		for (i = 0; i < p->nexpire; i++) {
+			redis_key(key, sizeof(key), sp, "det:%s", p->expire[i]);
+			if (append_one(rc, p, key, p->expire[i]) == -1)
+				return -1;
 		}
-		freeReplyObject(r);
-		if (replies(rc, n) == -1)
+		if (replies(rc) == -1)
 			return -1;
-	} while (strcmp(cursor, "0") != 0);
-	for (i = n = 0; i < p->ndel; i++) {
-		redis_key(key, sizeof(key), prefix, "det:%s", p->del[i]);
-		n += (size_t)append_one(rc, p, key, p->del[i]);
 	}
-	for (i = 0; i < p->nexpire; i++) {
-		redis_key(key, sizeof(key), prefix, "det:%s", p->expire[i]);
-		n += (size_t)append_one(rc, p, key, p->expire[i]);
-	}
-	return replies(rc, n);
+	return 0;
 }
 
 static int
-record(redisContext *rc, const struct conf *c)
+record(struct rconn *rc, const struct conf *c)
 {
 	redisReply	*r;
 	char		 key[256];
 	int		 rv = 0;
 
 	redis_key(key, sizeof(key), c->redis_prefix, RETENTION_KEY);
-	if ((r = redis_cmd(rc, "HSET %s %s %d", key, RETENTION_FIELD,
+	if ((r = rconn_cmd(rc, key, "HSET %s %s %d", key, RETENTION_FIELD,
 	    c->retention_days)) == NULL)
 		return -1;
 	if (r->type == REDIS_REPLY_ERROR) {
@@ -360,7 +421,7 @@ record(redisContext *rc, const struct conf *c)
 }
 
 int
-retention_enforce(redisContext *rc, const struct conf *c, int apply)
+retention_enforce(struct rconn *rc, const struct conf *c, int apply)
 {
 	struct retention_plan	 p;
 	enum retention_verdict	 v;
@@ -394,7 +455,7 @@ retention_enforce(redisContext *rc, const struct conf *c, int apply)
 	}
 	v = retention_verdict(&p, c->confirm_shrink);
 	if (v != RETENTION_OK) {
-		refusal(&p, c, v);
+		refusal(rc, &p, c, v);
 		rv = 1;
 		goto done;
 	}
@@ -431,16 +492,16 @@ retention_enforce(redisContext *rc, const struct conf *c, int apply)
 int
 retention_check(const struct conf *c, int timeout_ms)
 {
-	redisContext	*rc;
+	struct rconn	*rc;
 	int		 r;
 
-	if ((rc = redis_open(c->redis_address, timeout_ms)) == NULL) {
+	if ((rc = rconn_open(c->redis_address, timeout_ms)) == NULL) {
 		log_warnx("retention-days not checked: Redis at %s cannot be "
 		    "reached", c->redis_address);
 		return 0;
 	}
 	r = retention_enforce(rc, c, 0);
-	redisFree(rc);
+	rconn_close(rc);
 	if (r == -1)
 		log_warnx("retention-days not checked against Redis at %s",
 		    c->redis_address);

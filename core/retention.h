@@ -12,6 +12,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "redis.h"
+
 struct conf;
 
 /* <prefix>config: the settings in force, recorded by the correlator. */
@@ -68,7 +70,7 @@ time_t	retention_expire_at(const char *day, int days);
  * get their new expiry) and conf's value recorded. Returns 0 accepted,
  * 1 refused, -1 on a Redis error (logged).
  */
-int	retention_enforce(redisContext *, const struct conf *, int apply);
+int	retention_enforce(struct rconn *, const struct conf *, int apply);
 
 /*
  * retention_enforce() without applying, for -n and vigie config check,

@@ -521,18 +521,6 @@ worker_read(struct worker *w, const char *id, int block)
 	return total;
 }
 
-/* The replies of a pipeline, freed. */
-static void
-replies_free(redisReply **out, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (out[i] != NULL)
-			freeReplyObject(out[i]);
-	free(out);
-}
-
 /* Queues a prepared call on the router, for its key's slot (argv[3]
  * for FCALL, argv[1] otherwise). 0 or -1. */
 static int
@@ -684,7 +672,7 @@ worker_read_parts(struct worker *w, const char *id, int block)
 			goto fail;
 	}
 	nq = rconn_queued(w->r);
-	replies_free(out, n);
+	rconn_replies_free(out, n);
 	if ((out = calloc(nq + 1, sizeof(*out))) == NULL)
 		fatalx("%s: out of memory", __func__);
 	if (rconn_replies(w->r, out) == -1)
@@ -729,7 +717,7 @@ worker_read_parts(struct worker *w, const char *id, int block)
 			    (uint64_t)r->element[2]->integer, 0);
 		}
 	}
-	replies_free(out, nq);
+	rconn_replies_free(out, nq);
 	out = NULL;
 	webinfo_count("", 0, 0, 0, w->rec.detections - w->shown_dets);
 	w->shown_dets = w->rec.detections;
@@ -753,7 +741,7 @@ worker_read_parts(struct worker *w, const char *id, int block)
 			    out[i]->str);
 			rc = -1;
 		}
-	replies_free(out, nq);
+	rconn_replies_free(out, nq);
 	w->nnext = 0;
 	if (rc == -1)
 		return -1;
@@ -782,7 +770,7 @@ worker_read_parts(struct worker *w, const char *id, int block)
 	return total;
  fail:
 	if (out != NULL)
-		replies_free(out, n);
+		rconn_replies_free(out, n);
 	return -1;
 }
 
@@ -803,7 +791,7 @@ worker_marks_flush(struct worker *w)
 	if ((out = calloc(nq, sizeof(*out))) == NULL)
 		fatalx("%s: out of memory", __func__);
 	(void)rconn_replies(w->r, out);
-	replies_free(out, nq);
+	rconn_replies_free(out, nq);
 	for (k = 0; k < w->cor->nparts; k++)
 		fargs_reset(&w->marks[k]);
 }

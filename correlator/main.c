@@ -87,7 +87,7 @@ reload(struct correlator *cor, const char *conf_path,
     const struct conf_opt *opts, size_t nopts)
 {
 	struct bundle	*old = cor->slot.cur, *nb;	/* we alone swap */
-	redisContext	*rc;
+	struct rconn	*rc;
 	char		 changes[2048];
 	int		 r = 0;
 
@@ -96,17 +96,12 @@ reload(struct correlator *cor, const char *conf_path,
 		reload_kept(old, "failed");
 		return;
 	}
-	if (nb->conf.retention_days != old->conf.retention_days &&
-	    parts_tagged(cor->nparts, cor->cluster))
-		log_warnx("retention-days %d: a partitioned state's days take "
-		    "it as they are written; older days keep their expiry",
-		    nb->conf.retention_days);
-	else if (nb->conf.retention_days != old->conf.retention_days) {
-		if ((rc = redis_open(nb->conf.redis_address, 10000)) == NULL)
+	if (nb->conf.retention_days != old->conf.retention_days) {
+		if ((rc = rconn_open(nb->conf.redis_address, 10000)) == NULL)
 			r = -1;
 		else {
 			r = retention_enforce(rc, &nb->conf, 1);
-			redisFree(rc);
+			rconn_close(rc);
 		}
 	}
 	if (r != 0) {
@@ -232,12 +227,8 @@ main(int argc, char *argv[])
 		exit(cor.nparts == 0 ? 2 : 1);	/* refused: 2 */
 	}
 	r = commit_load_all(router);
-	if (r == 0 && !parts_tagged(cor.nparts, cor.cluster)) {
-		if ((rc = rconn_single(router)) == NULL)
-			r = -1;
-		else
-			r = retention_enforce(rc, &b->conf, 1);
-	}
+	if (r == 0)
+		r = retention_enforce(router, &b->conf, 1);
 	rconn_close(router);
 	if (r != 0) {
 		bundle_free(b);

@@ -176,7 +176,26 @@ if [ -n "$id" ]; then
 	check "(2) incident $id closed on the cluster" \
 	    "$BIN/vigie" --redis "$CR" incidents close "$id" --by ana --note "seen"
 fi
+# A shorter retention is planned over every partition on every master.
+sed 's/^timezone = UTC/timezone = UTC\nretention-days = 1/' "$tmp/cl.conf" >"$tmp/short.conf"
+check "(2) a retention that deletes both days is refused" sh -c \
+    "'$BIN/vigie-correlator' --allow-root -n -c '$tmp/short.conf' 2>'$tmp/short.err'; test \$? = 2 &&
+     grep -q 'would delete 2 days .*2026-11-22, 2026-11-23 (keys vigie:{p<k>}:day:<day>:\\*' '$tmp/short.err'"
+
+# A backup of the cluster, restored on a single Redis, reads the same.
+check "(2) vigie backup reads every master" "$BIN/vigie" --redis "$CR" backup "$tmp/cl.vbk"
+nk=0
+for p in $cluster_ports; do nk=$((nk + $(redis-cli -p "$p" --scan --pattern 'vigie:*' | wc -l))); done
+check "(2) the backup holds every key ($nk)" sh -c \
+    "'$BIN/vigie' --redis '$CR' restore --dry-run '$tmp/cl.vbk' | grep -q 'Redis holds $nk Vigie keys'"
 stop_cluster
+kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
+rm -rf "$tmp/redis"
+start_redis --appendonly no
+check "(2) restored on a single Redis" "$BIN/vigie" --redis "$R" restore "$tmp/cl.vbk"
+figures rest "$R"
+check "(2) which reads the same report" cmp "$tmp/ref.report" "$tmp/rest.report"
+check "(2) and the same incidents" cmp "$tmp/ref.incidents" "$tmp/rest.incidents"
 
 echo "# (3) 3 masters and 3 replicas, a master killed mid-drain"
 start_cluster 3 1
