@@ -426,6 +426,10 @@ day_hours(const redisReply *h)
  * The state's partitions (DESIGN.md, "Partitions"): their number, as
  * recorded (1 when none is), and partition k's prefix. -1 after logging.
  */
+/* The number the last rparts() of this thread gave: inc_prefix() uses
+ * it, since it is called while commands are queued. */
+static _Thread_local int	 last_np = 1;
+
 static int
 rparts(struct rconn *c, const char *prefix)
 {
@@ -434,32 +438,36 @@ rparts(struct rconn *c, const char *prefix)
 	static _Thread_local int		 cn;
 	int					 n;
 
-	/* Fixed at set-up: read again once a second at most. */
+	/* A command now would take the reply of one queued. */
+	if (rconn_queued(c) > 0) {
+		log_warnx("%s: partitions read inside a pipeline", __func__);
+		return -1;
+	}
+	/* Fixed at set-up: once recorded, read again once a second at
+	 * most; none recorded yet (1), each time. */
 	if (cc == c && time(NULL) == at)
-		return cn;
+		return last_np = cn;
 	if ((n = parts_read(c, prefix)) == -1)
 		return -1;
+	if (n == 0)
+		return last_np = 1;
 	cc = c;
 	at = time(NULL);
-	cn = n == 0 ? 1 : n;
-	return cn;
+	cn = n;
+	return last_np = cn;
 }
 
 static const char *rpart(struct rconn *, const char *, int, int, char *,
     size_t);
 
 /* The prefix of an incident's keys: its partition is its id modulo
- * their number. Partition 0's when they cannot be read. */
+ * their number, as the reader's last rparts() gave it. */
 static const char *
 inc_prefix(struct rconn *c, const char *prefix, const char *id, char *buf,
     size_t len)
 {
-	int	 np = rparts(c, prefix);
-
-	if (np < 1)
-		np = 1;
-	return rpart(c, prefix, np, (int)(strtoull(id, NULL, 10) %
-	    (unsigned long long)np), buf, len);
+	return rpart(c, prefix, last_np, (int)(strtoull(id, NULL, 10) %
+	    (unsigned long long)last_np), buf, len);
 }
 
 /* An id and its score, merging the partitions' incident lists. */
@@ -1253,6 +1261,8 @@ report_incident(struct rconn *c, const char *prefix, const char *id,
 	*out = NULL;
 	if (!report_id_valid(id))
 		return 1;
+	if (rparts(c, prefix) == -1)
+		return -1;
 	pipe_init(&p, c);
 	inc_prefix(c, prefix, id, ip, sizeof(ip));
 	pipe_add(&p, "HGETALL %sinc:%s", ip, id);

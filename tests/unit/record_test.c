@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "daytime.h"
 #include "record.h"
+#include "redis.h"
 
 #define NOV20_2359	"1795219140000000"	/* 2026-11-20 23:59:00 UTC */
 #define NOV21_0001	"1795219260000000"	/* 2026-11-21 00:01:00 UTC */
@@ -269,6 +270,133 @@ test_rule_numbers_start_again_per_call(void **state)
 	assert_int_equal(find(&f->call, 19, "2-0"), 20 + 14);
 }
 
+/* A number argument of a call. */
+static size_t
+num(const struct fargs *a, size_t i)
+{
+	return (size_t)strtoull(fargs_get(a, i, NULL), NULL, 10);
+}
+
+/*
+ * Two streams' frames and a dead one, split over 4 partitions
+ * (record_part_calls()): each frame's events count in the partition of
+ * its origin only; a source's counters and sketches, a rule and group's
+ * detections, go to their own partition; each call names what it holds.
+ */
+static void
+test_split_over_partitions(void **state)
+{
+	struct fix	*f = *state;
+	struct fargs	 calls[4], origins[4];
+	const void	*buf;
+	const char	*why, *a, *origin, *kind, *op;
+	char		 head[128], name[300];
+	size_t		 len, i, j, n, nev, ng, nb, e, per, events = 0;
+	size_t		 frames = 0, dead = 0, blocks = 0, used = 0;
+	int		 k;
+
+	memset(calls, 0, sizeof(calls));
+	memset(origins, 0, sizeof(origins));
+	record_begin(&f->rec);
+	record_stream(&f->rec, "vigie:ev:{web1}");
+	assert_int_equal(frame_begin(&f->fe, "web1"), 0);
+	add(f, NOV20_2359, "198.51.100.7", "auth_fail", "root");
+	add(f, NOV20_2359, "203.0.113.9", "auth_fail", "admin");
+	add(f, NOV21_0001, "192.0.2.44", "auth_fail", "oracle");
+	buf = frame_data(&f->fe, &len);
+	assert_int_equal(record_frame(&f->rec, "1000-5", buf, len, &why), 0);
+	record_stream(&f->rec, "vigie:ev:{web2}");
+	assert_int_equal(frame_begin(&f->fe, "web2"), 0);
+	add(f, NOV20_2359, "198.51.100.7", "auth_fail", "root");
+	add(f, NOV20_2359, "198.51.100.8", "auth_fail", "test");
+	buf = frame_data(&f->fe, &len);
+	assert_int_equal(record_frame(&f->rec, "1000-6", buf, len, &why), 0);
+	record_dead(&f->rec, "1000-7", "bad magic", "xyz", 3);
+	record_part_calls(&f->rec, calls, origins, 4, 0, &f->conf);
+
+	for (k = 0; k < 4; k++) {
+		if (calls[k].n == 0) {
+			assert_int_equal(origins[k].n, 0);
+			continue;
+		}
+		used++;
+		snprintf(head, sizeof(head), "FCALL vigie_part_v1 1 "
+		    "vigie:{p%d}:pdone 4/%d vigie:{p%d}:", k, k, k);
+		assert_string_equal(args(&calls[k], 0, 6), head);
+		i = 11 + 1 + 7 * num(&calls[k], 11);	/* past the rules */
+		/* Once a call: field by field, each in its partition. */
+		for (ng = num(&calls[k], i++); ng > 0; ng--) {
+			op = fargs_get(&calls[k], i, NULL);
+			n = num(&calls[k], i + 2);
+			per = op[0] == 'P' ? 1 : 2;
+			for (e = i + 3; e < i + 3 + n * per; e += per) {
+				a = fargs_get(&calls[k], e, &len);
+				assert_int_equal(parts_of(a, len, 4), k);
+			}
+			i += 3 + n * per;
+		}
+		for (j = 0; i < calls[k].n; j++) {
+			origin = fargs_get(&calls[k], i, &len);
+			assert_string_equal(fargs_get(&origins[k], j, NULL),
+			    origin);
+			kind = fargs_get(&calls[k], i + 1, NULL);
+			if (kind[0] == 'D') {
+				assert_int_equal(parts_of(origin, len, 4), k);
+				assert_string_equal(origin,
+				    "1000-7\tvigie:ev:{web2}");
+				dead++;
+				i += 4;
+				continue;
+			}
+			nev = num(&calls[k], i + 2);
+			assert_int_equal(nev > 0, parts_of(origin, len, 4) ==
+			    k);
+			events += nev;
+			frames += nev > 0;
+			ng = num(&calls[k], i + 3);
+			nb = num(&calls[k], i + 4);
+			for (i += 6; ng > 0; ng--) {
+				op = fargs_get(&calls[k], i, NULL);
+				a = fargs_get(&calls[k], i + 1, NULL);
+				n = num(&calls[k], i + 2);
+				per = op[0] == 'P' ? 1 : 2;
+				/* A source's counters: its partition. */
+				for (e = i + 3; strstr(a, ":sources") != NULL &&
+				    e < i + 3 + n * per; e += per) {
+					a = fargs_get(&calls[k], e, &len);
+					assert_int_equal(parts_of(a, len, 4),
+					    k);
+				}
+				i += 3 + n * per;
+			}
+			for (; nb > 0; nb--, blocks++) {
+				/* "<rule#>\t<n>\t<group>": the rule's name
+				 * and the group pick the partition. */
+				a = fargs_get(&calls[k], i, &len);
+				n = strtoull(strchr(a, '\t') + 1, NULL, 16);
+				snprintf(name, sizeof(name), "%s\t%s",
+				    fargs_get(&calls[k], 11 + 1 + 7 *
+				    (strtoull(a, NULL, 16) - 1), NULL),
+				    strchr(strchr(a, '\t') + 1, '\t') + 1);
+				assert_int_equal(parts_of(name, strlen(name),
+				    4), k);
+				i += 1 + n;
+			}
+		}
+		assert_int_equal(j, origins[k].n);
+	}
+	assert_true(used >= 2);		/* spread, not all in one */
+	assert_int_equal(events, 5);
+	assert_int_equal(frames, 2);
+	assert_int_equal(dead, 1);
+	/* fail (by user: 5 users) and root (by source: 1, twice). */
+	assert_true(blocks >= 6);
+	for (k = 0; k < 4; k++) {
+		fargs_free(&calls[k]);
+		fargs_free(&origins[k]);
+	}
+}
+
 int
 main(void)
 {
@@ -276,6 +404,7 @@ main(void)
 		cmocka_unit_test(test_frame_sums_and_detections),
 		cmocka_unit_test(test_undecodable_frame_records_nothing),
 		cmocka_unit_test(test_rule_numbers_start_again_per_call),
+		cmocka_unit_test(test_split_over_partitions),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

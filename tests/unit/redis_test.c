@@ -125,6 +125,41 @@ pipeline_in_order(struct rconn *rc, const char *tag, int n, int nkeys)
 	free(sum);
 }
 
+/*
+ * Partitions: FNV-1a of the bytes modulo their number (a value fixed
+ * forever: the state's keys depend on it), spread over every partition,
+ * and the state prefix, untagged only for one partition on one server.
+ */
+static void
+test_partitions(void **state)
+{
+	char		 buf[64], ip[32];
+	int		 seen[16] = { 0 }, k, i;
+
+	(void)state;
+	/* FNV-1a 32 of "a" is 0xe40c292c, of "" the offset basis. */
+	assert_int_equal(parts_of("a", 1, 1000), 0xe40c292cu % 1000);
+	assert_int_equal(parts_of("", 0, 7), 2166136261u % 7);
+	assert_int_equal(parts_of("anything", 8, 1), 0);
+	for (i = 0; i < 1000; i++) {
+		snprintf(ip, sizeof(ip), "198.51.%d.%d", i / 250, i % 250);
+		k = parts_of(ip, strlen(ip), 16);
+		assert_true(k >= 0 && k < 16);
+		seen[k]++;
+	}
+	for (k = 0; k < 16; k++)
+		assert_true(seen[k] > 1000 / 16 / 2);
+	assert_string_equal(parts_prefix(buf, sizeof(buf), "vigie:", 1, 0, 0),
+	    "vigie:");
+	assert_string_equal(parts_prefix(buf, sizeof(buf), "vigie:", 1, 1, 0),
+	    "vigie:{p0}:");
+	assert_string_equal(parts_prefix(buf, sizeof(buf), "v:", 16, 0, 15),
+	    "v:{p15}:");
+	/* Each partition's keys in one slot, whatever follows the tag. */
+	assert_int_equal(redis_slot("vigie:{p3}:day:x:totals", 23),
+	    redis_slot("vigie:{p3}:inc:35", 17));
+}
+
 static void
 test_single_server(void **state)
 {
@@ -641,6 +676,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest unit[] = {
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_partitions),
 		cmocka_unit_test(test_single_server),
 	};
 	const struct CMUnitTest cluster[] = {

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "redis_srv.h"
+#include "redis.h"
 #include "report.h"
 
 #define P	"t:"	/* key prefix of the Redis tests */
@@ -684,6 +685,73 @@ test_source_rules_sensors(void **state)
 	json_decref(o);
 }
 
+/*
+ * A state cut in two partitions (DESIGN.md, "Partitions") reads as one:
+ * hashes summed, a rule's latest hit the latest, top sources merged with
+ * the cut at 20 by ip among ties, distinct sources the union of the
+ * sketches (not their sum), incidents from both lists.
+ */
+static void
+test_day_partitions(void **state)
+{
+	redisContext	*c = srv(state);
+	json_t		*d, *top, *list;
+	char		 ip[32];
+	int		 i;
+
+	srv_cmd0(c, "FLUSHALL");
+	srv_cmd0(c, "HSET " P "config partitions 2");
+	srv_cmd0(c, "HSET " P "{p0}:day:" DAY ":totals events 10 detections 4");
+	srv_cmd0(c, "HSET " P "{p1}:day:" DAY ":totals events 5 external 3");
+	srv_cmd0(c, "HSET " P "{p0}:day:" DAY ":country RU 2 CN 1");
+	srv_cmd0(c, "HSET " P "{p1}:day:" DAY ":country RU 3");
+	/* 25 sources tied at 7, dealt to both partitions, and one at 9. */
+	for (i = 0; i < 25; i++) {
+		snprintf(ip, sizeof(ip), "192.0.2.%d", 10 + i);
+		srv_cmd0(c, "ZADD " P "{p%d}:day:" DAY ":sources 7 %s", i % 2,
+		    ip);
+		srv_cmd0(c, "HSET " P "{p%d}:day:" DAY ":source_country %s "
+		    "RU", parts_of(ip, strlen(ip), 2), ip);
+	}
+	srv_cmd0(c, "ZADD " P "{p1}:day:" DAY ":sources 9 198.51.100.1");
+	srv_cmd0(c, "PFADD " P "{p0}:day:" DAY ":uniq a b c");
+	srv_cmd0(c, "PFADD " P "{p1}:day:" DAY ":uniq b c d");
+	d = report_day(srv_router(state), P, DAY);
+	assert_non_null(d);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d,
+	    "totals"), "events")), 15);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d,
+	    "countries"), "RU")), 5);
+	assert_int_equal(json_integer_value(json_object_get(d,
+	    "unique_sources")), 4);
+	top = json_object_get(d, "top_sources");
+	assert_int_equal(json_array_size(top), 20);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    top, 0), "ip")), "198.51.100.1");
+	/* Ties by ip, byte order: 192.0.2.10 .. 192.0.2.28. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    top, 1), "ip")), "192.0.2.10");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    top, 19), "ip")), "192.0.2.28");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    top, 19), "country")), "RU");
+	json_decref(d);
+
+	/* Incidents: ids n * 2 + k, one list per partition, merged by time. */
+	srv_cmd0(c, "HSET " P "{p0}:inc:4 id 4 rule r status open count 3");
+	srv_cmd0(c, "HSET " P "{p1}:inc:3 id 3 rule r status closed count 5");
+	srv_cmd0(c, "ZADD " P "{p0}:incidents 2000 4");
+	srv_cmd0(c, "ZADD " P "{p1}:incidents 3000 3");
+	list = report_incidents(srv_router(state), P, NULL, 0);
+	assert_int_equal(json_array_size(list), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    list, 0), "id")), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    list, 1), "count")), 3);
+	json_decref(list);
+	srv_cmd0(c, "FLUSHALL");
+}
+
 int
 main(void)
 {
@@ -703,6 +771,8 @@ main(void)
 		cmocka_unit_test(test_incidents_find),
 		cmocka_unit_test(test_source_rules_sensors),
 		cmocka_unit_test(test_wrong_type_is_an_error),
+		/* Last: readers keep the number of partitions a second. */
+		cmocka_unit_test(test_day_partitions),
 	};
 
 	return cmocka_run_group_tests(tests, srv_start, srv_stop);
