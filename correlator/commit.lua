@@ -739,6 +739,19 @@ local function commit_run(part, keys, args)
 	i = i + 1
 	groups(nonce)
 	local nargs = #args
+	-- Partition mode: the counts per stream too, for the correlator's
+	-- per-sensor metrics ({ stream, counted, skipped, dead } each).
+	local per, perl = {}, {}
+	local function per_add(id, slot, n)
+		local s = string.match(id, '\t(.*)$') or ''
+		local c = per[s]
+		if c == nil then
+			c = { s, 0, 0, 0 }
+			per[s] = c
+			perl[#perl + 1] = c
+		end
+		c[slot] = c[slot] + n
+	end
 	while i <= nargs do
 		local id, kind = args[i], args[i + 1]
 		local acked
@@ -757,12 +770,14 @@ local function commit_run(part, keys, args)
 				    '*', 'stream', fs or '', 'id', fid or id,
 				    'reason', args[i + 2], 'frame', args[i + 3])
 				dead = dead + 1
+				if part then per_add(id, 4, 1) end
 			end
 			i = i + 4
 		else
 			local nev, ng = tonumber(args[i + 2]), tonumber(args[i + 3])
 			local nb, nd = tonumber(args[i + 4]), tonumber(args[i + 5])
 			i = i + 6
+			if part and nev > 0 then per_add(id, acked and 2 or 3, nev) end
 			if not acked then
 				skipped = skipped + nev
 				for _ = 1, ng do
@@ -825,6 +840,16 @@ local function commit_run(part, keys, args)
 	end
 	for k, m in pairs(pfadd) do call_list('PFADD', k, m) end
 	for k in pairs(expire) do redis.call('EXPIRE', k, retention) end
+	if part then
+		local flat = {}
+		for _, c in ipairs(perl) do
+			flat[#flat + 1] = c[1]
+			flat[#flat + 1] = c[2]
+			flat[#flat + 1] = c[3]
+			flat[#flat + 1] = c[4]
+		end
+		return { counted, skipped, dead, flat }
+	end
 	return { counted, skipped, dead }
 end
 
@@ -867,6 +892,8 @@ end)
 -- FCALL vigie_part_v1 1 <prefix>{p<k>}:pdone <partitions>/<k>
 --       <prefix>{p<k>}: <retention_s> ... (as vigie_commit_v4), each
 --       frame's <id> being its origin "<frame id>\t<stream>"
+-- Returns { counted, skipped, dead, { stream, counted, skipped, dead,
+-- ... } }: the same per stream.
 redis.register_function('vigie_part_v1', function(keys, args)
 	return commit_run(true, keys, args)
 end)

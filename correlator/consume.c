@@ -707,14 +707,22 @@ worker_read_parts(struct worker *w, const char *id, int block)
 			if (strstr(r->str, "not found") != NULL)
 				w->reload = 1;	/* Redis lost its functions */
 			rc = -1;
-		} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 3) {
+		} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 4 &&
+		    r->element[3]->type == REDIS_REPLY_ARRAY) {
+			const redisReply *ps = r->element[3];
+			size_t j;
+
 			w->events += (uint64_t)r->element[0]->integer;
 			w->skipped += (uint64_t)r->element[1]->integer;
 			w->dead += (uint64_t)r->element[2]->integer;
-			webinfo_count(w->pcalls[k].argv[3],
-			    (uint64_t)r->element[0]->integer,
-			    (uint64_t)r->element[1]->integer,
-			    (uint64_t)r->element[2]->integer, 0);
+			/* Per stream, for the per-sensor metrics. */
+			for (j = 0; j + 3 < ps->elements; j += 4)
+				if (ps->element[j]->type == REDIS_REPLY_STRING)
+					webinfo_count(ps->element[j]->str,
+					    (uint64_t)ps->element[j + 1]->integer,
+					    (uint64_t)ps->element[j + 2]->integer,
+					    (uint64_t)ps->element[j + 3]->integer,
+					    0);
 		}
 	}
 	rconn_replies_free(out, nq);

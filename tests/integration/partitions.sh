@@ -145,6 +145,30 @@ if [ -n "$id" ]; then
 	    "'$BIN/vigie' --redis '$R' incidents show $id --format json | jq -e '.status == \"acknowledged\"' >/dev/null"
 fi
 
+# The per-sensor metrics of a serving correlator count its sensors'
+# events, whatever partitions their frames went to.
+head -n 300 "$tmp/s1.log" >"$tmp/s4.log"
+"$BIN/vigie-collector" --redis "$R" --sensor s4 --state-dir "$tmp/state-s4" \
+    --log "$tmp/s4.log:sshd" --once 2>>"$tmp/collector-one.log"
+mport=$(/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(
+    Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+sed 's/^no-http = yes/no-http = no/' "$tmp/one.conf" >"$tmp/one-m.conf"
+echo "http = 127.0.0.1:$mport" >>"$tmp/one-m.conf"
+"$BIN/vigie-correlator" --allow-root -c "$tmp/one-m.conf" 2>"$tmp/one-m.err" &
+mp=$!
+pids="$pids $mp"
+metric() {
+	curl -fs "http://127.0.0.1:$mport/metrics" 2>/dev/null |
+	    sed -n 's/^vigie_events_processed_total{sensor="s4"} //p'
+}
+i=0
+until [ "$(metric)" = 300 ]; do
+	i=$((i + 1)); [ $i -gt 200 ] && break
+	sleep 0.1
+done
+check "(1) the metrics count the sensor's 300 events" same 300 metric
+kill "$mp"; wait "$mp" 2>/dev/null || true
+
 echo "# (2) a 3-master cluster, three collectors, two correlators of two workers"
 start_cluster 3 0
 echo "# cluster $CR"
