@@ -67,7 +67,8 @@ api() {
 	port=$(/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(
 	    Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
 	sed 's/^no-http = yes/no-http = no/' "$2" >"$tmp/$1-http.conf"
-	echo "http = 127.0.0.1:$port" >>"$tmp/$1-http.conf"
+	printf 'http = 127.0.0.1:%s\nweb-root = %s/dashboards\n' "$port" "$top" \
+	    >>"$tmp/$1-http.conf"
 	"$BIN/vigie-correlator" --allow-root -c "$tmp/$1-http.conf" 2>"$tmp/$1-http.err" &
 	hp=$!
 	pids="$pids $hp"
@@ -153,7 +154,8 @@ head -n 300 "$tmp/s1.log" >"$tmp/s4.log"
 mport=$(/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(
     Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
 sed 's/^no-http = yes/no-http = no/' "$tmp/one.conf" >"$tmp/one-m.conf"
-echo "http = 127.0.0.1:$mport" >>"$tmp/one-m.conf"
+printf 'http = 127.0.0.1:%s\nweb-root = %s/dashboards\n' "$mport" "$top" \
+    >>"$tmp/one-m.conf"
 "$BIN/vigie-correlator" --allow-root -c "$tmp/one-m.conf" 2>"$tmp/one-m.err" &
 mp=$!
 pids="$pids $mp"
