@@ -837,18 +837,18 @@ static long long
 day_uniq(struct rconn *c, const char *prefix, int np, const char *day,
     const char *name)
 {
-	struct pipe	 p;
-	redisReply	*r;
-	char		 sp[512], tag[600];
+	struct pipe	 p, q;
+	const char	*argv[1 + PARTS_MAX];
+	char		 sp[512], tag[560], (*keys)[600];
 	long long	 n = -1;
-	int		 k;
+	int		 k, m = 0;
 
+	if ((keys = calloc((size_t)np, sizeof(*keys))) == NULL)
+		return -1;
+	argv[0] = "PFCOUNT";
 	pipe_init(&p, c);
+	pipe_init(&q, c);
 	if (!rconn_is_cluster(c)) {
-		const char	*argv[1 + PARTS_MAX];
-		char		 keys[PARTS_MAX][600];
-
-		argv[0] = "PFCOUNT";
 		for (k = 0; k < np; k++) {
 			snprintf(keys[k], sizeof(keys[k]), "%sday:%s:%s",
 			    rpart(c, prefix, np, k, sp, sizeof(sp)), day, name);
@@ -858,59 +858,39 @@ day_uniq(struct rconn *c, const char *prefix, int np, const char *day,
 		if (pipe_run(&p, "report unique sources") == 0)
 			n = p.r[0]->type == REDIS_REPLY_INTEGER ?
 			    p.r[0]->integer : 0;
-		pipe_clear(&p);
-		return n;
+		goto out;
 	}
 	for (k = 0; k < np && k < PIPE_MAX; k++)
 		pipe_add(&p, "GET %sday:%s:%s", rpart(c, prefix, np, k, sp,
 		    sizeof(sp)), day, name);
-	if (pipe_run(&p, "report unique sources") == -1) {
-		pipe_clear(&p);
-		return -1;
-	}
+	if (pipe_run(&p, "report unique sources") == -1)
+		goto out;
+	/* The copies under one tag: one node, one slot, in order. */
 	snprintf(tag, sizeof(tag), "%s{uniq-%ld-%lx}:", prefix,
 	    (long)getpid(), (unsigned long)random());
-	n = 0;
-	for (k = 0; k < (int)p.n; k++) {
+	for (k = 0; k < (int)p.n && q.n + 2 < PIPE_MAX; k++) {
 		if (p.r[k]->type != REDIS_REPLY_STRING)
 			continue;
-		r = rconn_cmd(c, tag, "SET %s%d %b PX 60000", tag, k,
-		    p.r[k]->str, p.r[k]->len);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			if (r != NULL)
-				freeReplyObject(r);
-			n = -1;
-			break;
-		}
-		freeReplyObject(r);
-		r = rconn_cmd(c, tag, "PFMERGE %sall %s%d", tag, tag, k);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			if (r != NULL)
-				freeReplyObject(r);
-			n = -1;
-			break;
-		}
-		freeReplyObject(r);
+		snprintf(keys[m], sizeof(keys[m]), "%s%d", tag, k);
+		argv[1 + m] = keys[m];
+		pipe_add(&q, "SET %s %b PX 60000", keys[m], p.r[k]->str,
+		    p.r[k]->len);
+		m++;
 	}
+	if (m == 0) {
+		n = 0;
+		goto out;
+	}
+	pipe_addargv(&q, 1 + m, argv, NULL);
+	argv[0] = "DEL";
+	pipe_addargv(&q, 1 + m, argv, NULL);
+	if (pipe_run(&q, "report unique sources") == 0 &&
+	    q.r[m]->type == REDIS_REPLY_INTEGER)
+		n = q.r[m]->integer;
+ out:
+	pipe_clear(&q);
 	pipe_clear(&p);
-	if (n == 0) {
-		r = rconn_cmd(c, tag, "PFCOUNT %sall", tag);
-		n = r != NULL && r->type == REDIS_REPLY_INTEGER ? r->integer :
-		    -1;
-		if (r != NULL)
-			freeReplyObject(r);
-	}
-	for (k = 0; k <= np && k < PIPE_MAX; k++) {
-		if (k < np)
-			r = rconn_cmd(c, tag, "DEL %s%d", tag, k);
-		else
-			r = rconn_cmd(c, tag, "DEL %sall", tag);
-		if (r != NULL)
-			freeReplyObject(r);
-	}
-	if (n == -1)
-		log_warnx("report unique sources: redis: cannot merge the "
-		    "partitions' counts");
+	free(keys);
 	return n;
 }
 

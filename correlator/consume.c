@@ -275,6 +275,21 @@ worker_prepare(struct worker *w, const char *stream, const redisReply *entries)
 		    CORRELATOR_GROUP);
 }
 
+/* No sensor yet: waits as a read would, then looks again. Returns 0. */
+static long
+worker_idle(struct worker *w, int block)
+{
+	struct timespec	 ts;
+
+	if (block) {
+		ts.tv_sec = w->b->conf.block_ms / 1000;
+		ts.tv_nsec = (long)(w->b->conf.block_ms % 1000) * 1000000;
+		nanosleep(&ts, NULL);
+		w->discovered = 0;
+	}
+	return 0;
+}
+
 /* Appends every ready call to the output buffer. Returns 0 or -1. */
 static int
 worker_send_ready(struct worker *w)
@@ -440,18 +455,9 @@ worker_read(struct worker *w, const char *id, int block)
 	long		 total = 0;
 	char		 count[16], blockms[16];
 	void		*rv;
-	struct timespec	 ts;
 
-	if (w->nstreams == 0) {
-		/* No sensor yet: wait as a read would, then look again. */
-		if (block) {
-			ts.tv_sec = conf->block_ms / 1000;
-			ts.tv_nsec = (long)(conf->block_ms % 1000) * 1000000;
-			nanosleep(&ts, NULL);
-			w->discovered = 0;
-		}
-		return 0;
-	}
+	if (w->nstreams == 0)
+		return worker_idle(w, block);
 	if ((argv = calloc(10 + 2 * w->nstreams, sizeof(*argv))) == NULL)
 		fatalx("%s: out of memory", __func__);
 	snprintf(count, sizeof(count), "%d", worker_count(w));
@@ -561,18 +567,10 @@ worker_read_parts(struct worker *w, const char *id, int block)
 	const char	*wait_argv[3] = { "WAIT", "1", waitms };
 	unsigned char	 waited[PARTS_MAX];
 	unsigned	 slot;
-	struct timespec	 ts;
 	const char	*key;
 
-	if (n == 0) {
-		if (block) {
-			ts.tv_sec = conf->block_ms / 1000;
-			ts.tv_nsec = (long)(conf->block_ms % 1000) * 1000000;
-			nanosleep(&ts, NULL);
-			w->discovered = 0;
-		}
-		return 0;
-	}
+	if (n == 0)
+		return worker_idle(w, block);
 	snprintf(count, sizeof(count), "%d", worker_count(w));
 	snprintf(waitms, sizeof(waitms), "%d", WAIT_MS);
 	argv[0] = "XREADGROUP";
