@@ -703,6 +703,28 @@ source_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return c != 0 ? c : (alen > blen) - (alen < blen);
 }
 
+/*
+ * A partition's top sources as ZREVRANGE WITHSCORES gave them: how many
+ * count (*nt, at most the top 20), the last one's score (*cut), and how
+ * many come before the members tied with it (returned).
+ */
+static size_t
+top_cut(const redisReply *top, size_t *nt, long long *cut)
+{
+	size_t	 above;
+
+	*nt = top->elements / 2;
+	if (*nt > REPORT_TOP_SOURCES)
+		*nt = REPORT_TOP_SOURCES;
+	if (*nt == 0)
+		return 0;
+	*cut = score(top->element[2 * *nt - 1]);
+	for (above = 0; above < *nt &&
+	    score(top->element[2 * above + 1]) != *cut; above++)
+		;
+	return above;
+}
+
 /* Candidates for the top sources (ip, detections): most first, then by
  * ip. */
 static int
@@ -745,15 +767,9 @@ day_sources(struct rconn *c, const char *prefix, int np, const char *day,
 		top = tops[k];
 		if (top->type != REDIS_REPLY_ARRAY)
 			continue;
-		nt = top->elements / 2;
-		if (nt > REPORT_TOP_SOURCES)
-			nt = REPORT_TOP_SOURCES;
+		above = top_cut(top, &nt, &cut);
 		if (nt < REPORT_TOP_SOURCES || p.n == PIPE_MAX)
 			continue;
-		cut = score(top->element[2 * nt - 1]);
-		for (above = 0; above < nt &&
-		    score(top->element[2 * above + 1]) != cut; above++)
-			;
 		pipe_add(&p,
 		    "ZRANGEBYSCORE %sday:%s:sources %s %s LIMIT 0 %llu",
 		    rpart(c, prefix, np, k, sp, sizeof(sp)), day,
@@ -767,17 +783,12 @@ day_sources(struct rconn *c, const char *prefix, int np, const char *day,
 		top = tops[k];
 		if (top->type != REDIS_REPLY_ARRAY)
 			continue;
-		nt = top->elements / 2;
-		if (nt > REPORT_TOP_SOURCES)
-			nt = REPORT_TOP_SOURCES;
-		above = nt;
-		if (nt == REPORT_TOP_SOURCES && ti < (int)p.n) {
+		above = top_cut(top, &nt, &cut);
+		if (nt < REPORT_TOP_SOURCES || ti >= (int)p.n)
+			above = nt;
+		else {
 			const redisReply *tie = p.r[ti++];
 
-			cut = score(top->element[2 * nt - 1]);
-			for (above = 0; above < nt &&
-			    score(top->element[2 * above + 1]) != cut; above++)
-				;
 			for (i = 0; tie->type == REDIS_REPLY_ARRAY &&
 			    i < tie->elements && above + i < nt; i++)
 				if (tie->element[i]->type == REDIS_REPLY_STRING)

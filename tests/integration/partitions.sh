@@ -60,10 +60,9 @@ figures() {
 	    jq -S '[.[] | {rule, group, status, first_seen, last_seen, count, country}] | sort_by(.rule, .group, .first_seen)' \
 	    >"$tmp/$1.incidents"
 }
-# api NAME CONF: what the web API says of the state, through a serving
-# correlator's web server; incident ids and the orders that rest on them
-# (ties of last activity) left out, since ids depend on the partitions.
-api() {
+# serve NAME CONF: a serving correlator with a web server on a free
+# loopback port ($port), its pid in $hp, once /healthz answers.
+serve() {
 	port=$(/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(
 	    Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
 	sed 's/^no-http = yes/no-http = no/' "$2" >"$tmp/$1-http.conf"
@@ -77,6 +76,12 @@ api() {
 		i=$((i + 1)); [ $i -gt 100 ] && break
 		sleep 0.1
 	done
+}
+# api NAME CONF: what the web API says of the state, through a serving
+# correlator's web server; incident ids and the orders that rest on them
+# (ties of last activity) left out, since ids depend on the partitions.
+api() {
+	serve "$1" "$2"
 	u="http://127.0.0.1:$port/api/v1"
 	strip='walk(if type == "object" then del(.id) else . end)'
 	{
@@ -151,16 +156,9 @@ fi
 head -n 300 "$tmp/s1.log" >"$tmp/s4.log"
 "$BIN/vigie-collector" --redis "$R" --sensor s4 --state-dir "$tmp/state-s4" \
     --log "$tmp/s4.log:sshd" --once 2>>"$tmp/collector-one.log"
-mport=$(/usr/bin/perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(
-    Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
-sed 's/^no-http = yes/no-http = no/' "$tmp/one.conf" >"$tmp/one-m.conf"
-printf 'http = 127.0.0.1:%s\nweb-root = %s/dashboards\n' "$mport" "$top" \
-    >>"$tmp/one-m.conf"
-"$BIN/vigie-correlator" --allow-root -c "$tmp/one-m.conf" 2>"$tmp/one-m.err" &
-mp=$!
-pids="$pids $mp"
+serve one-m "$tmp/one.conf"
 metric() {
-	curl -fs "http://127.0.0.1:$mport/metrics" 2>/dev/null |
+	curl -fs "http://127.0.0.1:$port/metrics" 2>/dev/null |
 	    sed -n 's/^vigie_events_processed_total{sensor="s4"} //p'
 }
 i=0
@@ -169,7 +167,7 @@ until [ "$(metric)" = 300 ]; do
 	sleep 0.1
 done
 check "(1) the metrics count the sensor's 300 events" same 300 metric
-kill "$mp"; wait "$mp" 2>/dev/null || true
+kill "$hp"; wait "$hp" 2>/dev/null || true
 
 echo "# (2) a 3-master cluster, three collectors, two correlators of two workers"
 start_cluster 3 0
