@@ -36,7 +36,9 @@
 #define BLOCK_MS	1000
 #define CLAIM_IDLE_MS	60000	/* a dead exporter's alerts, taken over */
 #define CLAIM_EVERY_S	30
-#define DRAIN_CLAIMS	16	/* rounds of claims a drain makes at most */
+#define DRAIN_IDLE_MS	5000	/* with --drain, a dead exporter's alerts */
+#define DRAIN_POLL_MS	100	/* a drain's look at others' pending alerts */
+#define DRAIN_WAIT_MS	30000	/* and how long it waits for them at most */
 #define RETRY_S		1
 #define REDIS_TIMEOUT_MS 30000
 #define DATAGRAM_MAX	65000	/* fits UDP over IPv4 and IPv6 */
@@ -556,11 +558,51 @@ alerts_thread(void *arg)
 	return NULL;
 }
 
+/* Alerts pending in every partition's stream, whoever read them; or -1. */
+static long
+alerts_pending(struct alerts *a)
+{
+	redisReply	*r;
+	long		 total = 0;
+	int		 k;
+
+	if (alerts_connect(a) == -1)
+		return -1;
+	for (k = 0; k < a->nkeys; k++) {
+		a->key = a->keys[k];
+		r = rconn_cmd(a->rc, a->key, "XPENDING %s %s", a->key,
+		    ALERTS_GROUP);
+		if (r == NULL) {
+			alerts_fail(a, "redis: XPENDING %s: I/O error", a->key);
+			alerts_disconnect(a);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ERROR) {
+			alerts_fail(a, "redis: XPENDING %s: %s", a->key, r->str);
+			freeReplyObject(r);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
+		    r->element[0]->type == REDIS_REPLY_INTEGER)
+			total += r->element[0]->integer;
+		freeReplyObject(r);
+	}
+	return total;
+}
+
+/*
+ * What is left in the streams, exported before a drain exits. Alerts
+ * another exporter read are its own while it lives: a drain running
+ * beside another (two correlators draining at once, or a serving one)
+ * takes over only those idle DRAIN_IDLE_MS, an exporter that died, and
+ * waits for the others to be acknowledged (DRAIN_WAIT_MS at most).
+ * Taking them at once would export them twice.
+ */
 int
 alerts_drain(struct alerts *a)
 {
 	long	 n;
-	int	 claims = 0;
+	int	 waited = 0;
 
 	while (!*a->stop) {
 		if ((n = alerts_round(a, "0", 0)) == -1)
@@ -571,11 +613,24 @@ alerts_drain(struct alerts *a)
 			return -1;
 		if (n > 0)
 			continue;
-		/* Left pending by exporters that died: ours now. */
-		if (claims++ == DRAIN_CLAIMS || (n = alerts_claim(a, 0)) == 0)
-			break;
-		if (n == -1)
+		if ((n = alerts_claim(a, DRAIN_IDLE_MS)) == -1)
 			return -1;
+		if (n > 0)
+			continue;
+		if ((n = alerts_pending(a)) == -1)
+			return -1;
+		if (n == 0)
+			break;
+		if (waited >= DRAIN_WAIT_MS) {
+			log_warnx("alerts: %ld alerts left pending with "
+			    "another exporter", n);
+			break;
+		}
+		if (usleep(DRAIN_POLL_MS * 1000) == -1 && errno != EINTR) {
+			alerts_fail(a, "usleep: %s", strerror(errno));
+			return -1;
+		}
+		waited += DRAIN_POLL_MS;
 	}
 	return 0;
 }

@@ -268,4 +268,28 @@ check "each an RFC 5424 local4.notice message carrying the line" sh -c "
 check "the drain named its outputs" grep -q "alerts: exporting vigie:alerts to file $tmp/alerts.json and syslog unix:" "$tmp/drain2.err"
 check "a serving correlator counts what it exported" grep -q 'alerts: 1 exported to file' "$tmp/serve.err"
 
+echo "# a drain beside other exporters: a live one's alerts stay its own, a dead one's are taken over"
+check "ack incident 4" V incidents ack 4 --by frank
+check "close incident 4" V incidents close 4 --by frank
+# An exporter that read 4:2 and died; one that read 4:3 and is still at it.
+dead=$(rcli XREADGROUP GROUP exporters dead-exporter COUNT 1 STREAMS vigie:alerts '>' | sed -n 2p)
+live=$(rcli XREADGROUP GROUP exporters live-exporter COUNT 1 STREAMS vigie:alerts '>' | sed -n 2p)
+check "two alerts pending with two exporters" test "$(rcli XPENDING vigie:alerts exporters | head -n 1)" = 2
+before=$(alerts)
+t0=$(date +%s)
+"$BIN/vigie-correlator" --allow-root -c "$tmp/vigie.conf" --drain 2>"$tmp/drain3.err" &
+drain_pid=$!
+sleep 1
+check "the live exporter acknowledges its alert" test "$(rcli XACK vigie:alerts exporters "$live")" = 1
+rc=0; wait "$drain_pid" || rc=$?
+t1=$(date +%s)
+check "the drain exits 0" test "$rc" = 0
+check "the dead exporter's alert exported once, by the drain" test \
+    "$(jq -r .vigie.alert_id "$tmp/alerts.json" | grep -c '^4:2$')" = 1
+check "the live exporter's alert left to it" test \
+    "$(jq -r .vigie.alert_id "$tmp/alerts.json" | grep -c '^4:3$')" = 0
+check "one line more" test "$(alerts)" = $((before + 1))
+check "after the dead one was idle 5 s ($((t1 - t0)) s)" test $((t1 - t0)) -ge 4
+check "nothing left pending" test "$(rcli XPENDING vigie:alerts exporters | head -n 1)" = 0
+
 done_tests
