@@ -21,7 +21,8 @@
 #include "report.h"
 #include "text.h"
 
-#define PIPE_MAX	128	/* commands in one pipelined batch */
+#define PIPE_MAX	(PARTS_MAX + 8)	/* commands in one pipelined batch:
+					 * one per partition, and a few */
 #define INC_CHUNK	100	/* incident ids read per batch */
 #define ID_MAXLEN	19	/* digits of an incident id */
 
@@ -436,6 +437,7 @@ rparts(struct rconn *c, const char *prefix)
 	static _Thread_local struct rconn	*cc;
 	static _Thread_local time_t		 at;
 	static _Thread_local int		 cn;
+	static _Thread_local char		 cp[256];
 	int					 n;
 
 	/* A command now would take the reply of one queued. */
@@ -445,7 +447,7 @@ rparts(struct rconn *c, const char *prefix)
 	}
 	/* Fixed at set-up: once recorded, read again once a second at
 	 * most; none recorded yet (1), each time. */
-	if (cc == c && time(NULL) == at)
+	if (cc == c && time(NULL) == at && strcmp(cp, prefix) == 0)
 		return last_np = cn;
 	if ((n = parts_read(c, prefix)) == -1)
 		return -1;
@@ -454,6 +456,10 @@ rparts(struct rconn *c, const char *prefix)
 	cc = c;
 	at = time(NULL);
 	cn = n;
+	if (strlen(prefix) < sizeof(cp))
+		memcpy(cp, prefix, strlen(prefix) + 1);
+	else
+		cc = NULL;	/* too long to keep: read each time */
 	return last_np = cn;
 }
 
@@ -518,7 +524,7 @@ ids_fetch(struct pipe *p, const char *prefix, const char *zset,
 		return pipe_run(p, what);
 	}
 	pipe_init(&q, p->c);
-	for (k = 0; k < np && k < PIPE_MAX; k++)
+	for (k = 0; k < np; k++)
 		pipe_add(&q, "%s %s%s 0 %llu WITHSCORES", rev ? "ZREVRANGE" :
 		    "ZRANGE", rpart(p->c, prefix, np, k, sp, sizeof(sp)), zset,
 		    (unsigned long long)stop);
@@ -679,7 +685,7 @@ hash_all(struct rconn *c, const char *prefix, const char *name,
 	if ((np = rparts(c, prefix)) == -1)
 		return NULL;
 	pipe_init(&p, c);
-	for (k = 0; k < np && k < PIPE_MAX; k++)
+	for (k = 0; k < np; k++)
 		pipe_add(&p, "HGETALL %s%s", rpart(c, prefix, np, k, sp,
 		    sizeof(sp)), name);
 	if (pipe_run(&p, what) == -1) {
@@ -768,7 +774,7 @@ day_sources(struct rconn *c, const char *prefix, int np, const char *day,
 		if (top->type != REDIS_REPLY_ARRAY)
 			continue;
 		above = top_cut(top, &nt, &cut);
-		if (nt < REPORT_TOP_SOURCES || p.n == PIPE_MAX)
+		if (nt < REPORT_TOP_SOURCES)
 			continue;
 		pipe_add(&p,
 		    "ZRANGEBYSCORE %sday:%s:sources %s %s LIMIT 0 %llu",
@@ -871,7 +877,7 @@ day_uniq(struct rconn *c, const char *prefix, int np, const char *day,
 			    p.r[0]->integer : 0;
 		goto out;
 	}
-	for (k = 0; k < np && k < PIPE_MAX; k++)
+	for (k = 0; k < np; k++)
 		pipe_add(&p, "GET %sday:%s:%s", rpart(c, prefix, np, k, sp,
 		    sizeof(sp)), day, name);
 	if (pipe_run(&p, "report unique sources") == -1)
@@ -879,7 +885,7 @@ day_uniq(struct rconn *c, const char *prefix, int np, const char *day,
 	/* The copies under one tag: one node, one slot, in order. */
 	snprintf(tag, sizeof(tag), "%s{uniq-%ld-%lx}:", prefix,
 	    (long)getpid(), (unsigned long)random());
-	for (k = 0; k < (int)p.n && q.n + 2 < PIPE_MAX; k++) {
+	for (k = 0; k < (int)p.n; k++) {
 		if (p.r[k]->type != REDIS_REPLY_STRING)
 			continue;
 		snprintf(keys[m], sizeof(keys[m]), "%s%d", tag, k);
@@ -915,32 +921,38 @@ report_day(struct rconn *c, const char *prefix, const char *day)
 	json_t		*o = NULL, *src;
 	char		 sp[512];
 	long long	 uniq, uniqf;
-	int		 np, k;
+	int		 np, k, k0, kn;
 	size_t		 i;
 
 	/* got[6 k + i]: partition k's five hashes and its top sources. */
 	if ((np = rparts(c, prefix)) == -1 ||
 	    (got = calloc((size_t)np * 6, sizeof(*got))) == NULL)
 		return NULL;
-	for (k = 0; k < np; k++) {
-		rpart(c, prefix, np, k, sp, sizeof(sp));
+	/* As many partitions in one batch as it takes: one round trip for
+	 * up to PIPE_MAX / 6 (44) of them, not one each. */
+	for (k0 = 0; k0 < np; k0 += PIPE_MAX / 6) {
+		kn = np - k0 < PIPE_MAX / 6 ? np - k0 : PIPE_MAX / 6;
 		pipe_init(&p, c);
-		for (i = 0; i < 5; i++)
-			pipe_add(&p, "HGETALL %sday:%s:%s", sp, day, hashes[i]);
-		pipe_add(&p, "ZREVRANGE %sday:%s:sources 0 %d WITHSCORES", sp,
-		    day, REPORT_TOP_SOURCES - 1);
+		for (k = k0; k < k0 + kn; k++) {
+			rpart(c, prefix, np, k, sp, sizeof(sp));
+			for (i = 0; i < 5; i++)
+				pipe_add(&p, "HGETALL %sday:%s:%s", sp, day,
+				    hashes[i]);
+			pipe_add(&p, "ZREVRANGE %sday:%s:sources 0 %d "
+			    "WITHSCORES", sp, day, REPORT_TOP_SOURCES - 1);
+		}
 		if (pipe_run(&p, "report day") == -1) {
 			pipe_clear(&p);
 			goto fail;
 		}
-		for (i = 0; i < 6; i++) {
+		for (i = 0; i < p.n; i++) {
 			if (p.r[i]->type != REDIS_REPLY_ARRAY) {
 				log_warnx("report day %s: unexpected reply "
 				    "type %d", day, p.r[i]->type);
 				pipe_clear(&p);
 				goto fail;
 			}
-			got[6 * k + i] = p.r[i];
+			got[6 * (size_t)k0 + i] = p.r[i];
 			p.r[i] = NULL;
 		}
 		pipe_clear(&p);
@@ -1444,7 +1456,7 @@ incidents_page(struct rconn *c, const char *prefix, json_t *arr,
 	}
 	*total = 0;
 	pipe_init(&ids, c);
-	for (k = 0; k < (size_t)np && k < PIPE_MAX; k++)
+	for (k = 0; k < (size_t)np; k++)
 		pipe_add(&ids, "ZCARD %sincidents", rpart(c, prefix, np,
 		    (int)k, ip, sizeof(ip)));
 	if (pipe_run(&ids, "report incidents") == -1) {
@@ -1618,7 +1630,7 @@ det_walk(struct rconn *c, const char *prefix, const char *last, int n,
 	for (di = 0; di < n && !stop; di++) {
 		daytime_day_add(last, -di, day);
 		pipe_init(&p, c);
-		for (pk = 0; pk < np && pk < PIPE_MAX; pk++)
+		for (pk = 0; pk < np; pk++)
 			pipe_add(&p, "XREVRANGE %sdet:%s + - COUNT %d",
 			    rpart(c, prefix, np, pk, sp, sizeof(sp)), day,
 			    REPORT_DET_ENTRIES);
@@ -2117,99 +2129,120 @@ id_ms(const json_t *id)
 	return s != NULL ? strtoll(s, NULL, 10) : -1;
 }
 
+/* One sensor's entry of report_sensors() from its four replies. 0, or
+ * -1 out of memory. */
+static int
+sensor_json(json_t *arr, const char *s, redisReply *const *r)
+{
+	json_t			*o, *health, *stream, *group = NULL, *g;
+	const redisReply	*gr = r[3];
+	size_t			 j;
+	long long		 ld, lg;
+
+	if ((o = json_object()) == NULL ||
+	    json_array_append_new(arr, o) == -1 ||
+	    set_new(o, "sensor", report_jstring(s, strlen(s))) == -1 ||
+	    (health = json_object()) == NULL ||
+	    set_new(o, "health", health) == -1 ||
+	    flat_map(health, r[0]->type == REDIS_REPLY_ARRAY &&
+	    r[0]->elements > 0 ? r[0] : r[1]) == -1 ||
+	    (stream = json_object()) == NULL ||
+	    set_new(o, "stream", stream) == -1 ||
+	    flat_map(stream, r[2]) == -1)
+		return -1;
+	for (j = 0; gr->type == REDIS_REPLY_ARRAY && j < gr->elements; j++) {
+		if ((g = json_object()) == NULL ||
+		    flat_map(g, gr->element[j]) == -1) {
+			json_decref(g);
+			return -1;
+		}
+		if (json_is_string(json_object_get(g, "name")) &&
+		    strcmp(json_string_value(json_object_get(g, "name")),
+		    "correlators") == 0) {
+			group = g;
+			break;
+		}
+		json_decref(g);
+	}
+	if (group == NULL && (group = json_object()) == NULL)
+		return -1;
+	if (set_new(o, "group", group) == -1)
+		return -1;
+	/* How far behind the group is, in time. */
+	ld = id_ms(json_object_get(stream, "last-generated-id"));
+	lg = id_ms(json_object_get(group, "last-delivered-id"));
+	return set_new(o, "lag_seconds", ld >= 0 && lg >= 0 ?
+	    json_real(ld > lg ? (double)(ld - lg) / 1000.0 : 0) :
+	    json_null());
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Every sensor, by name: its health, its stream and its group, read
+ * PIPE_MAX / 4 sensors a round trip. NULL after logging.
+ */
 json_t *
 report_sensors(struct rconn *c, const char *prefix)
 {
 	struct pipe	 p, q;
-	json_t		*arr, *o, *health, *stream, *group, *g;
-	const redisReply *names, *gr;
-	size_t		 i, j, n;
-	long long	 ld, lg;
+	json_t		*arr;
+	const char	**names = NULL;
+	size_t		 i, n = 0, k0, kn;
 
 	if ((arr = json_array()) == NULL)
 		return NULL;
 	pipe_init(&p, c);
+	pipe_init(&q, c);
 	pipe_add(&p, "SMEMBERS %ssensors", prefix);
 	if (pipe_run(&p, "report sensors") == -1 ||
-	    p.r[0]->type != REDIS_REPLY_ARRAY) {
-		pipe_clear(&p);
-		json_decref(arr);
-		return NULL;
-	}
-	names = p.r[0];
-	n = names->elements < PIPE_MAX / 4 ? names->elements : PIPE_MAX / 4;
-	pipe_init(&q, c);
-	for (i = 0; i < n; i++) {
-		const char *s = names->element[i]->type == REDIS_REPLY_STRING ?
-		    names->element[i]->str : "";
-
-		/* The health under the sensor's tag; where a collector from
-		 * before the tag still writes it, under its old name. */
-		pipe_add(&q, "HGETALL %ssensor:{%s}", prefix, s);
-		pipe_add(&q, "HGETALL %ssensor:%s", prefix, s);
-		pipe_add(&q, "XINFO STREAM %sev:{%s}", prefix, s);
-		pipe_add(&q, "XINFO GROUPS %sev:{%s}", prefix, s);
-	}
-	/* A stream not there yet answers an error: read them all anyway. */
-	if (q.n > 0 && deadline_check(c, "report sensors") == -1) {
-		(void)rconn_replies(c, q.r);
+	    p.r[0]->type != REDIS_REPLY_ARRAY)
 		goto fail;
-	}
-	if (rconn_replies(c, q.r) == -1) {
-		log_warnx("report sensors: redis: I/O error");
-		goto fail;
-	}
-	for (i = 0; i < n; i++) {
-		const char *s = names->element[i]->type == REDIS_REPLY_STRING ?
-		    names->element[i]->str : "";
-
-		if ((o = json_object()) == NULL ||
-		    json_array_append_new(arr, o) == -1 ||
-		    set_new(o, "sensor", report_jstring(s, strlen(s))) == -1 ||
-		    (health = json_object()) == NULL ||
-		    set_new(o, "health", health) == -1 ||
-		    flat_map(health, q.r[4 * i]->type == REDIS_REPLY_ARRAY &&
-		    q.r[4 * i]->elements > 0 ? q.r[4 * i] : q.r[4 * i + 1]) ==
-		    -1 ||
-		    (stream = json_object()) == NULL ||
-		    set_new(o, "stream", stream) == -1 ||
-		    flat_map(stream, q.r[4 * i + 2]) == -1)
-			goto oom;
-		group = NULL;
-		gr = q.r[4 * i + 3];
-		for (j = 0; gr->type == REDIS_REPLY_ARRAY &&
-		    j < gr->elements; j++) {
-			if ((g = json_object()) == NULL ||
-			    flat_map(g, gr->element[j]) == -1) {
-				json_decref(g);
-				goto oom;
-			}
-			if (json_is_string(json_object_get(g, "name")) &&
-			    strcmp(json_string_value(json_object_get(g,
-			    "name")), "correlators") == 0) {
-				group = g;
-				break;
-			}
-			json_decref(g);
+	if ((names = calloc(p.r[0]->elements + 1, sizeof(*names))) == NULL)
+		goto oom;
+	for (i = 0; i < p.r[0]->elements; i++)
+		if (p.r[0]->element[i]->type == REDIS_REPLY_STRING)
+			names[n++] = p.r[0]->element[i]->str;
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (k0 = 0; k0 < n; k0 += kn) {
+		kn = n - k0 < PIPE_MAX / 4 ? n - k0 : PIPE_MAX / 4;
+		for (i = k0; i < k0 + kn; i++) {
+			/* The health under the sensor's tag; where a
+			 * collector from before the tag still writes it,
+			 * under its old name. */
+			pipe_add(&q, "HGETALL %ssensor:{%s}", prefix, names[i]);
+			pipe_add(&q, "HGETALL %ssensor:%s", prefix, names[i]);
+			pipe_add(&q, "XINFO STREAM %sev:{%s}", prefix,
+			    names[i]);
+			pipe_add(&q, "XINFO GROUPS %sev:{%s}", prefix,
+			    names[i]);
 		}
-		if (group == NULL && (group = json_object()) == NULL)
-			goto oom;
-		if (set_new(o, "group", group) == -1)
-			goto oom;
-		/* How far behind the group is, in time. */
-		ld = id_ms(json_object_get(stream, "last-generated-id"));
-		lg = id_ms(json_object_get(group, "last-delivered-id"));
-		if (set_new(o, "lag_seconds", ld >= 0 && lg >= 0 ?
-		    json_real(ld > lg ? (double)(ld - lg) / 1000.0 : 0) :
-		    json_null()) == -1)
-			goto oom;
+		/* A stream not there yet answers an error: read them all
+		 * anyway. */
+		if (deadline_check(c, "report sensors") == -1) {
+			(void)rconn_replies(c, q.r);
+			goto fail;
+		}
+		if (rconn_replies(c, q.r) == -1) {
+			log_warnx("report sensors: redis: I/O error");
+			goto fail;
+		}
+		for (i = 0; i < kn; i++)
+			if (sensor_json(arr, names[k0 + i], q.r + 4 * i) == -1)
+				goto oom;
+		pipe_clear(&q);
 	}
-	pipe_clear(&q);
+	free(names);
 	pipe_clear(&p);
 	return arr;
  oom:
 	log_warnx("%s: out of memory", __func__);
  fail:
+	free(names);
 	pipe_clear(&q);
 	pipe_clear(&p);
 	json_decref(arr);

@@ -676,6 +676,19 @@ test_source_rules_sensors(void **state)
 		    "lag_seconds")) == 4.0);
 	}
 	json_decref(l);
+	/* A large site: every sensor, by name, not the first batch's. */
+	for (int i = 0; i < 300; i++)
+		srv_cmd0(c, "SADD " P "sensors s%03d", i);
+	l = report_sensors(srv_router(state), P);
+	assert_int_equal(json_array_size(l), 303);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(l,
+	    0), "sensor")), "ghost");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(l,
+	    2), "sensor")), "s000");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(l,
+	    302), "sensor")), "web1");
+	json_decref(l);
+	srv_cmd0(c, "DEL " P "sensors");
 	o = report_open_by_severity(srv_router(state), P);
 	assert_int_equal(json_integer_value(json_object_get(o, "high")), 0);
 	json_decref(o);
@@ -695,6 +708,7 @@ static void
 test_day_partitions(void **state)
 {
 	redisContext	*c = srv(state);
+	redisReply	*rep;
 	json_t		*d, *top, *list;
 	char		 ip[32];
 	int		 i;
@@ -748,6 +762,45 @@ test_day_partitions(void **state)
 	    list, 0), "id")), 3);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(
 	    list, 1), "count")), 3);
+	json_decref(list);
+
+	/* 200 partitions, more than a day's batch holds (44): partition k
+	 * counts k + 1 events and source 203.0.113.k, k + 1 times, and
+	 * holds incident 200 + k. */
+	srv_cmd0(c, "HSET other:config partitions 200");
+	for (i = 0; i < 200; i++) {
+		srv_cmd0(c, "HSET other:{p%d}:day:" DAY ":totals events %d", i,
+		    i + 1);
+		srv_cmd0(c, "ZADD other:{p%d}:day:" DAY ":sources %d "
+		    "203.0.113.%d", i, i + 1, i);
+		srv_cmd0(c, "PFADD other:{p%d}:day:" DAY ":uniq 203.0.113.%d",
+		    i, i);
+		srv_cmd0(c, "HSET other:{p%d}:inc:%d id %d rule r status open "
+		    "count 3", i, 200 + i, 200 + i);
+		srv_cmd0(c, "ZADD other:{p%d}:incidents %d %d", i, 1000 + i,
+		    200 + i);
+		srv_cmd0(c, "PFADD check:all 203.0.113.%d", i);
+	}
+	d = report_day(srv_router(state), "other:", DAY);
+	assert_non_null(d);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d,
+	    "totals"), "events")), 200 * 201 / 2);
+	/* The union of the sketches: what one sketch of them all says. */
+	rep = srv_cmd(c, "PFCOUNT check:all");
+	assert_int_equal(json_integer_value(json_object_get(d,
+	    "unique_sources")), rep->integer);
+	freeReplyObject(rep);
+	top = json_object_get(d, "top_sources");
+	assert_int_equal(json_array_size(top), 20);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    top, 0), "ip")), "203.0.113.199");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    top, 19), "detections")), 181);
+	json_decref(d);
+	list = report_incidents(srv_router(state), "other:", NULL, 0);
+	assert_int_equal(json_array_size(list), 200);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    list, 0), "id")), 399);
 	json_decref(list);
 	srv_cmd0(c, "FLUSHALL");
 }
