@@ -64,7 +64,7 @@
 #define DAYS_DEFAULT	30
 #define LAG_LIMIT_S	300	/* /healthz: a stream further behind fails */
 #define CODES_MAX	32	/* distinct status codes counted */
-#define RATES_MAX	64	/* sensors whose event rate is followed */
+#define RATES_MAX	100000	/* sensors whose event rate is followed */
 #define CACHE_MAX	32	/* API replies kept */
 #define CACHE_MS	1000	/* for so long; a change empties the cache */
 
@@ -121,10 +121,10 @@ struct httpd {
 		unsigned long	 n;
 	}			 codes[CODES_MAX];	/* replies by code */
 	struct rate {
-		char		 sensor[64];
+		char		 sensor[65];	/* conf_valid_name(): 64 */
 		long long	 t[2], ev[2];	/* two samples: older, newer */
-	}			 rates[RATES_MAX];
-	size_t			 nrates;
+	}			*rates;		/* by sensor name */
+	size_t			 nrates, caprates;
 
 	/*
 	 * Replies of GET /api/v1 kept CACHE_MS per target: pages poll, and
@@ -1074,6 +1074,50 @@ api_rule(struct httpd *h, struct evhttp_request *req, const char *name,
 	reply_json(req, 200, "OK", o);
 }
 
+/*
+ * The rate kept for a sensor, found by name in the sorted table or
+ * added to it (*fresh set); NULL when it cannot be kept (a name too
+ * long, the table full, out of memory).
+ */
+static struct rate *
+rate_find(struct httpd *h, const char *name, int *fresh)
+{
+	struct rate	*r;
+	size_t		 lo = 0, hi = h->nrates, mid, cap;
+	int		 c;
+
+	*fresh = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(h->rates[mid].sensor, name)) == 0)
+			return &h->rates[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (strlen(name) >= sizeof(h->rates[0].sensor) ||
+	    h->nrates == RATES_MAX)
+		return NULL;
+	if (h->nrates == h->caprates) {
+		cap = h->caprates ? 2 * h->caprates : 64;
+		if ((r = reallocarray(h->rates, cap, sizeof(*r))) == NULL) {
+			log_warn("http: sensor rates");
+			return NULL;
+		}
+		h->rates = r;
+		h->caprates = cap;
+	}
+	memmove(&h->rates[lo + 1], &h->rates[lo],
+	    (h->nrates - lo) * sizeof(*h->rates));
+	h->nrates++;
+	r = &h->rates[lo];
+	memset(r, 0, sizeof(*r));
+	memcpy(r->sensor, name, strlen(name) + 1);
+	*fresh = 1;
+	return r;
+}
+
 /* Follows each sensor's event count to give a rate per minute. */
 static void
 sensor_rates(struct httpd *h, json_t *arr)
@@ -1082,7 +1126,8 @@ sensor_rates(struct httpd *h, json_t *arr)
 	json_t		*o, *hl;
 	const char	*name;
 	long long	 t, ev;
-	size_t		 i, k;
+	size_t		 i;
+	int		 fresh;
 
 	for (i = 0; i < json_array_size(arr); i++) {
 		o = json_array_get(arr, i);
@@ -1094,22 +1139,15 @@ sensor_rates(struct httpd *h, json_t *arr)
 		ev = strtoll(json_string_value(json_object_get(hl, "events")) ?
 		    json_string_value(json_object_get(hl, "events")) : "0",
 		    NULL, 10);
-		for (k = 0; k < h->nrates; k++)
-			if (strcmp(h->rates[k].sensor, name) == 0)
-				break;
-		if (k == h->nrates) {
-			if (h->nrates == RATES_MAX || strlen(name) >=
-			    sizeof(h->rates[0].sensor)) {
-				json_object_set_new(o, "events_per_minute",
-				    json_null());
-				continue;
-			}
-			r = &h->rates[h->nrates++];
-			snprintf(r->sensor, sizeof(r->sensor), "%s", name);
+		if (name == NULL || (r = rate_find(h, name, &fresh)) == NULL) {
+			json_object_set_new(o, "events_per_minute",
+			    json_null());
+			continue;
+		}
+		if (fresh) {
 			r->t[0] = r->t[1] = t;
 			r->ev[0] = r->ev[1] = ev;
 		}
-		r = &h->rates[k];
 		if (t > r->t[1]) {
 			r->t[0] = r->t[1];
 			r->ev[0] = r->ev[1];
@@ -1993,6 +2031,7 @@ httpd_free(struct httpd *h)
 	while (h->nconns > 0)
 		conn_drop(h, h->nconns - 1);
 	cache_clear(h);
+	free(h->rates);
 	if (the_httpd == h)
 		the_httpd = NULL;
 	if (h->base != NULL)

@@ -171,4 +171,32 @@ done
 check "back to 200 once Redis runs again" curl -fs "$url/healthz"
 check "the server is alive" kill -0 "$serve_pid"
 
+echo "# 300 sensors: every one listed, by name, with its event rate"
+long=$(printf 's%.0s' $(seq 64))
+sensors_at() {	# sensors_at T EVENTS: each sensor's health updated at T
+	awk -v t="$1" -v e="$2" -v long="$long" 'BEGIN {
+		for (i = 0; i < 299; i++) {
+			n = sprintf("rack%03d", i)
+			print "SADD vigie:sensors " n
+			print "HSET vigie:sensor:{" n "} updated " t " events " e " stored " e
+		}
+		print "SADD vigie:sensors " long
+		print "HSET vigie:sensor:{" long "} updated " t " events " e " stored " e
+	}' | rcli >/dev/null
+}
+sensors_at 1700000000 1000
+curl -fs "$url/api/v1/sensors" >"$tmp/sensors1.json"
+sleep 1.1	# past the reply cache
+sensors_at 1700000060 1120
+curl -fs "$url/api/v1/sensors" >"$tmp/sensors2.json"
+check "300 sensors listed" test "$(jq length "$tmp/sensors2.json")" = 300
+check "by name" jq -e '[.[].sensor] == ([.[].sensor] | sort)' "$tmp/sensors2.json"
+check "no rate from one sample" jq -e 'all(.[]; .events_per_minute == null)' "$tmp/sensors1.json"
+check "each one's rate from two: 120 a minute" jq -e \
+    'all(.[]; .events_per_minute == 120)' "$tmp/sensors2.json"
+check "a 64-letter name too" jq -e --arg n "$long" \
+    'map(select(.sensor == $n))[0].events_per_minute == 120' "$tmp/sensors2.json"
+check "the metrics count every sensor" test "$(curl -fs "$url/metrics" |
+    grep -c '^vigie_events_received_total{sensor=')" = 300
+
 done_tests
