@@ -1,7 +1,7 @@
 /*
  * cli/cmd.h - the vigie subcommands that cli/main.c dispatches to.
  * Each gets argv from its own name on, checks it, then connects with
- * cli_connect(); returns the exit status 0, 1 or 2.
+ * cli_router(); returns the exit status 0, 1 or 2.
  */
 #ifndef VIGIE_CMD_H
 #define VIGIE_CMD_H
@@ -56,9 +56,8 @@ int	cmd_rules_test(struct conf *, int argc, char **argv);
  */
 int	cli_usage_error(void (*usage)(FILE *), const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Connects to conf's Redis once the command's arguments are valid. */
-redisContext	*cli_connect(const struct conf *);
-/* Redis whatever its shape, a cluster too (the slot router). */
+/* Connects to conf's Redis, whatever its shape, a cluster too (the slot
+ * router), once the command's arguments are valid. */
 struct rconn	*cli_router(const struct conf *);
 
 /*

@@ -90,12 +90,6 @@ cli_usage_error(void (*fn)(FILE *), const char *fmt, ...)
 	return 2;
 }
 
-redisContext *
-cli_connect(const struct conf *conf)
-{
-	return redis_open(conf->redis_address, 10000);
-}
-
 struct rconn *
 cli_router(const struct conf *conf)
 {

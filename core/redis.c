@@ -3,6 +3,7 @@
  * Owns nothing between calls. Talks to hiredis and core/log.c.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -112,6 +113,71 @@ redis_addr_check(const char *addr, char *err, size_t errlen)
 	return redis_addr_split(addr, host, sizeof(host), &port, err, errlen);
 }
 
+/*
+ * Connections that failed, by address: a server that is down (a master
+ * killed, its replica not yet promoted) is said once per error, not at
+ * every try of every worker, again after DOWN_EVERY_S, and when it
+ * answers again.
+ */
+#define DOWN_MAX	64
+#define DOWN_EVERY_S	60
+
+static struct {
+	char	 addr[280];
+	char	 err[128];
+	time_t	 at;
+}			 down[DOWN_MAX];
+static pthread_mutex_t	 down_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+down_say(const char *addr, const char *err)
+{
+	time_t	 now = time(NULL);
+	int	 i, k = -1, say = 1;
+
+	(void)pthread_mutex_lock(&down_lock);
+	for (i = 0; i < DOWN_MAX; i++) {
+		if (strcmp(down[i].addr, addr) == 0) {
+			k = i;
+			break;
+		}
+		if (k == -1 && down[i].addr[0] == '\0')
+			k = i;
+	}
+	if (k != -1) {
+		if (strcmp(down[k].addr, addr) == 0 &&
+		    strncmp(down[k].err, err, sizeof(down[k].err) - 1) == 0 &&
+		    now - down[k].at < DOWN_EVERY_S)
+			say = 0;
+		else {
+			snprintf(down[k].addr, sizeof(down[k].addr), "%s",
+			    addr);
+			snprintf(down[k].err, sizeof(down[k].err), "%s", err);
+			down[k].at = now;
+		}
+	}
+	(void)pthread_mutex_unlock(&down_lock);
+	if (say)
+		log_warnx("redis %s: %s%s", addr, err, k == -1 ? "" :
+		    " (said again in a minute if it lasts)");
+}
+
+static void
+down_clear(const char *addr)
+{
+	int	 i, was = 0;
+
+	(void)pthread_mutex_lock(&down_lock);
+	for (i = 0; i < DOWN_MAX; i++)
+		if (down[i].addr[0] != '\0' && strcmp(down[i].addr, addr) == 0) {
+			down[i].addr[0] = '\0';
+			was = 1;
+		}
+	(void)pthread_mutex_unlock(&down_lock);
+	if (was)
+		log_info("redis %s: answers again", addr);
+}
+
 redisContext *
 redis_open(const char *addr, int timeout_ms)
 {
@@ -121,9 +187,8 @@ redis_open(const char *addr, int timeout_ms)
 	int		 port;
 
 	if (strncmp(addr, "cluster:", 8) == 0) {
-		log_warnx("redis %s: only vigie-collector writes to a Redis "
-		    "Cluster yet; the correlator and vigie read from a single "
-		    "Redis", addr);
+		log_warnx("redis %s: a cluster, where one server was "
+		    "expected", addr);
 		return NULL;
 	}
 	if (strncmp(addr, "unix:", 5) == 0) {
@@ -143,7 +208,7 @@ redis_open(const char *addr, int timeout_ms)
 		return NULL;
 	}
 	if (c->err) {
-		log_warnx("redis %s: %s", addr, c->errstr);
+		down_say(addr, c->errstr);
 		redisFree(c);
 		return NULL;
 	}
@@ -152,6 +217,7 @@ redis_open(const char *addr, int timeout_ms)
 		redisFree(c);
 		return NULL;
 	}
+	down_clear(addr);
 	return c;
 }
 

@@ -274,4 +274,9 @@ check "(3) the replica took over" test "$(cluster_owner "vigie:{p0}:pdone")" != 
 check "(3) the same report" cmp "$tmp/ref.report" "$tmp/fo.report"
 check "(3) the same incidents" cmp "$tmp/ref.incidents" "$tmp/fo.incidents"
 grep -h 'redis' "$tmp/fo-a.err" "$tmp/fo-b.err" | sort | uniq -c | sort -rn | head -5 | sed 's/^/# /' || true
+# A master down is said once a process, not at every try of every worker.
+for e in fo-a fo-b; do
+	check "(3) $e: the dead master's refusals said once" test \
+	    "$(grep -c "redis 127.0.0.1:$port: Connection refused" "$tmp/$e.err")" -le 1
+done
 done_tests
