@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -998,12 +999,51 @@ parts_tagged(int nparts, int cluster)
 	return nparts > 1 || cluster;
 }
 
+/*
+ * Partition k of nparts is tagged "p<k>.<n>", n the smallest that puts
+ * the tag's slot in the k-th of nparts equal runs of the 16384 slots.
+ * Masters given equal runs of slots (redis-cli --cluster create, or
+ * rebalance) then hold the partitions evenly: 16 over 3 masters 6, 5
+ * and 5, where "p<k>" alone would give 4, 5 and 7. Found once for each
+ * (nparts, k), kept as n + 1.
+ */
+static _Atomic unsigned short	 tag_n[PARTS_MAX + 1][PARTS_MAX];
+
+unsigned
+parts_tag(int nparts, int k)
+{
+	char		 tag[32];
+	unsigned	 n, lo, hi, slot;
+	int		 len;
+
+	if (nparts < 1 || nparts > PARTS_MAX || k < 0 || k >= nparts)
+		fatalx("%s: partition %d of %d", __func__, k, nparts);
+	if ((n = atomic_load_explicit(&tag_n[nparts][k],
+	    memory_order_relaxed)) != 0)
+		return n - 1;
+	lo = (unsigned)k * REDIS_SLOTS / (unsigned)nparts;
+	hi = (unsigned)(k + 1) * REDIS_SLOTS / (unsigned)nparts;
+	for (n = 0; n < 65535; n++) {
+		len = snprintf(tag, sizeof(tag), "p%d.%u", k, n);
+		slot = crc16(tag, (size_t)len) & (REDIS_SLOTS - 1);
+		if (slot >= lo && slot < hi)
+			break;
+	}
+	if (n == 65535)	/* never so: a run is 64 slots at least */
+		fatalx("%s: no tag for partition %d of %d", __func__, k,
+		    nparts);
+	atomic_store_explicit(&tag_n[nparts][k], (unsigned short)(n + 1),
+	    memory_order_relaxed);
+	return n;
+}
+
 char *
 parts_prefix(char *buf, size_t len, const char *prefix, int nparts,
     int cluster, int k)
 {
 	if (parts_tagged(nparts, cluster))
-		return redis_key(buf, len, prefix, "{p%d}:", k);
+		return redis_key(buf, len, prefix, "{p%d.%u}:", k,
+		    parts_tag(nparts, k));
 	return redis_key(buf, len, prefix, "%s", "");
 }
 

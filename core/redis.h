@@ -126,9 +126,10 @@ int		 rconn_timeout(struct rconn *, int ms);
  * Partitions (DESIGN.md, "Partitions"): the correlator's state is cut in
  * `partitions` parts, a number fixed at set-up and recorded in
  * <prefix>config. Partition k's keys start with its state prefix:
- * "<prefix>{p<k>}:" (one hash tag, so one slot: every atomic step of the
- * commit touches one), or "<prefix>" itself when the state is not cut
- * (one partition on a single server: the keys of before partitions).
+ * "<prefix>{p<k>.<n>}:" (one hash tag, so one slot: every atomic step of
+ * the commit touches one; n from parts_tag()), or "<prefix>" itself when
+ * the state is not cut (one partition on a single server: the keys of
+ * before partitions).
  */
 #define PARTS_MAX	256
 #define PARTS_FIELD	"partitions"	/* of <prefix>config */
@@ -138,6 +139,9 @@ int		 rconn_timeout(struct rconn *, int ms);
 int		 parts_of(const char *s, size_t len, int nparts);
 /* Is the state cut, with nparts on that kind of server? */
 int		 parts_tagged(int nparts, int cluster);
+/* The n of partition k's tag "p<k>.<n>": its slot is in the k-th of
+ * nparts equal runs of the slots. */
+unsigned	 parts_tag(int nparts, int k);
 /* Partition k's state prefix into buf; returns buf. */
 char		*parts_prefix(char *buf, size_t len, const char *prefix,
 		    int nparts, int cluster, int k);

@@ -300,7 +300,7 @@ refusal(struct rconn *rc, const struct retention_plan *p,
 
 	/* The keys as they are named: under each partition's tag. */
 	if (parts_tagged(np, rconn_is_cluster(rc)))
-		snprintf(sp, sizeof(sp), "%s{p<k>}:", c->redis_prefix);
+		snprintf(sp, sizeof(sp), "%s{p<k>.<n>}:", c->redis_prefix);
 	else
 		snprintf(sp, sizeof(sp), "%s", c->redis_prefix);
 	days_text(p->del, p->ndel, days, sizeof(days));

@@ -889,8 +889,8 @@ end)
 -- "Partitions"): the frames' origins are deduplicated in keys[1], the
 -- partition's done zset, instead of acknowledged; the correlator sends
 -- XACK once every partition call of a read has answered.
--- FCALL vigie_part_v1 1 <prefix>{p<k>}:pdone <partitions>/<k>
---       <prefix>{p<k>}: <retention_s> ... (as vigie_commit_v4), each
+-- FCALL vigie_part_v1 1 <prefix>{p<k>.<n>}:pdone <partitions>/<k>
+--       <prefix>{p<k>.<n>}: <retention_s> ... (as vigie_commit_v4), each
 --       frame's <id> being its origin "<frame id>\t<stream>"
 -- Returns { counted, skipped, dead, { stream, counted, skipped, dead,
 -- ... } }: the same per stream.

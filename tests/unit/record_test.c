@@ -321,7 +321,8 @@ test_split_over_partitions(void **state)
 		}
 		used++;
 		snprintf(head, sizeof(head), "FCALL vigie_part_v1 1 "
-		    "vigie:{p%d}:pdone 4/%d vigie:{p%d}:", k, k, k);
+		    "vigie:{p%d.%u}:pdone 4/%d vigie:{p%d.%u}:", k,
+		    parts_tag(4, k), k, k, parts_tag(4, k));
 		assert_string_equal(args(&calls[k], 0, 6), head);
 		i = 11 + 1 + 7 * num(&calls[k], 11);	/* past the rules */
 		/* Once a call: field by field, each in its partition. */

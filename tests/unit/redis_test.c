@@ -152,12 +152,49 @@ test_partitions(void **state)
 	assert_string_equal(parts_prefix(buf, sizeof(buf), "vigie:", 1, 0, 0),
 	    "vigie:");
 	assert_string_equal(parts_prefix(buf, sizeof(buf), "vigie:", 1, 1, 0),
-	    "vigie:{p0}:");
+	    "vigie:{p0.0}:");
 	assert_string_equal(parts_prefix(buf, sizeof(buf), "v:", 16, 0, 15),
-	    "v:{p15}:");
+	    "v:{p15.11}:");
 	/* Each partition's keys in one slot, whatever follows the tag. */
-	assert_int_equal(redis_slot("vigie:{p3}:day:x:totals", 23),
-	    redis_slot("vigie:{p3}:inc:35", 17));
+	assert_int_equal(redis_slot("vigie:{p3.1}:day:x:totals", 25),
+	    redis_slot("vigie:{p3.1}:inc:35", 19));
+}
+
+/* Partition k's tag: the smallest n that puts it in the k-th of P equal
+ * runs of slots, so that masters of equal runs hold partitions evenly. */
+static void
+test_partition_tags(void **state)
+{
+	static const int	 ps[] = { 1, 2, 3, 16, 100, 256 };
+	char			 tag[32];
+	unsigned		 n, m, slot;
+	int			 i, k, len, per[3] = { 0, 0, 0 };
+
+	(void)state;
+	for (i = 0; i < (int)(sizeof(ps) / sizeof(ps[0])); i++)
+		for (k = 0; k < ps[i]; k++) {
+			n = parts_tag(ps[i], k);
+			assert_int_equal(parts_tag(ps[i], k), n);	/* kept */
+			for (m = 0; m <= n; m++) {
+				len = snprintf(tag, sizeof(tag), "{p%d.%u}", k,
+				    m);
+				slot = redis_slot(tag, (size_t)len);
+				assert_int_equal(slot >= (unsigned)k * 16384 /
+				    (unsigned)ps[i] && slot < (unsigned)(k + 1) *
+				    16384 / (unsigned)ps[i], m == n);
+			}
+		}
+	/* 16 partitions over the three runs redis-cli gives 3 masters:
+	 * 0-5460, 5461-10922, 10923-16383. */
+	for (k = 0; k < 16; k++) {
+		len = snprintf(tag, sizeof(tag), "{p%d.%u}", k,
+		    parts_tag(16, k));
+		slot = redis_slot(tag, (size_t)len);
+		per[slot <= 5460 ? 0 : slot <= 10922 ? 1 : 2]++;
+	}
+	assert_int_equal(per[0], 5);
+	assert_int_equal(per[1], 5);
+	assert_int_equal(per[2], 6);
 }
 
 static void
@@ -677,6 +714,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_partitions),
+		cmocka_unit_test(test_partition_tags),
 		cmocka_unit_test(test_single_server),
 	};
 	const struct CMUnitTest cluster[] = {

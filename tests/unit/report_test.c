@@ -709,27 +709,29 @@ test_day_partitions(void **state)
 {
 	redisContext	*c = srv(state);
 	redisReply	*rep;
+	char		 sp[64];
 	json_t		*d, *top, *list;
 	char		 ip[32];
 	int		 i;
 
 	srv_cmd0(c, "FLUSHALL");
+	/* Two partitions: both tags have n 0 (parts_tag()). */
 	srv_cmd0(c, "HSET " P "config partitions 2");
-	srv_cmd0(c, "HSET " P "{p0}:day:" DAY ":totals events 10 detections 4");
-	srv_cmd0(c, "HSET " P "{p1}:day:" DAY ":totals events 5 external 3");
-	srv_cmd0(c, "HSET " P "{p0}:day:" DAY ":country RU 2 CN 1");
-	srv_cmd0(c, "HSET " P "{p1}:day:" DAY ":country RU 3");
+	srv_cmd0(c, "HSET " P "{p0.0}:day:" DAY ":totals events 10 detections 4");
+	srv_cmd0(c, "HSET " P "{p1.0}:day:" DAY ":totals events 5 external 3");
+	srv_cmd0(c, "HSET " P "{p0.0}:day:" DAY ":country RU 2 CN 1");
+	srv_cmd0(c, "HSET " P "{p1.0}:day:" DAY ":country RU 3");
 	/* 25 sources tied at 7, dealt to both partitions, and one at 9. */
 	for (i = 0; i < 25; i++) {
 		snprintf(ip, sizeof(ip), "192.0.2.%d", 10 + i);
-		srv_cmd0(c, "ZADD " P "{p%d}:day:" DAY ":sources 7 %s", i % 2,
+		srv_cmd0(c, "ZADD " P "{p%d.0}:day:" DAY ":sources 7 %s", i % 2,
 		    ip);
-		srv_cmd0(c, "HSET " P "{p%d}:day:" DAY ":source_country %s "
+		srv_cmd0(c, "HSET " P "{p%d.0}:day:" DAY ":source_country %s "
 		    "RU", parts_of(ip, strlen(ip), 2), ip);
 	}
-	srv_cmd0(c, "ZADD " P "{p1}:day:" DAY ":sources 9 198.51.100.1");
-	srv_cmd0(c, "PFADD " P "{p0}:day:" DAY ":uniq a b c");
-	srv_cmd0(c, "PFADD " P "{p1}:day:" DAY ":uniq b c d");
+	srv_cmd0(c, "ZADD " P "{p1.0}:day:" DAY ":sources 9 198.51.100.1");
+	srv_cmd0(c, "PFADD " P "{p0.0}:day:" DAY ":uniq a b c");
+	srv_cmd0(c, "PFADD " P "{p1.0}:day:" DAY ":uniq b c d");
 	d = report_day(srv_router(state), P, DAY);
 	assert_non_null(d);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(d,
@@ -752,10 +754,10 @@ test_day_partitions(void **state)
 	json_decref(d);
 
 	/* Incidents: ids n * 2 + k, one list per partition, merged by time. */
-	srv_cmd0(c, "HSET " P "{p0}:inc:4 id 4 rule r status open count 3");
-	srv_cmd0(c, "HSET " P "{p1}:inc:3 id 3 rule r status closed count 5");
-	srv_cmd0(c, "ZADD " P "{p0}:incidents 2000 4");
-	srv_cmd0(c, "ZADD " P "{p1}:incidents 3000 3");
+	srv_cmd0(c, "HSET " P "{p0.0}:inc:4 id 4 rule r status open count 3");
+	srv_cmd0(c, "HSET " P "{p1.0}:inc:3 id 3 rule r status closed count 5");
+	srv_cmd0(c, "ZADD " P "{p0.0}:incidents 2000 4");
+	srv_cmd0(c, "ZADD " P "{p1.0}:incidents 3000 3");
 	list = report_incidents(srv_router(state), P, NULL, 0);
 	assert_int_equal(json_array_size(list), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(
@@ -769,16 +771,14 @@ test_day_partitions(void **state)
 	 * holds incident 200 + k. */
 	srv_cmd0(c, "HSET other:config partitions 200");
 	for (i = 0; i < 200; i++) {
-		srv_cmd0(c, "HSET other:{p%d}:day:" DAY ":totals events %d", i,
-		    i + 1);
-		srv_cmd0(c, "ZADD other:{p%d}:day:" DAY ":sources %d "
-		    "203.0.113.%d", i, i + 1, i);
-		srv_cmd0(c, "PFADD other:{p%d}:day:" DAY ":uniq 203.0.113.%d",
-		    i, i);
-		srv_cmd0(c, "HSET other:{p%d}:inc:%d id %d rule r status open "
-		    "count 3", i, 200 + i, 200 + i);
-		srv_cmd0(c, "ZADD other:{p%d}:incidents %d %d", i, 1000 + i,
-		    200 + i);
+		parts_prefix(sp, sizeof(sp), "other:", 200, 0, i);
+		srv_cmd0(c, "HSET %sday:" DAY ":totals events %d", sp, i + 1);
+		srv_cmd0(c, "ZADD %sday:" DAY ":sources %d 203.0.113.%d", sp,
+		    i + 1, i);
+		srv_cmd0(c, "PFADD %sday:" DAY ":uniq 203.0.113.%d", sp, i);
+		srv_cmd0(c, "HSET %sinc:%d id %d rule r status open count 3",
+		    sp, 200 + i, 200 + i);
+		srv_cmd0(c, "ZADD %sincidents %d %d", sp, 1000 + i, 200 + i);
 		srv_cmd0(c, "PFADD check:all 203.0.113.%d", i);
 	}
 	d = report_day(srv_router(state), "other:", DAY);
