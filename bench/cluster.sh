@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/cluster.sh - make bench-cluster: the collectors writing to one
 # Redis, then to a Redis Cluster of 1, 2 and 3 masters (no replicas, AOF
-# everysec as on an appliance). SENSORS collectors (3) share one
+# everysec as on an appliance), and of 3 masters each with a replica (the
+# replication, and the WAIT that follows each partition's commit there). SENSORS collectors (3) share one
 # generated auth.log of LINES lines (1,000,000), each its own sensor whose
 # stream hashes to its own third of the slots, and run at once with
 # --once. Per run: lines per second from the first start to the last
@@ -45,6 +46,15 @@ done
 stop_cluster
 echo "sensors:$names"
 
+# role PORT: "master", "replica", or "master" for the single server.
+role() {
+	case $1 in
+	single) echo master ;;
+	*) [ "$(redis-cli -p "$1" role 2>/dev/null | head -n 1)" = slave ] &&
+	    echo replica || echo master ;;
+	esac
+}
+
 # run LABEL ADDR PID... : the collectors once; the figures.
 run() {
 	label=$1 addr=$2
@@ -85,8 +95,8 @@ run() {
 			[ "$o" = "$port" ] && ev=$((ev + $(awk -v s="$s" '$1 == s { print $2 }' "$tmp/events.$label")))
 		done
 		used=$(calc "$(cpu "$p") - $(awk -v p="$p" '$1 == p { print $2 }' "$tmp/cpu0")")
-		printf '           master %-6s %8s events  %6s CPU-s  %s µs/event  RSS %s MiB\n' \
-		    "$port" "$ev" "$used" \
+		printf '           %-8s%-6s %8s events  %6s CPU-s  %s µs/event  RSS %s MiB\n' \
+		    "$(role "$port")" "$port" "$ev" "$used" \
 		    "$( [ "$ev" -gt 0 ] && calc "$used * 1000000 / $ev" 2 || echo -)" \
 		    "$(($(rss "$p") / 1024))"
 	done
@@ -117,8 +127,8 @@ run() {
 	for p in "$@"; do
 		port=$(cat "$tmp/port.$p" 2>/dev/null || echo single)
 		used=$(calc "$(cpu "$p") - $(awk -v p="$p" '$1 == p { print $2 }' "$tmp/cpu0")")
-		printf '           master %-6s %6s CPU-s  %s µs/event of all  RSS %s MiB\n' \
-		    "$port" "$used" "$(calc "$used * 1000000 / $stored" 2)" \
+		printf '           %-8s%-6s %6s CPU-s  %s µs/event of all  RSS %s MiB\n' \
+		    "$(role "$port")" "$port" "$used" "$(calc "$used * 1000000 / $stored" 2)" \
 		    "$(($(rss "$p") / 1024))"
 	done
 }
@@ -138,4 +148,14 @@ for m in 1 2 3; do
 	run "$m master$([ "$m" = 1 ] || echo s)" "$CR" $pids
 	stop_cluster
 done
+start_cluster 3 1
+pids=
+for p in $cluster_ports; do
+	pid=$(cluster_pid "$p")
+	echo "$p" >"$tmp/port.$pid"
+	pids="$pids $pid"
+done
+# shellcheck disable=SC2086
+run "3+3 replicas" "$CR" $pids
+stop_cluster
 shared
