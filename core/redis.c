@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -691,10 +692,37 @@ rc_get(struct rconn *rc, int node)
 	return r;
 }
 
-/* Sends one formatted command to its slot's owner, following
- * redirections. */
+/* Sends one formatted command to node, as it is. */
 static redisReply *
-rc_send(struct rconn *rc, unsigned slot, const char *cmd, size_t len)
+rc_send_node(struct rconn *rc, int node, const char *cmd, size_t len)
+{
+	redisContext	*c;
+
+	if ((c = rc_node_ctx(rc, node)) == NULL)
+		return NULL;
+	if (redisAppendFormattedCommand(c, cmd, len) != REDIS_OK) {
+		log_warnx("redis %s: %s", rc->nodes[node].addr, c->errstr);
+		rc_node_drop(rc, node);
+		return NULL;
+	}
+	return rc_get(rc, node);
+}
+
+/* Is the queued command a WAIT? */
+static int
+rc_is_wait(const struct rqueued *q)
+{
+	static const char	 wait[] = "*3\r\n$4\r\nWAIT\r\n";
+
+	return q->len > sizeof(wait) - 1 &&
+	    strncasecmp(q->cmd, wait, sizeof(wait) - 1) == 0;
+}
+
+/* Sends one formatted command to its slot's owner, following
+ * redirections; *ran (when not NULL) is the node that answered. */
+static redisReply *
+rc_send(struct rconn *rc, unsigned slot, const char *cmd, size_t len,
+    int *ran)
 {
 	struct timespec	 nap = { 0, 0 };
 	redisReply	*r;
@@ -731,8 +759,11 @@ rc_send(struct rconn *rc, unsigned slot, const char *cmd, size_t len)
 			return NULL;
 		kind = rc->cluster ? rc_redirect(r, rc->nodes[node].addr, to,
 		    sizeof(to)) : 0;
-		if (kind == 0)
+		if (kind == 0) {
+			if (ran != NULL)
+				*ran = node;
 			return r;
+		}
 		freeReplyObject(r);
 		asking = kind == 'A';
 		if (kind == 'T') {
@@ -771,7 +802,7 @@ rconn_argv(struct rconn *rc, unsigned slot, int argc, const char **argv,
 		log_warnx("redis %s: cannot format a command", rc->addr);
 		return NULL;
 	}
-	r = rc_send(rc, slot, cmd, (size_t)len);
+	r = rc_send(rc, slot, cmd, (size_t)len, NULL);
 	redisFreeCommand(cmd);
 	return r;
 }
@@ -791,7 +822,7 @@ rconn_cmd(struct rconn *rc, const char *key, const char *fmt, ...)
 		log_warnx("redis %s: cannot format a command", rc->addr);
 		return NULL;
 	}
-	r = rc_send(rc, redis_slot(key, strlen(key)), cmd, (size_t)len);
+	r = rc_send(rc, redis_slot(key, strlen(key)), cmd, (size_t)len, NULL);
 	redisFreeCommand(cmd);
 	return r;
 }
@@ -928,7 +959,7 @@ rconn_replies(struct rconn *rc, redisReply **out)
 {
 	char		 to[RC_ADDRLEN];
 	size_t		 i, n = rc->nq;
-	int		 k, done, ret = 0;
+	int		 k, done, ret = 0, ran = -1;
 	unsigned char	*again;
 
 	if (n == 0)
@@ -965,13 +996,31 @@ rconn_replies(struct rconn *rc, redisReply **out)
 			again[i] = 1;
 		}
 	}
-	/* The queue is done; what was redirected goes again, one by one. */
+	/*
+	 * The queue is done; what was redirected goes again, one by one. A
+	 * WAIT queued right after a command for the same slot counted the
+	 * replicas of the node that refused it: it goes again too, after
+	 * it, to the node where it ran.
+	 */
 	n = rc->nq;
 	rc->nq = 0;
 	for (i = 0; i < n; i++) {
-		if (again[i] && (out[i] = rc_send(rc, rc->q[i].slot,
-		    rc->q[i].cmd, rc->q[i].len)) == NULL)
-			ret = -1;
+		if (again[i]) {
+			if ((out[i] = rc_send(rc, rc->q[i].slot, rc->q[i].cmd,
+			    rc->q[i].len, &ran)) == NULL)
+				ret = -1;
+			else if (i + 1 < n && !again[i + 1] &&
+			    rc->q[i + 1].node != -1 &&
+			    rc->q[i + 1].slot == rc->q[i].slot &&
+			    rc_is_wait(&rc->q[i + 1])) {
+				if (out[i + 1] != NULL)
+					freeReplyObject(out[i + 1]);
+				if ((out[i + 1] = rc_send_node(rc, ran,
+				    rc->q[i + 1].cmd, rc->q[i + 1].len)) ==
+				    NULL)
+					ret = -1;
+			}
+		}
 		redisFreeCommand(rc->q[i].cmd);
 	}
 	free(again);

@@ -508,6 +508,62 @@ test_cluster_moved(void **state)
 	    nodes[from].addr);
 }
 
+/* Calls of a command node i has served, from INFO commandstats. */
+static long long
+node_calls(int i, const char *cmd)
+{
+	redisReply	*r = ncmd(i, "INFO commandstats");
+	char		 want[64];
+	const char	*p;
+	long long	 n = 0;
+
+	snprintf(want, sizeof(want), "cmdstat_%s:calls=", cmd);
+	if ((p = strstr(r->str, want)) != NULL)
+		n = strtoll(p + strlen(want), NULL, 10);
+	freeReplyObject(r);
+	return n;
+}
+
+/*
+ * A WAIT queued right after a write that is redirected goes again after
+ * it, to the node where the write ran: the replicas it counts are those
+ * that have the write.
+ */
+static void
+test_cluster_wait(void **state)
+{
+	struct rconn	*rc = *state;
+	redisReply	*r, *out[2];
+	const char	*key = "wait:{w3}";
+	const char	*set[3] = { "SET", key, "v" };
+	const char	*wait[3] = { "WAIT", "1", "2000" };
+	unsigned	 s = redis_slot(key, strlen(key));
+	long long	 waits;
+	int		 from, to;
+
+	assert_non_null(r = rconn_cmd(rc, key, "SET %s here", key));
+	freeReplyObject(r);
+	owner_and_other(rc, s, &from, &to);
+	ncmd0(to, "CLUSTER SETSLOT %u IMPORTING %s", s, nodes[from].id);
+	ncmd0(from, "CLUSTER SETSLOT %u MIGRATING %s", s, nodes[to].id);
+	slot_to(s, from, to);
+	/* The router still thinks `from`: the SET is moved, its WAIT too. */
+	waits = node_calls(to, "wait");
+	assert_int_equal(rconn_append(rc, s, 3, set, NULL), 0);
+	assert_int_equal(rconn_append(rc, s, 3, wait, NULL), 0);
+	assert_int_equal(rconn_replies(rc, out), 0);
+	assert_int_equal(out[0]->type, REDIS_REPLY_STATUS);
+	assert_int_equal(out[1]->type, REDIS_REPLY_INTEGER);
+	assert_int_equal(out[1]->integer, 1);
+	assert_int_equal(node_calls(to, "wait"), waits + 1);
+	freeReplyObject(out[0]);
+	freeReplyObject(out[1]);
+	/* Where it was, for the tests after. */
+	ncmd0(from, "CLUSTER SETSLOT %u IMPORTING %s", s, nodes[to].id);
+	ncmd0(to, "CLUSTER SETSLOT %u MIGRATING %s", s, nodes[from].id);
+	slot_to(s, to, from);
+}
+
 static void
 test_cluster_ask(void **state)
 {
@@ -720,6 +776,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest cluster[] = {
 		cmocka_unit_test(test_cluster_routing),
 		cmocka_unit_test(test_cluster_moved),
+		cmocka_unit_test(test_cluster_wait),
 		cmocka_unit_test(test_cluster_ask),
 		cmocka_unit_test(test_cluster_failover),
 	};
