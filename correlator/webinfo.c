@@ -24,17 +24,18 @@
 #include "text.h"
 #include "webinfo.h"
 
-#define STREAMS_MAX	256	/* sensors counted apart; the rest as one */
+#define STREAMS_MAX	100000	/* sensors counted apart; the rest as one */
 #define RULE_FILE_MAX	(1024 * 1024)
 
 struct streamcount {
-	char		 stream[128];
+	char		*stream;	/* kept till exit: copies borrow it */
 	uint64_t	 events, skipped, dead;
 };
 
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
-static struct streamcount streams[STREAMS_MAX];
-static size_t		 nstreams;
+static struct streamcount *streams;	/* by stream name */
+static size_t		 nstreams, capstreams;
+static struct streamcount other = { "", 0, 0, 0 };	/* the rest */
 static atomic_uint_fast64_t judge_us_total;
 static atomic_uint_fast64_t detections_total;
 static struct bundle_slot *slot;
@@ -43,30 +44,56 @@ static struct bundle_slot *slot;
 static json_t		*cached;
 static unsigned		 cached_gen;
 
+/* A stream's counts, found in the sorted table or added to it; `other`
+ * past STREAMS_MAX streams or out of memory. Called locked. */
+static struct streamcount *
+stream_find(const char *stream)
+{
+	struct streamcount	*t;
+	size_t			 lo = 0, hi = nstreams, mid, cap;
+	char			*name;
+	int			 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(streams[mid].stream, stream)) == 0)
+			return &streams[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (nstreams == STREAMS_MAX)
+		return &other;
+	if (nstreams == capstreams) {
+		cap = capstreams ? 2 * capstreams : 64;
+		if ((t = reallocarray(streams, cap, sizeof(*t))) == NULL)
+			return &other;
+		streams = t;
+		capstreams = cap;
+	}
+	if ((name = strdup(stream)) == NULL)
+		return &other;
+	memmove(&streams[lo + 1], &streams[lo],
+	    (nstreams - lo) * sizeof(*streams));
+	nstreams++;
+	streams[lo] = (struct streamcount){ name, 0, 0, 0 };
+	return &streams[lo];
+}
+
 void
 webinfo_count(const char *stream, uint64_t events, uint64_t skipped,
     uint64_t dead, uint64_t detections)
 {
-	size_t	 i;
+	struct streamcount	*sc;
 
 	atomic_fetch_add(&detections_total, detections);
 	if (pthread_mutex_lock(&lock) != 0)
 		return;
-	for (i = 0; i < nstreams; i++)
-		if (strcmp(streams[i].stream, stream) == 0)
-			break;
-	if (i == nstreams) {
-		if (nstreams == STREAMS_MAX)
-			i = STREAMS_MAX - 1;	/* "other" */
-		else {
-			snprintf(streams[i].stream, sizeof(streams[i].stream),
-			    "%s", nstreams == STREAMS_MAX - 1 ? "" : stream);
-			nstreams++;
-		}
-	}
-	streams[i].events += events;
-	streams[i].skipped += skipped;
-	streams[i].dead += dead;
+	sc = stream_find(stream);
+	sc->events += events;
+	sc->skipped += skipped;
+	sc->dead += dead;
 	(void)pthread_mutex_unlock(&lock);
 }
 
@@ -326,14 +353,21 @@ sensor_of(const char *stream, char *out, size_t len)
 void
 webinfo_metrics(struct evbuffer *b, void *arg)
 {
-	struct streamcount	 copy[STREAMS_MAX];
+	struct streamcount	*copy;
 	char			 sensor[128];
 	size_t			 i, n;
 
 	(void)arg;
 	(void)pthread_mutex_lock(&lock);
 	n = nstreams;
-	memcpy(copy, streams, n * sizeof(copy[0]));
+	if ((copy = calloc(n + 1, sizeof(*copy))) == NULL) {
+		(void)pthread_mutex_unlock(&lock);
+		log_warn("%s", __func__);
+		return;
+	}
+	memcpy(copy, streams, n * sizeof(*copy));
+	if (other.events + other.skipped + other.dead > 0)
+		copy[n++] = other;
 	(void)pthread_mutex_unlock(&lock);
 
 	evbuffer_add_printf(b, "# HELP vigie_events_processed_total Events "
@@ -374,4 +408,5 @@ webinfo_metrics(struct evbuffer *b, void *arg)
 	    "vigie_yara_scan_seconds_total %.6f\n",
 	    (uint64_t)atomic_load(&detections_total),
 	    (double)atomic_load(&judge_us_total) / 1e6);
+	free(copy);
 }

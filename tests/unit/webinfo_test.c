@@ -106,12 +106,58 @@ test_metrics(void **state)
 	evbuffer_free(b);
 }
 
+/* A large site: every sensor apart, each once, a long stream name too. */
+static void
+test_metrics_many(void **state)
+{
+	struct evbuffer	*b;
+	char		*text, stream[256], want[256], *p;
+	size_t		 len;
+	int		 i, n;
+	static const char long_prefix[] = "a-prefix-of-a-very-long-name-that-"
+	    "an-operator-might-well-choose-for-this-site-and-this-appliance:";
+	static const char long_sensor[] = "ssssssssssssssssssssssssssssssss"
+	    "ssssssssssssssssssssssssssssssss";
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		snprintf(stream, sizeof(stream), "vigie:ev:{rack%03d}", i);
+		webinfo_count(stream, (uint64_t)i + 1, 0, 0, 0);
+	}
+	snprintf(stream, sizeof(stream), "%sev:{%s}", long_prefix,
+	    long_sensor);
+	webinfo_count(stream, 5, 0, 0, 0);
+	webinfo_count(stream, 6, 0, 0, 0);
+	assert_non_null(b = evbuffer_new());
+	webinfo_metrics(b, NULL);
+	len = evbuffer_get_length(b);
+	assert_non_null(text = calloc(1, len + 1));
+	evbuffer_copyout(b, text, len);
+	for (i = 0; i < 300; i++) {
+		snprintf(want, sizeof(want), "vigie_events_processed_total"
+		    "{sensor=\"rack%03d\"} %d\n", i, i + 1);
+		assert_non_null(strstr(text, want));
+	}
+	snprintf(want, sizeof(want), "vigie_events_processed_total"
+	    "{sensor=\"%s\"} 11\n", long_sensor);
+	assert_non_null(strstr(text, want));
+	/* web1, we"ird, 300 racks and the long one: nothing lumped. */
+	for (n = 0, p = text; (p = strstr(p,
+	    "vigie_events_processed_total{")) != NULL; p++)
+		n++;
+	assert_int_equal(n, 303);
+	assert_null(strstr(text, "{sensor=\"\"}"));
+	free(text);
+	evbuffer_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_text),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_metrics_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
