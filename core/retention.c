@@ -4,6 +4,8 @@
  * record an accepted one. Owns nothing; talks to Redis on the caller's
  * connection, logs through core/log.c.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,61 +169,88 @@ key_day(const char *key, size_t plen, const char *suffix, char day[11])
 }
 
 /*
- * Calls fn on every key matching <state prefix><pat> of every partition
+ * The length of the state prefix key starts with, among the np
+ * partitions' (prefix itself when the state is not cut), or 0 when it
+ * starts with none of them.
+ */
+static size_t
+state_prefix_len(const char *key, const char *prefix, int np, int tagged)
+{
+	char		 sp[256];
+	const char	*p;
+	char		*end;
+	long		 k;
+
+	if (strncmp(key, prefix, strlen(prefix)) != 0)
+		return 0;
+	if (!tagged)
+		return strlen(prefix);
+	p = key + strlen(prefix);
+	if (strncmp(p, "{p", 2) != 0 || !isdigit((unsigned char)p[2]))
+		return 0;
+	errno = 0;
+	k = strtol(p + 2, &end, 10);
+	if (errno != 0 || end == p + 2 || k < 0 || k >= np)
+		return 0;
+	parts_prefix(sp, sizeof(sp), prefix, np, 1, (int)k);
+	return strncmp(key, sp, strlen(sp)) == 0 ? strlen(sp) : 0;
+}
+
+/*
+ * Calls fn on every key matching <state prefix><what> of every partition
  * (DESIGN.md, "Partitions"), on every master, with the length of that
- * partition's state prefix. 0 or -1 (logged, or fn's -1).
+ * partition's state prefix: one SCAN of each master for them all. 0 or
+ * -1 (logged, or fn's -1).
  */
 static int
 scan_state(struct rconn *rc, const char *prefix, const char *what,
     int (*fn)(struct rconn *, const char *, size_t, void *), void *arg)
 {
 	redisReply	*r;
-	char		 sp[256], pat[300], cursor[32];
-	size_t		 i;
-	int		 np, k, node;
+	char		 pat[300], cursor[32];
+	size_t		 i, plen;
+	int		 np, node, tagged;
 
 	if ((np = parts_read(rc, prefix)) == -1)
 		return -1;
 	np = np == 0 ? 1 : np;
-	for (k = 0; k < np; k++) {
-		parts_prefix(sp, sizeof(sp), prefix, np, rconn_is_cluster(rc),
-		    k);
-		glob_escape(sp, pat, sizeof(pat) - 16);
-		strcat(pat, what);
-		for (node = 0; node < rconn_nodes(rc); node++) {
-			snprintf(cursor, sizeof(cursor), "0");
-			do {
-				if ((r = rconn_node_scan(rc, node, cursor, pat,
-				    SCAN_COUNT)) == NULL)
-					return -1;
-				if (r->type != REDIS_REPLY_ARRAY ||
-				    r->elements != 2 ||
-				    r->element[0]->type != REDIS_REPLY_STRING ||
-				    r->element[1]->type != REDIS_REPLY_ARRAY) {
-					log_warnx("redis: SCAN %s: %s", pat,
-					    r->type == REDIS_REPLY_ERROR ?
-					    r->str : "bad reply");
+	tagged = parts_tagged(np, rconn_is_cluster(rc));
+	glob_escape(prefix, pat, sizeof(pat) - 16 - strlen(what));
+	strcat(pat, tagged ? "{p*}:" : "");
+	strcat(pat, what);
+	for (node = 0; node < rconn_nodes(rc); node++) {
+		snprintf(cursor, sizeof(cursor), "0");
+		do {
+			if ((r = rconn_node_scan(rc, node, cursor, pat,
+			    SCAN_COUNT)) == NULL)
+				return -1;
+			if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+			    r->element[0]->type != REDIS_REPLY_STRING ||
+			    r->element[1]->type != REDIS_REPLY_ARRAY) {
+				log_warnx("redis: SCAN %s: %s", pat,
+				    r->type == REDIS_REPLY_ERROR ? r->str :
+				    "bad reply");
+				freeReplyObject(r);
+				return -1;
+			}
+			snprintf(cursor, sizeof(cursor), "%s",
+			    r->element[0]->str);
+			for (i = 0; i < r->element[1]->elements; i++) {
+				const redisReply *e = r->element[1]->element[i];
+
+				if (e->type != REDIS_REPLY_STRING ||
+				    (plen = state_prefix_len(e->str, prefix, np,
+				    tagged)) == 0)
+					continue;	/* not the state's */
+				if (fn(rc, e->str, plen, arg) == -1) {
 					freeReplyObject(r);
 					return -1;
 				}
-				snprintf(cursor, sizeof(cursor), "%s",
-				    r->element[0]->str);
-				for (i = 0; i < r->element[1]->elements; i++) {
-					const redisReply *e =
-					    r->element[1]->element[i];
-
-					if (e->type == REDIS_REPLY_STRING &&
-					    fn(rc, e->str, strlen(sp), arg) ==
-					    -1) {
-						freeReplyObject(r);
-						return -1;
-					}
-				}
-				freeReplyObject(r);
-				if (fn(rc, NULL, 0, arg) == -1)
-					return -1;	/* a batch ends */
-			} while (strcmp(cursor, "0") != 0);
-		}
+			}
+			freeReplyObject(r);
+			if (fn(rc, NULL, 0, arg) == -1)
+				return -1;	/* a batch ends */
+		} while (strcmp(cursor, "0") != 0);
 	}
 	return 0;
 }

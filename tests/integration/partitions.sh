@@ -170,6 +170,20 @@ done
 check "(1) the metrics count the sensor's 300 events" same 300 metric
 kill "$hp"; wait "$hp" 2>/dev/null || true
 
+# A shorter retention, confirmed, deletes both days in every partition,
+# and nothing that is not a partition's.
+rcli SET 'vigie:{px}:day:2026-11-22:totals' foreign >/dev/null
+dayk() { redis-cli -s "$sock" --scan --pattern "vigie:{p*}:$1" | grep -vc '{px}' || true; }
+before=$(dayk 'day:*')
+sed 's/^timezone = UTC/timezone = UTC\nretention-days = 1\nconfirm-retention-shrink = 2/' \
+    "$tmp/one.conf" >"$tmp/one-short.conf"
+check "(1) a confirmed shorter retention is applied ($before day keys)" sh -c \
+    "test $before -gt 0 && '$BIN/vigie-correlator' --allow-root -c '$tmp/one-short.conf' --drain 2>'$tmp/one-short.err'"
+check "(1) no partition keeps a day key" same 0 dayk 'day:*'
+check "(1) nor a detections stream" same 0 dayk 'det:*'
+check "(1) a key of no partition is left alone" same foreign \
+    rcli GET 'vigie:{px}:day:2026-11-22:totals'
+
 echo "# (2) a 3-master cluster, three collectors, two correlators of two workers"
 start_cluster 3 0
 echo "# cluster $CR"
