@@ -365,7 +365,8 @@ webinfo_metrics(struct evbuffer *b, void *arg)
 		log_warn("%s", __func__);
 		return;
 	}
-	memcpy(copy, streams, n * sizeof(*copy));
+	if (n > 0)
+		memcpy(copy, streams, n * sizeof(*copy));
 	if (other.events + other.skipped + other.dead > 0)
 		copy[n++] = other;
 	(void)pthread_mutex_unlock(&lock);

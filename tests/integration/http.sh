@@ -198,5 +198,6 @@ check "a 64-letter name too" jq -e --arg n "$long" \
     'map(select(.sensor == $n))[0].events_per_minute == 120' "$tmp/sensors2.json"
 check "the metrics count every sensor" test "$(curl -fs "$url/metrics" |
     grep -c '^vigie_events_received_total{sensor=')" = 300
+check "and the server is still alive" kill -0 "$serve_pid"
 
 done_tests

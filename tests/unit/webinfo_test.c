@@ -78,6 +78,18 @@ test_metrics(void **state)
 	size_t		 len;
 
 	(void)state;
+	/* Nothing counted yet: the series' heads, and no sensor. */
+	assert_non_null(b = evbuffer_new());
+	webinfo_metrics(b, NULL);
+	len = evbuffer_get_length(b);
+	assert_non_null(text = calloc(1, len + 1));
+	evbuffer_copyout(b, text, len);
+	assert_non_null(strstr(text, "# TYPE vigie_events_processed_total "
+	    "counter\n"));
+	assert_null(strstr(text, "{sensor="));
+	free(text);
+	evbuffer_free(b);
+
 	webinfo_count("vigie:ev:{web1}", 50, 2, 1, 7);
 	webinfo_count("vigie:ev:{web1}", 10, 0, 0, 1);
 	webinfo_count("vigie:ev:{we\"ird}", 1, 0, 0, 0);
