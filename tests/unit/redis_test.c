@@ -474,6 +474,16 @@ slot_to(unsigned s, int from, int to)
 			ncmd0(i, "CLUSTER SETSLOT %u NODE %s", s, nodes[to].id);
 }
 
+/* Slot s moved from one master to the other, as redis-cli reshard does:
+ * importing and migrating marks, its keys, then the slot. */
+static void
+move_slot(unsigned s, int from, int to)
+{
+	ncmd0(to, "CLUSTER SETSLOT %u IMPORTING %s", s, nodes[from].id);
+	ncmd0(from, "CLUSTER SETSLOT %u MIGRATING %s", s, nodes[to].id);
+	slot_to(s, from, to);
+}
+
 static void
 test_cluster_moved(void **state)
 {
@@ -486,9 +496,7 @@ test_cluster_moved(void **state)
 	assert_non_null(r = rconn_cmd(rc, key, "SET %s here", key));
 	freeReplyObject(r);
 	owner_and_other(rc, s, &from, &to);
-	ncmd0(to, "CLUSTER SETSLOT %u IMPORTING %s", s, nodes[from].id);
-	ncmd0(from, "CLUSTER SETSLOT %u MIGRATING %s", s, nodes[to].id);
-	slot_to(s, from, to);
+	move_slot(s, from, to);
 	/* The router still thinks `from`: MOVED, followed, map read again. */
 	assert_non_null(r = rconn_cmd(rc, key, "GET %s", key));
 	assert_int_equal(r->type, REDIS_REPLY_STRING);
@@ -497,9 +505,7 @@ test_cluster_moved(void **state)
 	assert_string_equal(rconn_node_addr(rc, rconn_slot_node(rc, s)),
 	    nodes[to].addr);
 	/* Back where it was, for the pipelines this time. */
-	ncmd0(from, "CLUSTER SETSLOT %u IMPORTING %s", s, nodes[to].id);
-	ncmd0(to, "CLUSTER SETSLOT %u MIGRATING %s", s, nodes[from].id);
-	slot_to(s, to, from);
+	move_slot(s, to, from);
 	pipeline_in_order(rc, "moved", 600, 13);
 	assert_non_null(r = rconn_cmd(rc, key, "APPEND %s !", key));
 	assert_int_equal(r->integer, 5);
@@ -524,6 +530,25 @@ node_calls(int i, const char *cmd)
 	return n;
 }
 
+/* Waits (20 s at most) until master i has a replica online: WAIT counts
+ * no other, and a replica may still be taking its first copy. */
+static void
+wait_replica_online(int i)
+{
+	struct timespec	 nap = { 0, 50 * 1000 * 1000 };
+	redisReply	*r;
+	int		 ok = 0;
+
+	for (int t = 0; t < 400 && !ok; t++) {
+		r = ncmd(i, "INFO replication");
+		ok = strstr(r->str, "state=online") != NULL;
+		freeReplyObject(r);
+		if (!ok)
+			nanosleep(&nap, NULL);
+	}
+	assert_true(ok);
+}
+
 /*
  * A WAIT queued right after a write that is redirected goes again after
  * it, to the node where the write ran: the replicas it counts are those
@@ -544,9 +569,8 @@ test_cluster_wait(void **state)
 	assert_non_null(r = rconn_cmd(rc, key, "SET %s here", key));
 	freeReplyObject(r);
 	owner_and_other(rc, s, &from, &to);
-	ncmd0(to, "CLUSTER SETSLOT %u IMPORTING %s", s, nodes[from].id);
-	ncmd0(from, "CLUSTER SETSLOT %u MIGRATING %s", s, nodes[to].id);
-	slot_to(s, from, to);
+	wait_replica_online(to);
+	move_slot(s, from, to);
 	/* The router still thinks `from`: the SET is moved, its WAIT too. */
 	waits = node_calls(to, "wait");
 	assert_int_equal(rconn_append(rc, s, 3, set, NULL), 0);
@@ -559,9 +583,7 @@ test_cluster_wait(void **state)
 	freeReplyObject(out[0]);
 	freeReplyObject(out[1]);
 	/* Where it was, for the tests after. */
-	ncmd0(from, "CLUSTER SETSLOT %u IMPORTING %s", s, nodes[to].id);
-	ncmd0(to, "CLUSTER SETSLOT %u MIGRATING %s", s, nodes[from].id);
-	slot_to(s, to, from);
+	move_slot(s, to, from);
 }
 
 static void

@@ -70,35 +70,41 @@ test_rule_text(void **state)
 	assert_null(webinfo_rule_text("rule x { \"unclosed", "x"));
 }
 
-static void
-test_metrics(void **state)
+/* What /metrics shows now, as a string to free. */
+static char *
+metrics_text(void)
 {
 	struct evbuffer	*b;
 	char		*text;
 	size_t		 len;
 
-	(void)state;
-	/* Nothing counted yet: the series' heads, and no sensor. */
 	assert_non_null(b = evbuffer_new());
 	webinfo_metrics(b, NULL);
 	len = evbuffer_get_length(b);
 	assert_non_null(text = calloc(1, len + 1));
 	evbuffer_copyout(b, text, len);
+	evbuffer_free(b);
+	return text;
+}
+
+static void
+test_metrics(void **state)
+{
+	char		*text;
+
+	(void)state;
+	/* Nothing counted yet: the series' heads, and no sensor. */
+	text = metrics_text();
 	assert_non_null(strstr(text, "# TYPE vigie_events_processed_total "
 	    "counter\n"));
 	assert_null(strstr(text, "{sensor="));
 	free(text);
-	evbuffer_free(b);
 
 	webinfo_count("vigie:ev:{web1}", 50, 2, 1, 7);
 	webinfo_count("vigie:ev:{web1}", 10, 0, 0, 1);
 	webinfo_count("vigie:ev:{we\"ird}", 1, 0, 0, 0);
 	webinfo_judge_us(1500000);
-	assert_non_null(b = evbuffer_new());
-	webinfo_metrics(b, NULL);
-	len = evbuffer_get_length(b);
-	assert_non_null(text = calloc(1, len + 1));
-	evbuffer_copyout(b, text, len);
+	text = metrics_text();
 	assert_non_null(strstr(text, "# TYPE vigie_events_processed_total "
 	    "counter\n"));
 	assert_non_null(strstr(text,
@@ -115,16 +121,13 @@ test_metrics(void **state)
 	/* No slot: no rules known. */
 	assert_null(webinfo_rules(NULL));
 	free(text);
-	evbuffer_free(b);
 }
 
 /* A large site: every sensor apart, each once, a long stream name too. */
 static void
 test_metrics_many(void **state)
 {
-	struct evbuffer	*b;
 	char		*text, stream[256], want[256], *p;
-	size_t		 len;
 	int		 i, n;
 	static const char long_prefix[] = "a-prefix-of-a-very-long-name-that-"
 	    "an-operator-might-well-choose-for-this-site-and-this-appliance:";
@@ -140,11 +143,7 @@ test_metrics_many(void **state)
 	    long_sensor);
 	webinfo_count(stream, 5, 0, 0, 0);
 	webinfo_count(stream, 6, 0, 0, 0);
-	assert_non_null(b = evbuffer_new());
-	webinfo_metrics(b, NULL);
-	len = evbuffer_get_length(b);
-	assert_non_null(text = calloc(1, len + 1));
-	evbuffer_copyout(b, text, len);
+	text = metrics_text();
 	for (i = 0; i < 300; i++) {
 		snprintf(want, sizeof(want), "vigie_events_processed_total"
 		    "{sensor=\"rack%03d\"} %d\n", i, i + 1);
@@ -160,7 +159,6 @@ test_metrics_many(void **state)
 	assert_int_equal(n, 303);
 	assert_null(strstr(text, "{sensor=\"\"}"));
 	free(text);
-	evbuffer_free(b);
 }
 
 int
