@@ -136,8 +136,10 @@ run() {
 redis_start "$tmp/single"
 run single "unix:$sock" "$redis_pid"
 redis_stop
-for m in 1 2 3; do
-	start_cluster "$m" 0
+# on_cluster LABEL MASTERS REPLICAS: run on a cluster of that shape, each
+# node's figures named by its port.
+on_cluster() {
+	start_cluster "$2" "$3"
 	pids=
 	for p in $cluster_ports; do
 		pid=$(cluster_pid "$p")
@@ -145,17 +147,11 @@ for m in 1 2 3; do
 		pids="$pids $pid"
 	done
 	# shellcheck disable=SC2086
-	run "$m master$([ "$m" = 1 ] || echo s)" "$CR" $pids
+	run "$1" "$CR" $pids
 	stop_cluster
+}
+for m in 1 2 3; do
+	on_cluster "$m master$([ "$m" = 1 ] || echo s)" "$m" 0
 done
-start_cluster 3 1
-pids=
-for p in $cluster_ports; do
-	pid=$(cluster_pid "$p")
-	echo "$p" >"$tmp/port.$pid"
-	pids="$pids $pid"
-done
-# shellcheck disable=SC2086
-run "3+3 replicas" "$CR" $pids
-stop_cluster
+on_cluster "3+3 replicas" 3 1
 shared
